@@ -1,0 +1,59 @@
+// Package sheet reads tenants' spreadsheet files (CSV, XLSX, ODS) as a
+// stream of rows, whatever program wrote them.
+package sheet
+
+import "time"
+
+// Kind says what a spreadsheet cell held, so later steps can tell a date
+// cell from text that only looks like one.
+type Kind int
+
+const (
+	Empty Kind = iota
+	Text
+	Number
+	Date // a date or date-time cell; Cell.Time is set
+	Bool
+)
+
+// Cell is one value of a row. Text is always set to what the tenant sees
+// (for CSV, the decoded field; for XLSX/ODS, the cell's stored text, keeping
+// leading zeros of text cells).
+type Cell struct {
+	Kind   Kind
+	Text   string
+	Number float64   // set when Kind == Number
+	Time   time.Time // set when Kind == Date
+}
+
+// Row is one data row. Number is the row number the tenant sees in their
+// spreadsheet program (the header is row 1, so the first data row is 2).
+type Row struct {
+	Number int
+	Cells  []Cell
+}
+
+// Info describes what was detected about a file.
+type Info struct {
+	Format    string // "csv", "xlsx", "ods"
+	Encoding  string // e.g. "utf-8", "utf-16le", "windows-1252"; empty for xlsx/ods
+	Delimiter string // for CSV: ",", ";", "\t" or "|"
+	Sheet     string // for workbooks: the sheet read
+}
+
+// Options let the tenant override detection.
+type Options struct {
+	Format    string // "csv", "xlsx", "ods"; empty = from the file name and content
+	Encoding  string // empty = detect
+	Delimiter string // empty = detect
+	Sheet     string // empty = the only non-empty sheet
+	TmpDir    string // scratch space for unpacking workbooks; removed by Close
+}
+
+// Reader streams the rows of one sheet. Next returns io.EOF after the last row.
+type Reader interface {
+	Info() Info
+	Header() []string
+	Next() (Row, error)
+	Close() error
+}
