@@ -1,0 +1,172 @@
+// Package assign gives each row of a file to one of the tenant's users (the
+// sales agent named in the row), counts rows per user, and checks the
+// import's limits, as portatour's user-selection step does.
+package assign
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/tenant"
+)
+
+// By says what the assignment column holds.
+type By string
+
+const (
+	ByEmail          By = "email"
+	ByEmployeeNumber By = "employee_number"
+)
+
+// Directory finds a tenant's users by the value of the assignment column.
+type Directory struct {
+	by    By
+	users map[string]tenant.User
+	only  *tenant.User // the tenant's single user, for files with no assignment column
+}
+
+// NewDirectory indexes users by e-mail (case-insensitive) or employee number,
+// both trimmed.
+func NewDirectory(users []tenant.User, by By) *Directory {
+	d := &Directory{by: by, users: make(map[string]tenant.User, len(users))}
+	for _, u := range users {
+		if k := d.norm(d.keyOf(u)); k != "" {
+			d.users[k] = u
+		}
+	}
+	if len(users) == 1 {
+		d.only = &users[0]
+	}
+	return d
+}
+
+func (d *Directory) keyOf(u tenant.User) string {
+	if d.by == ByEmployeeNumber {
+		return u.EmployeeNumber
+	}
+	return u.Email
+}
+
+func (d *Directory) norm(v string) string {
+	v = strings.TrimSpace(v)
+	if d.by == ByEmployeeNumber {
+		return v
+	}
+	return strings.ToLower(v)
+}
+
+// Lookup returns the user a value of the assignment column names.
+func (d *Directory) Lookup(value string) (tenant.User, bool) {
+	u, ok := d.users[d.norm(value)]
+	return u, ok
+}
+
+// Only returns the tenant's user when it has exactly one; a file without an
+// assignment column can only be meant for that user.
+func (d *Directory) Only() (tenant.User, bool) {
+	if d.only == nil {
+		return tenant.User{}, false
+	}
+	return *d.only, true
+}
+
+// Selection is the outcome of assigning a file's rows: what portatour's
+// user-selection step lists.
+type Selection struct {
+	Users     []UserRows  `json:"users"`
+	Unmatched []ValueRows `json:"unmatched,omitempty"`
+}
+
+// UserRows is a user found in the file with its number of rows.
+type UserRows struct {
+	User tenant.User `json:"user"`
+	Rows int         `json:"rows"`
+}
+
+// ValueRows is a value of the assignment column that matched no user.
+type ValueRows struct {
+	Value string `json:"value"`
+	Rows  int    `json:"rows"`
+}
+
+// Tally counts rows per user while a file streams by.
+type Tally struct {
+	users     map[string]*UserRows
+	unmatched map[string]int
+}
+
+// NewTally returns an empty tally.
+func NewTally() *Tally {
+	return &Tally{users: map[string]*UserRows{}, unmatched: map[string]int{}}
+}
+
+// Matched counts one row for u.
+func (t *Tally) Matched(u tenant.User) {
+	if r, ok := t.users[u.ID]; ok {
+		r.Rows++
+		return
+	}
+	t.users[u.ID] = &UserRows{User: u, Rows: 1}
+}
+
+// Unmatched counts one row whose assignment value named no user.
+func (t *Tally) Unmatched(value string) { t.unmatched[strings.TrimSpace(value)]++ }
+
+// Selection returns the counts, users by e-mail and unmatched values by count.
+func (t *Tally) Selection() Selection {
+	var s Selection
+	for _, r := range t.users {
+		s.Users = append(s.Users, *r)
+	}
+	slices.SortFunc(s.Users, func(a, b UserRows) int { return cmp.Compare(a.User.Email, b.User.Email) })
+	for v, n := range t.unmatched {
+		s.Unmatched = append(s.Unmatched, ValueRows{Value: v, Rows: n})
+	}
+	slices.SortFunc(s.Unmatched, func(a, b ValueRows) int {
+		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Value, b.Value))
+	})
+	return s
+}
+
+// Check refuses a selection that cannot be imported: no row for any user, or
+// more users than the limit allows.
+func (s Selection) Check(maxUsers int) error {
+	if len(s.Users) == 0 {
+		if len(s.Unmatched) == 0 {
+			return failure.New(failure.Invalid, "no row can be imported: the file has no valid rows")
+		}
+		return failure.New(failure.Invalid,
+			"no row matches a user of your CRM: the assignment column holds %s, none of which is a user's e-mail or employee number",
+			describe(s.Unmatched))
+	}
+	if len(s.Users) > maxUsers {
+		return failure.New(failure.Limit,
+			"the file assigns rows to %d users; one import may hold at most %d users: split the file", len(s.Users), maxUsers)
+	}
+	return nil
+}
+
+// CheckRows refuses a file over the row limit.
+func CheckRows(rows, maxRows int) error {
+	if rows > maxRows {
+		return failure.New(failure.Limit,
+			"the file has %d rows; one import may hold at most %d rows: split the file", rows, maxRows)
+	}
+	return nil
+}
+
+func describe(values []ValueRows) string {
+	const shown = 5
+	var parts []string
+	for i, v := range values {
+		if i == shown {
+			parts = append(parts, "and others")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q (%d rows)", v.Value, v.Rows))
+	}
+	return strings.Join(parts, ", ")
+}

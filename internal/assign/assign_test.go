@@ -1,0 +1,76 @@
+package assign
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/tenant"
+)
+
+var users = []tenant.User{
+	{ID: "u1", Email: "Anna.Rossi@acme.example", EmployeeNumber: "0042"},
+	{ID: "u2", Email: "bo@acme.example", EmployeeNumber: "7"},
+}
+
+func TestLookup(t *testing.T) {
+	tests := []struct {
+		name   string
+		by     By
+		value  string
+		wantID string
+	}{
+		{"e-mail ignores case and spaces", ByEmail, "  anna.rossi@ACME.example ", "u1"},
+		{"employee number is trimmed", ByEmployeeNumber, " 0042", "u1"},
+		{"employee number keeps leading zeros", ByEmployeeNumber, "42", ""},
+		{"unknown e-mail matches nobody", ByEmail, "eve@acme.example", ""},
+		{"empty value matches nobody", ByEmail, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, ok := NewDirectory(users, tt.by).Lookup(tt.value)
+			if got := u.ID; got != tt.wantID || ok != (tt.wantID != "") {
+				t.Errorf("Lookup(%q) = %q, %v, want %q", tt.value, got, ok, tt.wantID)
+			}
+		})
+	}
+}
+
+func TestSelectionCountsRowsPerUserAndUnmatchedValues(t *testing.T) {
+	d := NewDirectory(users, ByEmail)
+	tally := NewTally()
+	for _, v := range []string{"anna.rossi@acme.example", "bo@acme.example", "ANNA.ROSSI@acme.example", "eve@x", "eve@x", "zed@x"} {
+		if u, ok := d.Lookup(v); ok {
+			tally.Matched(u)
+		} else {
+			tally.Unmatched(v)
+		}
+	}
+	s := tally.Selection()
+	if len(s.Users) != 2 || s.Users[0].User.ID != "u1" || s.Users[0].Rows != 2 || s.Users[1].Rows != 1 {
+		t.Errorf("Selection().Users = %+v, want u1 with 2 rows then u2 with 1", s.Users)
+	}
+	if len(s.Unmatched) != 2 || s.Unmatched[0] != (ValueRows{"eve@x", 2}) || s.Unmatched[1] != (ValueRows{"zed@x", 1}) {
+		t.Errorf("Selection().Unmatched = %+v, want eve@x 2 then zed@x 1", s.Unmatched)
+	}
+}
+
+func TestCheckRefuses(t *testing.T) {
+	noMatch := Selection{Unmatched: []ValueRows{{"eve@x", 3}}}
+	if err := noMatch.Check(100); failure.CodeOf(err) != failure.Invalid || !strings.Contains(err.Error(), `"eve@x" (3 rows)`) {
+		t.Errorf("Check(no user matched) = %v, want an invalid error naming eve@x and its rows", err)
+	}
+	three := Selection{Users: []UserRows{{Rows: 1}, {Rows: 1}, {Rows: 1}}}
+	if err := three.Check(2); failure.CodeOf(err) != failure.Limit || !strings.Contains(err.Error(), "3 users") || !strings.Contains(err.Error(), "at most 2") {
+		t.Errorf("Check(3 users, limit 2) = %v, want a limit error with both counts", err)
+	}
+	if err := three.Check(3); err != nil {
+		t.Errorf("Check(3 users, limit 3) = %v, want nil", err)
+	}
+	if err := CheckRows(100001, 100000); failure.CodeOf(err) != failure.Limit || !strings.Contains(err.Error(), "100001 rows") {
+		t.Errorf("CheckRows(100001, 100000) = %v, want a limit error with the count", err)
+	}
+	if err := CheckRows(100000, 100000); err != nil {
+		t.Errorf("CheckRows(100000, 100000) = %v, want nil", err)
+	}
+}

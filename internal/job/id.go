@@ -1,0 +1,22 @@
+package job
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// ID derives the import job id from the uploaded object. S3 may deliver an
+// event more than once; the same object version always gives the same id, and
+// the id is also the workflow's execution name, so a repeated event cannot
+// start a second import. A new upload under the same key is a new version
+// (or a new ETag where versioning is off) and so a new import.
+func ID(bucket, key, version, etag string) string {
+	h := sha256.New()
+	for _, part := range []string{bucket, key, version, etag} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	// 26 hex digits keep the name short for the console and logs while
+	// leaving collisions out of reach (104 bits).
+	return "imp-" + hex.EncodeToString(h.Sum(nil))[:26]
+}
