@@ -1,0 +1,68 @@
+package schema
+
+// Users are the tenant's employees: the sales agents records are assigned
+// to, by e-mail address or employee number (portatour).
+var Users = Entity{
+	Name:    "users",
+	Aliases: []string{"user", "employees", "agents"},
+	Fields: []Field{
+		{Name: "employee_number", Type: Text, Example: "1007", Titles: Titles{
+			EN: {"Employee number", "Employee ID", "Personnel number", "Staff number"},
+			DE: {"Personalnummer", "Mitarbeiternummer", "Personal-Nr."},
+			FR: {"Matricule", "Numéro d'employé"},
+			IT: {"Matricola", "Numero dipendente"},
+			ES: {"Número de empleado", "Legajo"},
+			PT: {"Matrícula", "Número do funcionário"},
+			PL: {"Numer pracownika", "Nr pracownika"},
+			SV: {"Anställningsnummer", "Personalnummer"},
+		}},
+		func() Field { f := email(); f.Required = true; f.Example = "anna.berg@example.com"; return f }(),
+		firstName(true),
+		func() Field { f := lastName(true); f.Required = true; return f }(),
+		phone(),
+		mobile(),
+		department(),
+		{Name: "role", Type: Text, Example: "Sales agent", Titles: Titles{
+			EN:   {"Role", "Job title", "Position"},
+			DE:   {"Rolle", "Position", "Funktion"},
+			FR:   {"Rôle", "Fonction", "Poste"},
+			IT:   {"Ruolo", "Qualifica"},
+			ES:   {"Rol", "Cargo", "Puesto"},
+			PT:   {"Função", "Cargo", "Papel"},
+			PL:   {"Rola", "Stanowisko"},
+			SV:   {"Roll", "Befattning", "Titel"},
+			Zoho: {"Role"},
+		}},
+		{Name: "profile", Type: Text, Example: "Standard", Titles: Titles{
+			EN:   {"Profile", "Permission profile"},
+			DE:   {"Profil", "Berechtigungsprofil"},
+			FR:   {"Profil"},
+			IT:   {"Profilo"},
+			ES:   {"Perfil"},
+			PT:   {"Perfil"},
+			PL:   {"Profil"},
+			SV:   {"Profil", "Behörighetsprofil"},
+			Zoho: {"Profile"},
+		}},
+		{Name: "manager_email", Type: Email, Example: "lena.holm@example.com", Titles: Titles{
+			EN: {"Manager email", "Manager", "Reports to"},
+			DE: {"Vorgesetzter", "E-Mail Vorgesetzter"},
+			FR: {"Responsable hiérarchique", "Manager"},
+			IT: {"Responsabile diretto"},
+			ES: {"Jefe directo", "Supervisor"},
+			PT: {"Gestor", "Supervisor"},
+			PL: {"Przełożony", "Kierownik"},
+			SV: {"Chef", "Närmaste chef"},
+		}},
+		{Name: "active", Type: Enum, Values: yesNo(), Example: "yes", Titles: Titles{
+			EN: {"Active"},
+			DE: {"Aktiv"},
+			FR: {"Actif"},
+			IT: {"Attivo"},
+			ES: {"Activo"},
+			PT: {"Ativo"},
+			PL: {"Aktywny"},
+			SV: {"Aktiv"},
+		}},
+	},
+}

@@ -1,0 +1,65 @@
+package schema
+
+// VisitReports record what happened at a customer visit (portatour). The
+// customer is named by its customer number, the key tenants use there.
+var VisitReports = Entity{
+	Name:    "visit_reports",
+	Aliases: []string{"visit_report", "visits", "visit-reports"},
+	Fields: []Field{
+		externalID(),
+		{Name: "customer_number", Type: Reference, Ref: "customers", Example: "10042", Titles: customerNumber().Titles},
+		{Name: "customer", Type: Reference, Ref: "customers", Example: "Müller GmbH", Titles: Titles{
+			EN: {"Customer", "Customer name"},
+			DE: {"Kunde", "Kundenname"},
+			FR: {"Client", "Nom du client"},
+			IT: {"Cliente", "Nome cliente"},
+			ES: {"Cliente", "Nombre del cliente"},
+			PT: {"Cliente", "Nome do cliente"},
+			PL: {"Klient", "Nazwa klienta"},
+			SV: {"Kund", "Kundnamn"},
+		}},
+		{Name: "visit_date", Type: Date, Required: true, Example: "2026-11-18", Titles: Titles{
+			EN: {"Visit date", "Date of visit", "Date"},
+			DE: {"Besuchsdatum", "Datum des Besuchs", "Datum"},
+			FR: {"Date de visite", "Date de la visite", "Date"},
+			IT: {"Data visita", "Data della visita", "Data"},
+			ES: {"Fecha de visita", "Fecha de la visita", "Fecha"},
+			PT: {"Data da visita", "Data"},
+			PL: {"Data wizyty", "Data"},
+			SV: {"Besöksdatum", "Datum"},
+		}},
+		contactRef(),
+		{Name: "subject", Type: Text, Example: "Catalogue presentation", Titles: subject().Titles},
+		{Name: "report", Type: Text, Example: "Interested in the new chairs; wants samples.", Titles: Titles{
+			EN: {"Report", "Visit report", "Summary", "Notes"},
+			DE: {"Bericht", "Besuchsbericht", "Zusammenfassung", "Notizen"},
+			FR: {"Compte rendu", "Rapport de visite", "Rapport", "Résumé"},
+			IT: {"Rapporto", "Rapporto di visita", "Resoconto", "Note"},
+			ES: {"Informe", "Informe de visita", "Resumen", "Notas"},
+			PT: {"Relatório", "Relatório de visita", "Resumo", "Observações"},
+			PL: {"Raport", "Raport z wizyty", "Podsumowanie", "Notatki"},
+			SV: {"Rapport", "Besöksrapport", "Sammanfattning", "Anteckningar"},
+		}},
+		{Name: "outcome", Type: Text, Example: "Order expected", Titles: Titles{
+			EN: {"Outcome", "Result"},
+			DE: {"Ergebnis", "Resultat"},
+			FR: {"Résultat", "Issue"},
+			IT: {"Esito", "Risultato"},
+			ES: {"Resultado"},
+			PT: {"Resultado"},
+			PL: {"Wynik", "Rezultat"},
+			SV: {"Resultat", "Utfall"},
+		}},
+		{Name: "next_visit", Type: Date, Example: "2027-01-15", Titles: Titles{
+			EN: {"Next visit", "Next visit date"},
+			DE: {"Nächster Besuch", "Nächster Besuchstermin"},
+			FR: {"Prochaine visite"},
+			IT: {"Prossima visita"},
+			ES: {"Próxima visita"},
+			PT: {"Próxima visita"},
+			PL: {"Następna wizyta", "Kolejna wizyta"},
+			SV: {"Nästa besök"},
+		}},
+		owner(),
+	},
+}
