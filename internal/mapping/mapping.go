@@ -1,0 +1,178 @@
+// Package mapping matches the columns of a tenant's file to the fields of an
+// entity: automatically from the column titles, or as the tenant says.
+package mapping
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/crmimport/crm-import/internal/schema"
+)
+
+// Ignore, as the target of an override, says a column is to be left out.
+const Ignore = "ignore"
+
+// How a column came to be mapped (or not).
+const (
+	ByTitle    = "title"    // its title is one the field is known by
+	ByOverride = "override" // the tenant's configuration says so
+	Ignored    = "ignored"  // the tenant's configuration says to leave it out
+	Unmapped   = "unmapped" // no field is known by its title
+)
+
+// Column is one column of the file and the field it feeds.
+type Column struct {
+	Index int    `json:"index"` // 0-based position in the row
+	Title string `json:"title"`
+	Field string `json:"field,omitempty"` // empty unless How is ByTitle or ByOverride
+	How   string `json:"how"`
+}
+
+// Label names the column as a tenant finds it in their spreadsheet program:
+// its letter and title.
+func (c Column) Label() string {
+	if strings.TrimSpace(c.Title) == "" {
+		return fmt.Sprintf("column %s (no title)", Letter(c.Index))
+	}
+	return fmt.Sprintf("column %s %q", Letter(c.Index), c.Title)
+}
+
+// Result is the mapping of one file's header.
+type Result struct {
+	Columns  []Column // one per header cell, in order
+	Unmapped []string // titles of the columns no field is known by
+	Missing  []string // required fields that no column maps to
+}
+
+// Fields returns the field each column feeds, by column index ("" for none).
+func (r *Result) Fields() []string {
+	fields := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		fields[i] = c.Field
+	}
+	return fields
+}
+
+// Column returns the column that feeds field.
+func (r *Result) Column(field string) (Column, bool) {
+	for _, c := range r.Columns {
+		if c.Field == field {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// DuplicateError says that two or more columns map to one field, which
+// would leave it to chance which value is kept (24SevenOffice refuses this).
+type DuplicateError struct {
+	Field   string
+	Columns []Column
+}
+
+func (e *DuplicateError) Error() string {
+	labels := make([]string, len(e.Columns))
+	for i, c := range e.Columns {
+		labels[i] = c.Label()
+	}
+	return fmt.Sprintf("%s all map to the field %q; a field takes one column, so map the others to another field or ignore them",
+		strings.Join(labels, " and "), e.Field)
+}
+
+// UnknownFieldError says that an override names a field the entity lacks.
+type UnknownFieldError struct {
+	Entity, Column, Field string
+}
+
+func (e *UnknownFieldError) Error() string {
+	return fmt.Sprintf("the mapping of column %q names the field %q, which %s do not have", e.Column, e.Field, e.Entity)
+}
+
+// Map maps header to the fields of e. Overrides, keyed by column title,
+// name a field or Ignore; they win over the automatic match. A title is
+// matched ignoring case, accents, spacing and punctuation, both for the
+// automatic match and for the overrides' keys.
+func Map(e *schema.Entity, header []string, overrides map[string]string) (*Result, error) {
+	known := index(e)
+	exact := make(map[string]bool, len(header))
+	for _, title := range header {
+		exact[title] = true
+	}
+	// An override key that is not exactly a title of the file applies to
+	// the columns whose folded title it equals; one that is exactly a
+	// title applies to that column only, so "Email" can be ignored beside
+	// an "E-Mail" that stays mapped.
+	byFold := make(map[string]string, len(overrides))
+	for title, field := range overrides {
+		if field != Ignore {
+			if _, ok := e.Field(field); !ok {
+				return nil, &UnknownFieldError{Entity: e.Name, Column: title, Field: field}
+			}
+		}
+		if !exact[title] {
+			byFold[schema.Fold(title)] = field
+		}
+	}
+
+	r := &Result{Columns: make([]Column, len(header))}
+	for i, title := range header {
+		c := Column{Index: i, Title: title, How: Unmapped}
+		key := schema.Fold(title)
+		if field, ok := overrides[title]; ok {
+			c.Field, c.How = field, ByOverride
+		} else if field, ok := byFold[key]; ok && key != "" {
+			c.Field, c.How = field, ByOverride
+		} else if field, ok := known[key]; ok {
+			c.Field, c.How = field, ByTitle
+		}
+		if c.Field == Ignore {
+			c.Field, c.How = "", Ignored
+		}
+		if c.How == Unmapped && strings.TrimSpace(title) != "" {
+			r.Unmapped = append(r.Unmapped, title)
+		}
+		r.Columns[i] = c
+	}
+
+	for _, f := range e.Fields {
+		var cols []Column
+		for _, c := range r.Columns {
+			if c.Field == f.Name {
+				cols = append(cols, c)
+			}
+		}
+		if len(cols) > 1 {
+			return nil, &DuplicateError{Field: f.Name, Columns: cols}
+		}
+		if len(cols) == 0 && f.Required {
+			r.Missing = append(r.Missing, f.Name)
+		}
+	}
+	return r, nil
+}
+
+// index returns the field of e each folded title names. The field's own
+// storage name counts as a title, so a file this product exported, whose
+// columns are the storage names, maps without help.
+func index(e *schema.Entity) map[string]string {
+	m := map[string]string{}
+	for _, f := range e.Fields {
+		m[schema.Fold(f.Name)] = f.Name
+		for _, titles := range f.Titles {
+			for _, t := range titles {
+				m[schema.Fold(t)] = f.Name
+			}
+		}
+	}
+	return m
+}
+
+// Letter returns the spreadsheet letter of the 0-based column index: A, B,
+// ..., Z, AA, AB...
+func Letter(index int) string {
+	var b []byte
+	for n := index + 1; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('A' + (n-1)%26)}, b...)
+	}
+	return string(b)
+}
