@@ -1,0 +1,52 @@
+# crm-import: `make run` imports a sample file on a local cloud, `make test`
+# runs every test. Both start what they need and stop it afterwards.
+
+SHELL := /bin/bash
+FUNCTIONS := Trigger Validate Split Preview Apply Finalize
+GO ?= go
+TEST_TIMEOUT ?= 12m
+
+.PHONY: run test lint unit build-local up down bench clean
+
+## run: start the local cloud, deploy template.yaml, import testdata/sample/customers.csv, print what happened, stop.
+run:
+	@infra/localcloud up
+	@trap 'infra/localcloud down' EXIT; source .localcloud/env && $(GO) run ./cmd/crmimport demo testdata/sample/customers.csv
+
+## test: lint, unit tests, and integration tests against the local cloud.
+test: lint
+	@infra/localcloud up
+	@trap 'infra/localcloud down' EXIT; source .localcloud/env && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+lint:
+	cfn-lint template.yaml
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+## unit: the tests that need no local cloud.
+unit:
+	$(GO) test -short -count=1 ./...
+
+## bench: the benchmarks, each reporting a ratio against a baseline of the same run.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+up:
+	infra/localcloud up
+
+down:
+	infra/localcloud down
+
+## build-local: host-architecture bootstraps for the local cloud, build/<LogicalId>/bootstrap.
+build-local:
+	@for f in $(FUNCTIONS); do \
+		lower=$$(echo $$f | tr A-Z a-z); \
+		CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -o build/$${f}Function/bootstrap ./functions/$$lower || exit 1; \
+	done
+
+# sam build runs build-<LogicalId> for each function (Metadata: BuildMethod: makefile).
+build-%Function:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo $* | tr A-Z a-z)
+
+clean:
+	rm -rf build .localcloud

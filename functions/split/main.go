@@ -1,0 +1,20 @@
+// Command split splits an import's rows by sales agent.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/crmimport/crm-import/internal/stack"
+	"github.com/crmimport/crm-import/internal/steps"
+)
+
+func main() {
+	s, err := stack.FromEnv(context.Background())
+	if err != nil {
+		stack.Exit(err)
+	}
+	h := &steps.Split{Files: s.Bucket(), Jobs: s.Jobs(), Tenants: s.Tenants(), Limits: s.Limits, Log: s.Log}
+	lambda.Start(h.Handle)
+}

@@ -1,0 +1,115 @@
+// Package bucket stores the pipeline's files in S3: tenants' uploads and the
+// work files that steps hand each other by key.
+package bucket
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/crmimport/crm-import/internal/failure"
+)
+
+// Client is the part of the S3 API the bucket uses.
+type Client interface {
+	GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	PutObject(context.Context, *s3.PutObjectInput, ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	HeadObject(context.Context, *s3.HeadObjectInput, ...func(*s3.Options)) (*s3.HeadObjectOutput, error)
+}
+
+// Bucket is one S3 bucket.
+type Bucket struct {
+	client Client
+	name   string
+}
+
+// New returns the bucket called name.
+func New(client Client, name string) *Bucket { return &Bucket{client: client, name: name} }
+
+// Name returns the bucket's name.
+func (b *Bucket) Name() string { return b.name }
+
+// Open streams an object. A missing object is a NotFound failure.
+func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.name, Key: &key})
+	if err != nil {
+		return nil, asFailure(fmt.Errorf("get s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return out.Body, nil
+}
+
+// Metadata returns an object's user metadata (x-amz-meta-*).
+func (b *Bucket) Metadata(ctx context.Context, key string) (map[string]string, error) {
+	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.name, Key: &key})
+	if err != nil {
+		return nil, asFailure(fmt.Errorf("head s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return out.Metadata, nil
+}
+
+// Download copies an object into a local file, so that readers that need
+// random access (zip-based workbooks) can use it.
+func (b *Bucket) Download(ctx context.Context, key, path string) error {
+	body, err := b.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("download %s: %w", key, err)
+	}
+	if _, err := io.Copy(f, body); err != nil {
+		f.Close()
+		return failure.Wrap(fmt.Errorf("download %s: %w", key, err), failure.Unavailable, "the upload could not be read")
+	}
+	return f.Close()
+}
+
+// PutFile uploads a local file. Work files are written to a temporary file
+// first so memory stays bounded whatever their size.
+func (b *Bucket) PutFile(ctx context.Context, key, path, contentType string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("put %s: %w", key, err)
+	}
+	defer f.Close()
+	_, err = b.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &key, Body: f, ContentType: aws.String(contentType)})
+	if err != nil {
+		return asFailure(fmt.Errorf("put s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return nil
+}
+
+// Put uploads a small object from memory.
+func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType string) error {
+	_, err := b.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &key, Body: bytes.NewReader(data), ContentType: aws.String(contentType)})
+	if err != nil {
+		return asFailure(fmt.Errorf("put s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return nil
+}
+
+func asFailure(err error, key string) error {
+	var nsk *types.NoSuchKey
+	var nf *types.NotFound
+	if errors.As(err, &nsk) || errors.As(err, &nf) {
+		return failure.Wrap(err, failure.NotFound, "file %s does not exist", key)
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout":
+			return failure.Wrap(err, failure.Unavailable, "file storage is busy")
+		}
+	}
+	return err
+}

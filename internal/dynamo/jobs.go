@@ -1,0 +1,242 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/job"
+)
+
+// jobsClient is the part of the DynamoDB API the job store uses.
+type jobsClient interface {
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+}
+
+// Jobs keeps import job records: pk = T#{tenant}, sk = IMPORT#{id}.
+type Jobs struct {
+	client jobsClient
+	table  string
+	now    func() time.Time
+}
+
+// NewJobs returns the job store of table.
+func NewJobs(client jobsClient, table string) *Jobs {
+	return &Jobs{client: client, table: table, now: time.Now}
+}
+
+func tenantPK(tenant string) string { return "T#" + tenant }
+
+func jobKey(tenant, id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: tenantPK(tenant)},
+		"sk": &types.AttributeValueMemberS{Value: "IMPORT#" + id},
+	}
+}
+
+// jobItem is a job as stored: the job plus its keys and per-user progress,
+// kept per user so that a retried apply step sets its progress again
+// instead of adding it twice.
+type jobItem struct {
+	PK       string         `dynamodbav:"pk"`
+	SK       string         `dynamodbav:"sk"`
+	Progress map[string]int `dynamodbav:"progress"`
+	job.Job
+}
+
+// Create stores a new job. It reports false, and changes nothing, when a job
+// with that id exists already: the trigger sees every S3 event at least once.
+func (s *Jobs) Create(ctx context.Context, j job.Job) (bool, error) {
+	now := s.now().UTC()
+	j.CreatedAt, j.UpdatedAt = now, now
+	item, err := attributevalue.MarshalMap(jobItem{PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Job: j})
+	if err != nil {
+		return false, fmt.Errorf("marshal job %s: %w", j.ID, err)
+	}
+	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           &s.table,
+		Item:                item,
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	var exists *types.ConditionalCheckFailedException
+	if errors.As(err, &exists) {
+		return false, nil
+	}
+	if err != nil {
+		return false, asFailure(fmt.Errorf("create job %s/%s: %w", j.Tenant, j.ID, err))
+	}
+	return true, nil
+}
+
+// Get returns a job with the rows applied so far in Done.
+func (s *Jobs) Get(ctx context.Context, tenant, id string) (job.Job, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      &s.table,
+		Key:            jobKey(tenant, id),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return job.Job{}, asFailure(fmt.Errorf("get job %s/%s: %w", tenant, id, err))
+	}
+	if out.Item == nil {
+		return job.Job{}, failure.New(failure.NotFound, "import %s does not exist", id)
+	}
+	return unmarshalJob(out.Item)
+}
+
+// List returns a tenant's jobs, newest id order not guaranteed.
+func (s *Jobs) List(ctx context.Context, tenant string) ([]job.Job, error) {
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: tenantPK(tenant)},
+			":sk": &types.AttributeValueMemberS{Value: "IMPORT#"},
+		},
+	})
+	var jobs []job.Job
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, asFailure(fmt.Errorf("list jobs of %s: %w", tenant, err))
+		}
+		for _, item := range page.Items {
+			j, err := unmarshalJob(item)
+			if err != nil {
+				return nil, err
+			}
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs, nil
+}
+
+func unmarshalJob(item map[string]types.AttributeValue) (job.Job, error) {
+	var it jobItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return job.Job{}, fmt.Errorf("unmarshal job: %w", err)
+	}
+	j := it.Job
+	j.Done = 0
+	for _, n := range it.Progress {
+		j.Done += n
+	}
+	return j, nil
+}
+
+// Change is a partial update of a job. Zero fields are left alone.
+type Change struct {
+	Status    job.Status
+	Reason    string
+	Users     int
+	Counts    *job.Counts
+	Total     int
+	ErrorFile string
+	Summary   string
+}
+
+// Update applies c to a job. A job that has ended keeps its status: a late
+// retry of a step can't turn FAILED into SUCCEEDED or back.
+func (s *Jobs) Update(ctx context.Context, tenant, id string, c Change) error {
+	now := s.now().UTC()
+	set := map[string]any{"updated_at": now}
+	if c.Status != "" {
+		set["status"] = c.Status
+		if c.Status.Terminal() {
+			set["finished_at"] = now
+		}
+	}
+	if c.Reason != "" {
+		set["reason"] = c.Reason
+	}
+	if c.Users > 0 {
+		set["users"] = c.Users
+	}
+	if c.Counts != nil {
+		set["counts"] = *c.Counts
+	}
+	if c.Total > 0 {
+		set["total"] = c.Total
+	}
+	if c.ErrorFile != "" {
+		set["error_file"] = c.ErrorFile
+	}
+	if c.Summary != "" {
+		set["summary"] = c.Summary
+	}
+	in, err := updateInput(s.table, jobKey(tenant, id), set)
+	if err != nil {
+		return fmt.Errorf("update job %s/%s: %w", tenant, id, err)
+	}
+	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (#status IN (:succeeded, :failed))")
+	in.ExpressionAttributeNames["#status"] = "status"
+	in.ExpressionAttributeValues[":succeeded"] = &types.AttributeValueMemberS{Value: string(job.Succeeded)}
+	in.ExpressionAttributeValues[":failed"] = &types.AttributeValueMemberS{Value: string(job.Failed)}
+	_, err = s.client.UpdateItem(ctx, in)
+	var cond *types.ConditionalCheckFailedException
+	if errors.As(err, &cond) {
+		return failure.New(failure.Conflict, "import %s has already ended or does not exist", id)
+	}
+	if err != nil {
+		return asFailure(fmt.Errorf("update job %s/%s: %w", tenant, id, err))
+	}
+	return nil
+}
+
+// SetProgress records how many of a user's rows are applied.
+func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done int) error {
+	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                &s.table,
+		Key:                      jobKey(tenant, id),
+		UpdateExpression:         aws.String("SET progress.#user = :done, updated_at = :now"),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#user": user},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":done": &types.AttributeValueMemberN{Value: strconv.Itoa(done)},
+			":now":  &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+		},
+	})
+	if err != nil {
+		return asFailure(fmt.Errorf("set progress of job %s/%s: %w", tenant, id, err))
+	}
+	return nil
+}
+
+// updateInput builds "SET #n0 = :v0, ..." for the given attribute values.
+func updateInput(table string, key map[string]types.AttributeValue, set map[string]any) (*dynamodb.UpdateItemInput, error) {
+	in := &dynamodb.UpdateItemInput{
+		TableName:                 &table,
+		Key:                       key,
+		ExpressionAttributeNames:  map[string]string{},
+		ExpressionAttributeValues: map[string]types.AttributeValue{},
+	}
+	expr := "SET "
+	for i, name := range slices.Sorted(maps.Keys(set)) {
+		v, err := attributevalue.Marshal(set[name])
+		if err != nil {
+			return nil, fmt.Errorf("marshal %s: %w", name, err)
+		}
+		n, p := "#n"+strconv.Itoa(i), ":v"+strconv.Itoa(i)
+		if i > 0 {
+			expr += ", "
+		}
+		expr += n + " = " + p
+		in.ExpressionAttributeNames[n] = name
+		in.ExpressionAttributeValues[p] = v
+	}
+	in.UpdateExpression = &expr
+	return in, nil
+}

@@ -1,0 +1,104 @@
+// Package stack builds the deployed stack's adapters from a Lambda's
+// environment, so that each function's main stays a few lines.
+package stack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/crmimport/crm-import/internal/bucket"
+	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/notify"
+	"github.com/crmimport/crm-import/internal/steps"
+	"github.com/crmimport/crm-import/internal/tenant"
+	"github.com/crmimport/crm-import/internal/workflow"
+)
+
+// Stack is the deployed stack as a function sees it.
+type Stack struct {
+	AWS             aws.Config
+	Log             *slog.Logger
+	Table           string
+	BucketName      string
+	StateMachineARN string
+	EventBus        string
+	Limits          steps.Limits
+}
+
+// FromEnv reads the variables template.yaml sets. AWS_ENDPOINT_URL, when set,
+// points every client at a local cloud.
+func FromEnv(ctx context.Context) (*Stack, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load aws config: %w", err)
+	}
+	s := &Stack{
+		AWS:             cfg,
+		Log:             Logger(os.Getenv("LOG_LEVEL")),
+		Table:           os.Getenv("TABLE_NAME"),
+		BucketName:      os.Getenv("BUCKET_NAME"),
+		StateMachineARN: os.Getenv("STATE_MACHINE_ARN"),
+		EventBus:        os.Getenv("EVENT_BUS_NAME"),
+		Limits: steps.Limits{
+			MaxRows:  intEnv("MAX_ROWS", tenant.DefaultMaxRows),
+			MaxUsers: intEnv("MAX_USERS", tenant.DefaultMaxUsers),
+		},
+	}
+	if s.Table == "" || s.BucketName == "" {
+		return nil, fmt.Errorf("TABLE_NAME and BUCKET_NAME must be set")
+	}
+	return s, nil
+}
+
+// Logger returns a JSON logger at the given level name (INFO by default).
+func Logger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func intEnv(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// Bucket returns the upload bucket.
+func (s *Stack) Bucket() *bucket.Bucket { return bucket.New(s3.NewFromConfig(s.AWS), s.BucketName) }
+
+// DynamoDB returns a DynamoDB client.
+func (s *Stack) DynamoDB() *dynamodb.Client { return dynamodb.NewFromConfig(s.AWS) }
+
+// Jobs returns the import job store.
+func (s *Stack) Jobs() *dynamo.Jobs { return dynamo.NewJobs(s.DynamoDB(), s.Table) }
+
+// Tenants returns the tenant store.
+func (s *Stack) Tenants() *dynamo.Tenants { return dynamo.NewTenants(s.DynamoDB(), s.Table) }
+
+// Workflow returns the import state machine.
+func (s *Stack) Workflow() *workflow.StateMachine {
+	return workflow.New(sfn.NewFromConfig(s.AWS), s.StateMachineARN)
+}
+
+// Notifier returns the event bus import events go to.
+func (s *Stack) Notifier() *notify.Bus { return notify.New(eventbridge.NewFromConfig(s.AWS), s.EventBus) }
+
+// Exit logs err and ends the process: a function that cannot start.
+func Exit(err error) {
+	slog.Error("function cannot start", "error", err)
+	os.Exit(1)
+}

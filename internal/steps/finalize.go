@@ -1,0 +1,145 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/notify"
+)
+
+// Notifier announces finished and failed imports.
+type Notifier interface {
+	Send(ctx context.Context, detailType string, detail any) error
+}
+
+// Finalize closes a job. On the success path it adds up the users' results,
+// writes the summary and the error file and marks the job SUCCEEDED; on the
+// failure path (the workflow's Catch) it marks the job FAILED with the reason
+// and with what was already applied, so no import stops half-done in silence.
+type Finalize struct {
+	Files interface {
+		Files
+		Reader
+	}
+	Jobs   JobStore
+	Notify Notifier
+	Log    *slog.Logger
+}
+
+// Summary is the closing report of an import, kept in S3 and returned by the
+// API and the CLI.
+type Summary struct {
+	ImportID  string       `json:"importId"`
+	Tenant    string       `json:"tenant"`
+	Status    job.Status   `json:"status"`
+	Reason    string       `json:"reason,omitempty"`
+	Counts    job.Counts   `json:"counts"`
+	Users     []UserResult `json:"users"`
+	ErrorFile string       `json:"errorFile,omitempty"`
+}
+
+// Handle is the finalize step.
+func (f *Finalize) Handle(ctx context.Context, s State) (Summary, error) {
+	log := f.Log.With("tenant", s.Tenant, "importId", s.ImportID, "step", "finalize")
+	var (
+		sum Summary
+		err error
+	)
+	if s.Error != nil {
+		sum, err = f.fail(ctx, log, s)
+	} else {
+		sum, err = f.succeed(ctx, log, s)
+	}
+	return sum, forLambda(log, err)
+}
+
+func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summary, error) {
+	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: job.Succeeded, Users: s.Results}
+	sum.Counts = job.Counts{Rows: s.Rows, Invalid: s.Invalid}
+	for _, r := range s.Results {
+		c := r.Counts
+		c.Rows, c.Invalid = 0, 0
+		sum.Counts = sum.Counts.Add(c)
+	}
+	errFile, lines, err := f.writeErrorFile(ctx, s)
+	if err != nil {
+		return sum, err
+	}
+	if lines > 0 {
+		sum.ErrorFile = errFile
+	}
+	// Valid rows that reached no user's plan were skipped: their user was
+	// not found.
+	assigned := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Unchanged + sum.Counts.Failed + sum.Counts.Skipped
+	if unassigned := s.Rows - s.Invalid - assigned; unassigned > 0 {
+		sum.Counts.Skipped += unassigned
+	}
+	if err := f.putSummary(ctx, sum); err != nil {
+		return sum, err
+	}
+	c := sum.Counts
+	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{
+		Status: job.Succeeded, Counts: &c, ErrorFile: sum.ErrorFile, Summary: summaryKey(s.Tenant, s.ImportID),
+	})
+	if err != nil && failure.CodeOf(err) != failure.Conflict {
+		return sum, err
+	}
+	if err := f.Notify.Send(ctx, notify.ImportSucceeded, sum); err != nil {
+		// The job is closed; a lost notification must not fail it.
+		log.Error("import succeeded but the notification was not sent", "error", err)
+	}
+	log.Info("import succeeded", "rows", c.Rows, "created", c.Created, "updated", c.Updated,
+		"unchanged", c.Unchanged, "deleted", c.Deleted, "invalid", c.Invalid, "skipped", c.Skipped, "failed", c.Failed)
+	return sum, nil
+}
+
+func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary, error) {
+	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: job.Failed, Reason: s.Error.Reason()}
+	sum.Counts = job.Counts{Rows: s.Rows, Invalid: s.Invalid}
+	// The Map's results are lost when it fails; each user's apply step
+	// leaves its result in S3, so read back what was applied.
+	for _, u := range s.Users {
+		var r UserResult
+		err := readJSON(ctx, f.Files, resultKey(s.Tenant, s.ImportID, u.ID), &r)
+		if failure.CodeOf(err) == failure.NotFound {
+			continue
+		}
+		if err != nil {
+			return sum, err
+		}
+		sum.Users = append(sum.Users, r)
+		c := r.Counts
+		c.Rows, c.Invalid = 0, 0
+		sum.Counts = sum.Counts.Add(c)
+	}
+	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 {
+		sum.Reason += fmt.Sprintf(" (already applied before the failure, for %d of %d users: %d created, %d updated, %d deleted; the import can be undone)",
+			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted)
+	}
+	if err := f.putSummary(ctx, sum); err != nil {
+		log.Error("failure summary not written", "error", err)
+	}
+	c := sum.Counts
+	err := f.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Failed, Reason: sum.Reason, Counts: &c})
+	if err != nil && failure.CodeOf(err) != failure.Conflict {
+		return sum, err
+	}
+	if err := f.Notify.Send(ctx, notify.ImportFailed, sum); err != nil {
+		log.Error("import failed and the notification was not sent", "error", err)
+	}
+	log.Warn("import failed", "reason", sum.Reason, "errorType", s.Error.Error, "cause", s.Error.Cause)
+	return sum, nil
+}
+
+func (f *Finalize) putSummary(ctx context.Context, sum Summary) error {
+	data, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return fmt.Errorf("marshal summary: %w", err)
+	}
+	return f.Files.Put(ctx, summaryKey(sum.Tenant, sum.ImportID), data, "application/json")
+}

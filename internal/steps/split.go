@@ -1,0 +1,220 @@
+package steps
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/crmimport/crm-import/internal/assign"
+	"github.com/crmimport/crm-import/internal/check"
+	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/tenant"
+)
+
+// Reader streams work files.
+type Reader interface {
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
+// Split gives each valid row to the user its assignment column names and
+// writes one work file per user, which the per-user steps then plan and
+// apply. Rows that name no user are kept aside for the error file.
+type Split struct {
+	Files   interface {
+		Files
+		Reader
+	}
+	Jobs    JobStore
+	Tenants TenantStore
+	Limits  Limits
+	TmpDir  string
+	Log     *slog.Logger
+}
+
+// Unassigned is a valid row whose assignment value named no user.
+type Unassigned struct {
+	Row   int    `json:"row"`
+	Value string `json:"value"`
+}
+
+// Handle is the split step.
+func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
+	log := sp.Log.With("tenant", s.Tenant, "importId", s.ImportID, "step", "split")
+	out, err := sp.run(ctx, log, s)
+	return out, forLambda(log, err)
+}
+
+func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, error) {
+	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Splitting}); err != nil {
+		return s, err
+	}
+	var cfg config.Config
+	if err := readJSON(ctx, sp.Files, configKey(s.Tenant, s.ImportID), &cfg); err != nil {
+		return s, err
+	}
+	users, err := sp.Tenants.Users(ctx, s.Tenant)
+	if err != nil {
+		return s, err
+	}
+	profile, err := sp.Tenants.Profile(ctx, s.Tenant)
+	if err != nil {
+		return s, err
+	}
+	_, maxUsers := profile.Limits(sp.Limits.MaxRows, sp.Limits.MaxUsers)
+	dir := assign.NewDirectory(users, assignBy(&cfg))
+	hasColumn := assignmentColumn(&cfg) != ""
+	only, hasOnly := dir.Only()
+	if !hasColumn && !hasOnly {
+		return s, failure.New(failure.Invalid,
+			"your CRM has %d users, so the file needs a column naming each row's sales agent (by e-mail or employee number); choose it in the import configuration", len(users))
+	}
+
+	tmp, err := os.MkdirTemp(sp.TmpDir, "split-")
+	if err != nil {
+		return s, fmt.Errorf("split %s: %w", s.ImportID, err)
+	}
+	defer os.RemoveAll(tmp)
+	files := newFileSet(tmp)
+	defer files.close()
+
+	body, err := sp.Files.Open(ctx, recordsKey(s.Tenant, s.ImportID))
+	if err != nil {
+		return s, err
+	}
+	defer body.Close()
+	tally := assign.NewTally()
+	dec := json.NewDecoder(bufio.NewReader(body))
+	for {
+		var r check.Record
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			return s, fmt.Errorf("split %s: read records: %w", s.ImportID, err)
+		}
+		if len(r.Errors) > 0 {
+			continue // reported from the validation report
+		}
+		u, ok := only, !hasColumn
+		if hasColumn {
+			u, ok = dir.Lookup(r.Assignee)
+		}
+		if !ok {
+			tally.Unmatched(r.Assignee)
+			if err := files.write("unassigned", Unassigned{Row: r.Row, Value: r.Assignee}); err != nil {
+				return s, err
+			}
+			continue
+		}
+		tally.Matched(u)
+		if err := files.write("user-"+u.ID, r); err != nil {
+			return s, err
+		}
+	}
+
+	sel := tally.Selection()
+	if err := sel.Check(maxUsers); err != nil {
+		return s, err
+	}
+	if err := files.flush(); err != nil {
+		return s, err
+	}
+	s.Users = nil
+	for _, ur := range sel.Users {
+		key := userRowsKey(s.Tenant, s.ImportID, ur.User.ID)
+		if err := sp.Files.PutFile(ctx, key, files.path("user-"+ur.User.ID), "application/x-ndjson"); err != nil {
+			return s, err
+		}
+		s.Users = append(s.Users, UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows})
+	}
+	if files.has("unassigned") {
+		if err := sp.Files.PutFile(ctx, unassignedKey(s.Tenant, s.ImportID), files.path("unassigned"), "application/x-ndjson"); err != nil {
+			return s, err
+		}
+	}
+	data, err := json.Marshal(sel)
+	if err != nil {
+		return s, fmt.Errorf("marshal selection: %w", err)
+	}
+	if err := sp.Files.Put(ctx, selectionKey(s.Tenant, s.ImportID), data, "application/json"); err != nil {
+		return s, err
+	}
+	total := 0
+	for _, u := range s.Users {
+		total += u.Rows
+	}
+	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Applying, Users: len(s.Users), Total: total}); err != nil {
+		return s, err
+	}
+	log.Info("rows split by user", "users", len(sel.Users), "unmatchedValues", len(sel.Unmatched), "rows", total)
+	return s, nil
+}
+
+// fileSet writes JSON lines to one local file per name.
+type fileSet struct {
+	dir   string
+	files map[string]*os.File
+	bufs  map[string]*bufio.Writer
+}
+
+func newFileSet(dir string) *fileSet {
+	return &fileSet{dir: dir, files: map[string]*os.File{}, bufs: map[string]*bufio.Writer{}}
+}
+
+func (fs *fileSet) path(name string) string { return filepath.Join(fs.dir, name+".jsonl") }
+func (fs *fileSet) has(name string) bool    { return fs.files[name] != nil }
+
+func (fs *fileSet) write(name string, v any) error {
+	w, ok := fs.bufs[name]
+	if !ok {
+		f, err := os.Create(fs.path(name))
+		if err != nil {
+			return fmt.Errorf("create %s: %w", name, err)
+		}
+		fs.files[name] = f
+		w = bufio.NewWriterSize(f, 32<<10)
+		fs.bufs[name] = w
+	}
+	line, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("marshal row for %s: %w", name, err)
+	}
+	w.Write(line)
+	return w.WriteByte('\n')
+}
+
+func (fs *fileSet) flush() error {
+	for name, w := range fs.bufs {
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (fs *fileSet) close() {
+	for _, f := range fs.files {
+		f.Close()
+	}
+}
+
+func readJSON(ctx context.Context, r Reader, key string, v any) error {
+	body, err := r.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	if err := json.NewDecoder(body).Decode(v); err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
+	}
+	return nil
+}
+
+var _ = tenant.User{}

@@ -1,0 +1,94 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/crmimport/crm-import/internal/job"
+)
+
+// Starter starts a workflow execution. It reports false when an execution
+// with that name exists already.
+type Starter interface {
+	Start(ctx context.Context, name string, input any) (started bool, err error)
+}
+
+// JobCreator records a new job; false when it exists already.
+type JobCreator interface {
+	Create(ctx context.Context, j job.Job) (bool, error)
+}
+
+// Trigger turns S3 event notifications, delivered through SQS, into import
+// workflow executions: one per uploaded object version, however often the
+// event arrives.
+type Trigger struct {
+	Jobs    JobCreator
+	Starter Starter
+	Log     *slog.Logger
+}
+
+// Handle processes one SQS batch. Messages that failed for a reason that may
+// pass are returned for redelivery; the rest of the batch is done.
+func (t *Trigger) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	var resp events.SQSEventResponse
+	for _, msg := range ev.Records {
+		if err := t.message(ctx, msg); err != nil {
+			t.Log.Error("s3 event not processed, will be redelivered", "messageId", msg.MessageId, "error", err)
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+		}
+	}
+	return resp, nil
+}
+
+func (t *Trigger) message(ctx context.Context, msg events.SQSMessage) error {
+	var s3ev events.S3Event
+	if err := json.Unmarshal([]byte(msg.Body), &s3ev); err != nil {
+		// Not an S3 event (S3 sends an s3:TestEvent when notifications are
+		// set up): nothing to import, and redelivery would not change that.
+		t.Log.Warn("ignoring a message that is not an S3 event", "messageId", msg.MessageId)
+		return nil
+	}
+	var errs []error
+	for _, rec := range s3ev.Records {
+		if err := t.object(ctx, rec); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (t *Trigger) object(ctx context.Context, rec events.S3EventRecord) error {
+	bucket := rec.S3.Bucket.Name
+	// Keys in S3 events are URL-encoded, with '+' for spaces.
+	key, err := url.QueryUnescape(rec.S3.Object.Key)
+	if err != nil {
+		key = rec.S3.Object.Key
+	}
+	up, err := job.ParseKey(key)
+	if err != nil {
+		// No tenant can be told: the object is outside any tenant's prefix.
+		t.Log.Error("ignoring an object outside the tenants' upload layout", "bucket", bucket, "key", key, "error", err)
+		return nil
+	}
+	id := job.ID(bucket, key, rec.S3.Object.VersionID, rec.S3.Object.ETag)
+	log := t.Log.With("tenant", up.Tenant, "importId", id, "step", "trigger")
+
+	created, err := t.Jobs.Create(ctx, job.Job{
+		Tenant: up.Tenant, ID: id, Entity: up.Entity, Bucket: bucket, Key: key, Status: job.Received,
+	})
+	if err != nil {
+		return fmt.Errorf("create job for s3://%s/%s: %w", bucket, key, err)
+	}
+	started, err := t.Starter.Start(ctx, id, State{ImportID: id, Tenant: up.Tenant, Bucket: bucket, Key: key, Entity: up.Entity})
+	if err != nil {
+		return fmt.Errorf("start import %s for s3://%s/%s: %w", id, bucket, key, err)
+	}
+	log.Info("import received", "key", key, "size", rec.S3.Object.Size, "newJob", created, "started", started)
+	return nil
+}

@@ -1,0 +1,187 @@
+package steps
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/crmimport/crm-import/internal/assign"
+	"github.com/crmimport/crm-import/internal/check"
+	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/tenant"
+)
+
+// Files is where steps read uploads and keep their work files.
+type Files interface {
+	Download(ctx context.Context, key, path string) error
+	Metadata(ctx context.Context, key string) (map[string]string, error)
+	PutFile(ctx context.Context, key, path, contentType string) error
+	Put(ctx context.Context, key string, data []byte, contentType string) error
+}
+
+// JobStore updates import job records.
+type JobStore interface {
+	Get(ctx context.Context, tenant, id string) (job.Job, error)
+	Update(ctx context.Context, tenant, id string, c dynamo.Change) error
+	SetProgress(ctx context.Context, tenant, id, user string, done int) error
+}
+
+// TenantStore reads a tenant's users, settings and saved configurations.
+type TenantStore interface {
+	Users(ctx context.Context, tenant string) ([]tenant.User, error)
+	Profile(ctx context.Context, tenant string) (tenant.Profile, error)
+	Config(ctx context.Context, tenant, name string) ([]byte, error)
+}
+
+// Limits are the stack's default limits of one import.
+type Limits struct {
+	MaxRows  int
+	MaxUsers int
+}
+
+// Validate reads the upload, maps and validates every row, and writes them
+// as JSON lines for the split step. Bad rows are kept, with their errors, so
+// that every row of the file ends in the job's log.
+type Validate struct {
+	Files   Files
+	Jobs    JobStore
+	Tenants TenantStore
+	Limits  Limits
+	TmpDir  string // "" = os.TempDir(); the Lambda's ephemeral storage
+	Log     *slog.Logger
+}
+
+// ConfigMetadata is the upload's metadata entry (x-amz-meta-config) naming
+// the saved import configuration to use.
+const ConfigMetadata = "config"
+
+// Handle is the validate step.
+func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
+	log := v.Log.With("tenant", s.Tenant, "importId", s.ImportID, "step", "validate")
+	out, err := v.run(ctx, log, s)
+	return out, forLambda(log, err)
+}
+
+func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, error) {
+	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Validating}); err != nil {
+		return s, err
+	}
+	profile, err := v.Tenants.Profile(ctx, s.Tenant)
+	if err != nil {
+		return s, err
+	}
+	if profile.SyncedFrom != "" {
+		return s, failure.New(failure.Forbidden,
+			"your CRM data is synchronised from %s, so it cannot be imported here: the next synchronisation would overwrite the import; import in %s instead",
+			profile.SyncedFrom, profile.SyncedFrom)
+	}
+	maxRows, _ := profile.Limits(v.Limits.MaxRows, v.Limits.MaxUsers)
+
+	cfg, err := v.config(ctx, s)
+	if err != nil {
+		return s, err
+	}
+
+	dir, err := os.MkdirTemp(v.TmpDir, "validate-")
+	if err != nil {
+		return s, fmt.Errorf("validate %s: %w", s.ImportID, err)
+	}
+	defer os.RemoveAll(dir)
+
+	upload := filepath.Join(dir, filepath.Base(s.Key))
+	if err := v.Files.Download(ctx, s.Key, upload); err != nil {
+		return s, err
+	}
+	recordsPath := filepath.Join(dir, "records.jsonl")
+	f, err := os.Create(recordsPath)
+	if err != nil {
+		return s, fmt.Errorf("validate %s: %w", s.ImportID, err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+
+	rows := 0
+	report, err := check.Run(ctx, upload, checkOptions(s.Entity, cfg, dir), func(r check.Record) error {
+		rows++
+		// Stop reading at the limit: counting a 10-million-row file to the
+		// end only to refuse it would waste the tenant's time.
+		if err := assign.CheckRows(rows, maxRows); err != nil {
+			return err
+		}
+		return enc.Encode(r)
+	})
+	if err != nil {
+		var f *failure.Error
+		if errors.As(err, &f) {
+			return s, err
+		}
+		return s, refusal(err)
+	}
+	if err := w.Flush(); err != nil {
+		return s, fmt.Errorf("write records of %s: %w", s.ImportID, err)
+	}
+	if err := v.Files.PutFile(ctx, recordsKey(s.Tenant, s.ImportID), recordsPath, "application/x-ndjson"); err != nil {
+		return s, err
+	}
+	if err := v.putJSON(ctx, reportKey(s.Tenant, s.ImportID), report); err != nil {
+		return s, err
+	}
+	if err := v.putJSON(ctx, configKey(s.Tenant, s.ImportID), cfg); err != nil {
+		return s, err
+	}
+	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors
+	if s.Rows == 0 {
+		return s, failure.New(failure.Invalid, "the file has column titles but no rows to import")
+	}
+	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Counts: &job.Counts{Rows: s.Rows, Invalid: s.Invalid}}); err != nil {
+		return s, err
+	}
+	log.Info("file validated", "format", report.File.Format, "encoding", report.File.Encoding,
+		"rows", s.Rows, "invalid", s.Invalid, "unmapped", len(report.Unmapped))
+	return s, nil
+}
+
+// config returns the import configuration the upload names, or the
+// entity's defaults.
+func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) {
+	meta, err := v.Files.Metadata(ctx, s.Key)
+	if err != nil {
+		return nil, err
+	}
+	name := meta[ConfigMetadata]
+	if name == "" {
+		return config.Default(s.Entity)
+	}
+	raw, err := v.Tenants.Config(ctx, s.Tenant, name)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		return nil, failure.Wrap(err, failure.Invalid, "saved configuration %q: %s", name, err.Error())
+	}
+	return cfg, nil
+}
+
+func (v *Validate) putJSON(ctx context.Context, key string, value any) error {
+	data, err := json.Marshal(value)
+	if err != nil {
+		return fmt.Errorf("marshal %s: %w", key, err)
+	}
+	return v.Files.Put(ctx, key, data, "application/json")
+}
+
+// refusal turns a file-level error of the readers into a failure whose
+// message the tenant sees: those errors are written for tenants already.
+func refusal(err error) error {
+	return failure.Wrap(err, failure.Invalid, "%s", err.Error())
+}

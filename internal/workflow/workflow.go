@@ -1,0 +1,46 @@
+// Package workflow starts import workflows in AWS Step Functions.
+package workflow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// Client is the part of the Step Functions API the workflow uses.
+type Client interface {
+	StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
+}
+
+// StateMachine is the deployed import workflow.
+type StateMachine struct {
+	client Client
+	arn    string
+}
+
+// New returns the state machine with the given ARN.
+func New(client Client, arn string) *StateMachine { return &StateMachine{client: client, arn: arn} }
+
+// Start starts an execution named name. Execution names are unique per state
+// machine, so a second start under the same name is reported as not started
+// rather than as an error: that is how a repeated S3 event is absorbed.
+func (m *StateMachine) Start(ctx context.Context, name string, input any) (bool, error) {
+	body, err := json.Marshal(input)
+	if err != nil {
+		return false, fmt.Errorf("marshal input of %s: %w", name, err)
+	}
+	in := string(body)
+	_, err = m.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &m.arn, Name: &name, Input: &in})
+	var exists *types.ExecutionAlreadyExists
+	if errors.As(err, &exists) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("start execution %s: %w", name, err)
+	}
+	return true, nil
+}
