@@ -3,8 +3,8 @@ package dynamo
 import (
 	"errors"
 
-	"github.com/aws/smithy-go"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
 
 	"github.com/crmimport/crm-import/internal/failure"
 )

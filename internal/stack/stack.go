@@ -95,7 +95,9 @@ func (s *Stack) Workflow() *workflow.StateMachine {
 }
 
 // Notifier returns the event bus import events go to.
-func (s *Stack) Notifier() *notify.Bus { return notify.New(eventbridge.NewFromConfig(s.AWS), s.EventBus) }
+func (s *Stack) Notifier() *notify.Bus {
+	return notify.New(eventbridge.NewFromConfig(s.AWS), s.EventBus)
+}
 
 // Exit logs err and ends the process: a function that cannot start.
 func Exit(err error) {

@@ -28,7 +28,7 @@ type Reader interface {
 // writes one work file per user, which the per-user steps then plan and
 // apply. Rows that name no user are kept aside for the error file.
 type Split struct {
-	Files   interface {
+	Files interface {
 		Files
 		Reader
 	}
