@@ -1,0 +1,95 @@
+package match
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxFields is the largest number of key fields a tenant may choose
+// (portatour allows eight).
+const MaxFields = 8
+
+// Key is the tenant's choice of key fields and how each compares.
+type Key struct {
+	Fields []string
+	Kinds  []Kind // Kinds[i] is the kind of Fields[i]
+}
+
+// NewKey checks the chosen fields: one to eight, named, no repeats. A field
+// missing from kinds compares as text.
+func NewKey(fields []string, kinds map[string]Kind) (Key, error) {
+	if len(fields) == 0 || len(fields) > MaxFields {
+		return Key{}, fmt.Errorf("choose between 1 and %d key fields, not %d", MaxFields, len(fields))
+	}
+	k := Key{Fields: append([]string(nil), fields...), Kinds: make([]Kind, len(fields))}
+	seen := make(map[string]bool, len(fields))
+	for i, f := range fields {
+		if f == "" {
+			return Key{}, fmt.Errorf("key field %d has no name", i+1)
+		}
+		if seen[f] {
+			return Key{}, fmt.Errorf("key field %q is chosen twice", f)
+		}
+		seen[f] = true
+		k.Kinds[i] = kinds[f]
+		if k.Kinds[i] == "" {
+			k.Kinds[i] = Text
+		}
+	}
+	return k, nil
+}
+
+// Tuple is the normalised key values of a row or record, in the order of
+// Key.Fields; "" is an empty value.
+type Tuple []string
+
+// Of returns the normalised key values found in fields.
+func (k Key) Of(fields map[string]string) Tuple {
+	t := make(Tuple, len(k.Fields))
+	for i, f := range k.Fields {
+		t[i] = Normalize(k.Kinds[i], fields[f])
+	}
+	return t
+}
+
+// Empty reports whether every key value is empty: such a row or record
+// cannot be identified at all.
+func (t Tuple) Empty() bool { return t.mask() == 0 }
+
+// mask has bit i set when value i is present.
+func (t Tuple) mask() uint8 {
+	var m uint8
+	for i, v := range t {
+		if v != "" {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// join packs the values selected by mask into one map key. The unit
+// separator cannot come out of a spreadsheet cell after normalising in
+// practice, and the mask is part of the key so different selections never
+// collide.
+func (t Tuple) join(mask uint8) string {
+	var b strings.Builder
+	b.WriteByte(mask)
+	for i, v := range t {
+		if mask&(1<<i) != 0 {
+			b.WriteString(v)
+			b.WriteByte(0x1f)
+		}
+	}
+	return b.String()
+}
+
+// Describe names key values as a tenant reads them, for error messages:
+// customer_no="4711", name="", postcode="12345".
+func (k Key) Describe(fields map[string]string) string {
+	parts := make([]string, len(k.Fields))
+	for i, f := range k.Fields {
+		parts[i] = f + "=" + strconv.Quote(fields[f])
+	}
+	return strings.Join(parts, ", ")
+}
