@@ -65,7 +65,7 @@ func TestLookup(t *testing.T) {
 		1: {"name": "Müller GmbH", "street": "Bahnhofstr. 9", "postcode": "80331"},
 		2: {"name": "Schmidt AG", "street": "Ring 3", "postcode": "10115"},
 		3: {"name": "Weber KG", "street": "", "postcode": "50667"}, // created without a street
-		4: {"name": "", "street": "", "postcode": ""},            // no key at all: never matched
+		4: {"name": "", "street": "", "postcode": ""},              // no key at all: never matched
 	}
 	key, err := NewKey([]string{"name", "street", "postcode"}, nil)
 	if err != nil {
