@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/crmimport/crm-import/internal/failure"
 	"github.com/crmimport/crm-import/internal/tenant"
 )
 
@@ -107,4 +108,46 @@ func (s *Tenants) PutProfile(ctx context.Context, tenantID string, p tenant.Prof
 		return asFailure(fmt.Errorf("put profile of %s: %w", tenantID, err))
 	}
 	return nil
+}
+
+type configItem struct {
+	PK   string `dynamodbav:"pk"`
+	SK   string `dynamodbav:"sk"`
+	Name string `dynamodbav:"name"`
+	JSON string `dynamodbav:"json"`
+}
+
+// SaveConfig stores an import configuration under a name. The JSON is kept
+// as the tenant wrote it, so a download gives back the same file.
+func (s *Tenants) SaveConfig(ctx context.Context, tenantID, name string, raw []byte) error {
+	item, err := attributevalue.MarshalMap(configItem{PK: tenantPK(tenantID), SK: "CONFIG#" + name, Name: name, JSON: string(raw)})
+	if err != nil {
+		return fmt.Errorf("marshal configuration %s: %w", name, err)
+	}
+	if _, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
+		return asFailure(fmt.Errorf("save configuration %s/%s: %w", tenantID, name, err))
+	}
+	return nil
+}
+
+// Config returns a saved import configuration's JSON.
+func (s *Tenants) Config(ctx context.Context, tenantID, name string) ([]byte, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table,
+		Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: tenantPK(tenantID)},
+			"sk": &types.AttributeValueMemberS{Value: "CONFIG#" + name},
+		},
+	})
+	if err != nil {
+		return nil, asFailure(fmt.Errorf("get configuration %s/%s: %w", tenantID, name, err))
+	}
+	if out.Item == nil {
+		return nil, failure.New(failure.NotFound, "there is no saved import configuration named %q", name)
+	}
+	var it configItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, fmt.Errorf("unmarshal configuration %s/%s: %w", tenantID, name, err)
+	}
+	return []byte(it.JSON), nil
 }
