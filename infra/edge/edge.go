@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+)
+
+type config struct {
+	Listen         string
+	MotoURL        string
+	Region         string
+	StateDir       string
+	CodeBucket     string
+	MaxPerFunction int
+	ESMInterval    time.Duration
+}
+
+// edge is the HTTP handler of the local cloud's single endpoint.
+type edge struct {
+	cfg    config
+	logger *slog.Logger
+	proxy  *httputil.ReverseProxy
+	stats  *stats
+
+	// Clients talk to moto directly, so the edge's own calls are neither
+	// counted nor routed back through itself.
+	lambda *lambda.Client
+	s3     *s3.Client
+	sqs    *sqs.Client
+
+	functions *functions
+	mappings  *mappings
+
+	mu       sync.Mutex
+	endpoint string
+}
+
+func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, error) {
+	target, err := url.Parse(cfg.MotoURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse moto url %q: %w", cfg.MotoURL, err)
+	}
+	awsCfg := aws.Config{
+		Region:       cfg.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(cfg.MotoURL),
+	}
+	e := &edge{
+		cfg:    cfg,
+		logger: logger,
+		stats:  newStats(),
+		proxy: &httputil.ReverseProxy{
+			Rewrite: func(r *httputil.ProxyRequest) {
+				r.SetURL(target)
+				// moto builds URLs it returns (SQS queue URLs, ...) from the
+				// Host header: keep the edge's, so clients keep coming here.
+				r.Out.Host = r.In.Host
+			},
+			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				logger.Error("forward to moto", "method", r.Method, "path", r.URL.Path, "err", err)
+				http.Error(w, "moto unreachable: "+err.Error(), http.StatusBadGateway)
+			},
+		},
+		lambda: lambda.NewFromConfig(awsCfg),
+		s3:     s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		sqs:    sqs.NewFromConfig(awsCfg),
+	}
+	e.functions = newFunctions(e, functionLog)
+	e.mappings = newMappings(e)
+	return e, nil
+}
+
+// SetEndpoint records the URL functions use to reach AWS (the edge itself).
+func (e *edge) SetEndpoint(u string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.endpoint = u
+}
+
+func (e *edge) Endpoint() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.endpoint
+}
+
+// Close stops every function process.
+func (e *edge) Close() {
+	e.functions.Close()
+}
+
+func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_edge/") {
+		e.serveAdmin(w, r)
+		return
+	}
+	svc, op := classify(r)
+	e.stats.add(svc, op)
+	if name, ok := invokePath(r); ok {
+		e.serveInvoke(w, r, name)
+		return
+	}
+	e.proxy.ServeHTTP(w, r)
+}
+
+func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/_edge/health" && r.Method == http.MethodGet:
+		e.serveHealth(w, r)
+	case r.URL.Path == "/_edge/stats" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.stats.snapshot())
+	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
+		e.stats.reset()
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_edge/esm" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.mappings.snapshot())
+	case r.URL.Path == "/_edge/esm/sync" && r.Method == http.MethodPost:
+		if err := e.mappings.sync(r.Context()); err != nil {
+			writeJSON(w, http.StatusBadGateway, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, e.mappings.snapshot())
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (e *edge) serveHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.cfg.MotoURL+"/moto-api/config", nil)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"status": "error", "error": err.Error()})
+		return
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "moto unreachable", "error": err.Error()})
+		return
+	}
+	defer resp.Body.Close()
+	var motoCfg json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&motoCfg); err != nil || resp.StatusCode/100 != 2 {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "moto unhealthy", "code": resp.StatusCode})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "moto": e.cfg.MotoURL, "motoConfig": motoCfg})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// maxPayload is Lambda's synchronous payload limit.
+const maxPayload = 6 << 20
+
+// invocation is one event handed to a function process.
+type invocation struct {
+	RequestID     string
+	Payload       []byte
+	Deadline      time.Time
+	FunctionARN   string
+	ClientContext string
+
+	done chan outcome // buffered: the runtime API never blocks on it
+}
+
+// outcome is what a function answered: a payload, or an error payload whose
+// errorType Step Functions' Retry and Catch match on.
+type outcome struct {
+	Payload   []byte
+	ErrorType string // empty on success
+}
+
+func errorOutcome(errType, msg string) outcome {
+	body, _ := json.Marshal(map[string]string{"errorType": errType, "errorMessage": msg})
+	return outcome{Payload: body, ErrorType: errType}
+}
+
+// sandbox is one warm process of a function with its own Runtime API
+// listener, so every request to that listener comes from that process. It
+// runs one invocation at a time, like a Lambda execution environment.
+type sandbox struct {
+	fn     *function
+	cmd    *exec.Cmd
+	srv    *http.Server
+	tmpDir string
+
+	next   chan *invocation
+	exited chan struct{} // closed when the process is gone
+	failed chan string   // init error payload, at most one
+
+	killOnce sync.Once
+	mu       sync.Mutex
+	current  *invocation
+	waitErr  error
+}
+
+type sandboxEnv struct {
+	bootstrap string
+	endpoint  string
+	tmpDir    string
+	log       io.Writer
+}
+
+func startSandbox(f *function, env sandboxEnv) (*sandbox, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("runtime api listener: %w", err)
+	}
+	s := &sandbox{
+		fn:     f,
+		tmpDir: env.tmpDir,
+		next:   make(chan *invocation, 1),
+		exited: make(chan struct{}),
+		failed: make(chan string, 1),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", s.serveNext)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", s.serveResponse)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", s.serveError)
+	mux.HandleFunc("POST /2018-06-01/runtime/init/error", s.serveInitError)
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go s.srv.Serve(ln)
+
+	if err := os.MkdirAll(env.tmpDir, 0o755); err != nil {
+		s.srv.Close()
+		return nil, fmt.Errorf("sandbox tmp dir: %w", err)
+	}
+	cmd := exec.Command(env.bootstrap)
+	cmd.Dir = dirOf(env.bootstrap)
+	cmd.Env = processEnv(f, ln.Addr().String(), env)
+	cmd.Stdout = newLineWriter(env.log, f.Name)
+	cmd.Stderr = newLineWriter(env.log, f.Name)
+	// Its own process group, killed with the edge: a timeout kills the
+	// whole tree and nothing outlives the local cloud.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		s.srv.Close()
+		return nil, fmt.Errorf("start %s: %w", env.bootstrap, err)
+	}
+	s.cmd = cmd
+	go func() {
+		err := cmd.Wait()
+		s.mu.Lock()
+		s.waitErr = err
+		s.mu.Unlock()
+		close(s.exited)
+	}()
+	return s, nil
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexByte(path, '/'); i > 0 {
+		return path[:i]
+	}
+	return "."
+}
+
+// processEnv is the environment Lambda gives a provided.* runtime, plus
+// the function's configured variables and the local cloud's endpoint.
+func processEnv(f *function, runtimeAPI string, env sandboxEnv) []string {
+	vars := map[string]string{
+		"PATH":                            "/usr/local/bin:/usr/bin:/bin",
+		"LANG":                            "en_US.UTF-8",
+		"TZ":                              ":UTC",
+		"HOME":                            env.tmpDir,
+		"TMPDIR":                          env.tmpDir,
+		"LAMBDA_TASK_ROOT":                dirOf(env.bootstrap),
+		"LAMBDA_RUNTIME_DIR":              dirOf(env.bootstrap),
+		"_HANDLER":                        "bootstrap",
+		"AWS_EXECUTION_ENV":               "AWS_Lambda_provided.al2023",
+		"AWS_LAMBDA_RUNTIME_API":          runtimeAPI,
+		"AWS_LAMBDA_FUNCTION_NAME":        f.Name,
+		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(int(f.MemoryMB)),
+		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + f.Name,
+		"AWS_LAMBDA_LOG_STREAM_NAME":      "localcloud/" + f.version(),
+		"AWS_REGION":                      f.Region,
+		"AWS_DEFAULT_REGION":              f.Region,
+		"AWS_ACCESS_KEY_ID":               "test",
+		"AWS_SECRET_ACCESS_KEY":           "test",
+		"AWS_SESSION_TOKEN":               "test",
+		"AWS_ENDPOINT_URL":                env.endpoint,
+	}
+	for k, v := range f.Env {
+		vars[k] = v
+	}
+	out := make([]string, 0, len(vars))
+	for k, v := range vars {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// run hands inv to the process and waits for its answer, its death or its
+// deadline. healthy reports whether the process can take another event.
+func (s *sandbox) run(inv *invocation) (out outcome, healthy bool) {
+	s.next <- inv
+	timer := time.NewTimer(time.Until(inv.Deadline))
+	defer timer.Stop()
+	select {
+	case out := <-inv.done:
+		return out, true
+	case msg := <-s.failed:
+		return outcome{Payload: []byte(msg), ErrorType: errorTypeOf([]byte(msg), "Runtime.InitError")}, false
+	case <-s.exited:
+		// The process may have answered just before dying.
+		select {
+		case out := <-inv.done:
+			return out, false
+		default:
+		}
+		s.mu.Lock()
+		werr := s.waitErr
+		s.mu.Unlock()
+		return errorOutcome("Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %v", inv.RequestID, werr)), false
+	case <-timer.C:
+		s.kill()
+		return errorOutcome("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.RequestID, s.fn.Timeout.Seconds())), false
+	}
+}
+
+// kill stops the process group and the runtime listener and removes the
+// sandbox's temp dir.
+func (s *sandbox) kill() {
+	s.killOnce.Do(func() {
+		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+		<-s.exited
+		s.srv.Close()
+		_ = os.RemoveAll(s.tmpDir)
+	})
+}
+
+func (s *sandbox) serveNext(w http.ResponseWriter, r *http.Request) {
+	var inv *invocation
+	select {
+	case inv = <-s.next:
+	case <-r.Context().Done():
+		return
+	}
+	s.mu.Lock()
+	s.current = inv
+	s.mu.Unlock()
+	h := w.Header()
+	h.Set("Lambda-Runtime-Aws-Request-Id", inv.RequestID)
+	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.Deadline.UnixMilli(), 10))
+	h.Set("Lambda-Runtime-Invoked-Function-Arn", inv.FunctionARN)
+	h.Set("Lambda-Runtime-Trace-Id", "Root=1-"+strconv.FormatInt(time.Now().Unix(), 16)+"-"+strings.ReplaceAll(inv.RequestID, "-", "")[:24]+";Sampled=0")
+	if inv.ClientContext != "" {
+		if cc, err := base64.StdEncoding.DecodeString(inv.ClientContext); err == nil {
+			h.Set("Lambda-Runtime-Client-Context", string(cc))
+		}
+	}
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(inv.Payload)
+}
+
+func (s *sandbox) take(id string) *invocation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.current == nil || s.current.RequestID != id {
+		return nil
+	}
+	inv := s.current
+	s.current = nil
+	return inv
+}
+
+func (s *sandbox) serveResponse(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
+	inv := s.take(r.PathValue("id"))
+	if inv == nil {
+		runtimeError(w, http.StatusBadRequest, "InvalidRequestID", "no invocation with this request id is in progress")
+		return
+	}
+	switch {
+	case err != nil:
+		inv.done <- errorOutcome("Runtime.ResponseError", err.Error())
+	case len(body) > maxPayload:
+		inv.done <- errorOutcome("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
+	case r.Trailer.Get("Lambda-Runtime-Function-Error-Type") != "":
+		// A streamed response that failed half-way reports in trailers.
+		errBody, _ := base64.StdEncoding.DecodeString(r.Trailer.Get("Lambda-Runtime-Function-Error-Body"))
+		inv.done <- outcome{Payload: errBody, ErrorType: r.Trailer.Get("Lambda-Runtime-Function-Error-Type")}
+	default:
+		inv.done <- outcome{Payload: body}
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (s *sandbox) serveError(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayload))
+	inv := s.take(r.PathValue("id"))
+	if inv == nil {
+		runtimeError(w, http.StatusBadRequest, "InvalidRequestID", "no invocation with this request id is in progress")
+		return
+	}
+	errType := errorTypeOf(body, r.Header.Get("Lambda-Runtime-Function-Error-Type"))
+	if errType == "" {
+		errType = "Unhandled"
+	}
+	if !json.Valid(body) {
+		body, _ = json.Marshal(map[string]string{"errorType": errType, "errorMessage": string(body)})
+	}
+	inv.done <- outcome{Payload: body, ErrorType: errType}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (s *sandbox) serveInitError(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayload))
+	errType := errorTypeOf(body, r.Header.Get("Lambda-Runtime-Function-Error-Type"))
+	if errType == "" {
+		errType = "Runtime.InitError"
+	}
+	if !json.Valid(body) {
+		body, _ = json.Marshal(map[string]string{"errorType": errType, "errorMessage": string(body)})
+	}
+	select {
+	case s.failed <- string(body):
+	default:
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// errorTypeOf reads errorType from a Lambda error payload, else def.
+func errorTypeOf(body []byte, def string) string {
+	var e struct {
+		ErrorType string `json:"errorType"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.ErrorType != "" {
+		return e.ErrorType
+	}
+	return def
+}
+
+func runtimeError(w http.ResponseWriter, code int, errType, msg string) {
+	writeJSON(w, code, map[string]string{"errorType": errType, "errorMessage": msg})
+}
+
+// lineWriter prefixes each line a function writes with its name, so the
+// edge's log shows whose slog line is whose.
+type lineWriter struct {
+	out    io.Writer
+	prefix []byte
+	buf    []byte
+}
+
+var logMu sync.Mutex
+
+func newLineWriter(out io.Writer, name string) *lineWriter {
+	return &lineWriter{out: out, prefix: []byte(name + " | ")}
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		logMu.Lock()
+		_, _ = l.out.Write(append(append([]byte{}, l.prefix...), l.buf[:i+1]...))
+		logMu.Unlock()
+		l.buf = l.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+var errPoolClosed = errors.New("edge is shutting down")

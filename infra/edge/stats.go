@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// stats counts requests by service and operation, so tests can assert how
+// an adapter talks to AWS ("one Query per user, not one GetItem per row").
+type stats struct {
+	mu     sync.Mutex
+	counts map[string]map[string]int
+}
+
+func newStats() *stats { return &stats{counts: map[string]map[string]int{}} }
+
+func (s *stats) add(service, op string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ops := s.counts[service]
+	if ops == nil {
+		ops = map[string]int{}
+		s.counts[service] = ops
+	}
+	ops[op]++
+}
+
+func (s *stats) snapshot() map[string]map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]map[string]int, len(s.counts))
+	for svc, ops := range s.counts {
+		cp := make(map[string]int, len(ops))
+		for op, n := range ops {
+			cp[op] = n
+		}
+		out[svc] = cp
+	}
+	return out
+}
+
+func (s *stats) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts = map[string]map[string]int{}
+}
+
+var credentialScope = regexp.MustCompile(`Credential=[^/]+/[^/]+/[^/]+/([^/]+)/`)
+
+// classify names the service and operation of an AWS API request: the
+// service from the SigV4 credential scope, the operation from X-Amz-Target
+// (JSON protocols), the Action parameter (query protocols) or the REST path.
+func classify(r *http.Request) (service, op string) {
+	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		service = m[1]
+	}
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		if i := strings.LastIndexByte(target, '.'); i >= 0 {
+			target = target[i+1:]
+		}
+		return orUnknown(service), target
+	}
+	if action := r.URL.Query().Get("Action"); action != "" {
+		return orUnknown(service), action
+	}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		if action := formAction(r); action != "" {
+			return orUnknown(service), action
+		}
+	}
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/2015-03-31/") || strings.HasPrefix(r.URL.Path, "/2017-03-31/"):
+		return "lambda", lambdaOperation(r)
+	case service == "s3" || service == "":
+		return "s3", s3Operation(r)
+	}
+	return service, r.Method + " " + r.URL.Path
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// formAction reads the Action of a query-protocol request and puts the
+// body back for the proxy.
+func formAction(r *http.Request) string {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return ""
+	}
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return ""
+	}
+	return values.Get("Action")
+}
+
+func lambdaOperation(r *http.Request) string {
+	p := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch {
+	case len(p) == 4 && p[1] == "functions" && p[3] == "invocations":
+		return "Invoke"
+	case len(p) == 2 && p[1] == "functions":
+		if r.Method == http.MethodPost {
+			return "CreateFunction"
+		}
+		return "ListFunctions"
+	case len(p) == 3 && p[1] == "functions":
+		switch r.Method {
+		case http.MethodGet:
+			return "GetFunction"
+		case http.MethodDelete:
+			return "DeleteFunction"
+		}
+	case len(p) == 4 && p[1] == "functions" && p[3] == "configuration":
+		if r.Method == http.MethodGet {
+			return "GetFunctionConfiguration"
+		}
+		return "UpdateFunctionConfiguration"
+	case len(p) == 4 && p[1] == "functions" && p[3] == "code":
+		return "UpdateFunctionCode"
+	case len(p) == 2 && p[1] == "event-source-mappings":
+		if r.Method == http.MethodPost {
+			return "CreateEventSourceMapping"
+		}
+		return "ListEventSourceMappings"
+	case len(p) == 3 && p[1] == "event-source-mappings":
+		switch r.Method {
+		case http.MethodGet:
+			return "GetEventSourceMapping"
+		case http.MethodPut:
+			return "UpdateEventSourceMapping"
+		case http.MethodDelete:
+			return "DeleteEventSourceMapping"
+		}
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+// s3Operation names the common S3 operations from a path-style request.
+func s3Operation(r *http.Request) string {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	bucket, key, _ := strings.Cut(path, "/")
+	q := r.URL.Query()
+	if bucket == "" {
+		if r.Method == http.MethodGet {
+			return "ListBuckets"
+		}
+		return r.Method + " /"
+	}
+	if key != "" {
+		switch r.Method {
+		case http.MethodGet:
+			return "GetObject"
+		case http.MethodHead:
+			return "HeadObject"
+		case http.MethodPut:
+			switch {
+			case q.Has("partNumber"):
+				return "UploadPart"
+			case r.Header.Get("X-Amz-Copy-Source") != "":
+				return "CopyObject"
+			case q.Has("tagging"):
+				return "PutObjectTagging"
+			}
+			return "PutObject"
+		case http.MethodDelete:
+			if q.Has("uploadId") {
+				return "AbortMultipartUpload"
+			}
+			return "DeleteObject"
+		case http.MethodPost:
+			if q.Has("uploads") {
+				return "CreateMultipartUpload"
+			}
+			if q.Has("uploadId") {
+				return "CompleteMultipartUpload"
+			}
+		}
+		return r.Method + " object"
+	}
+	switch r.Method {
+	case http.MethodGet:
+		switch {
+		case q.Get("list-type") == "2":
+			return "ListObjectsV2"
+		case q.Has("versions"):
+			return "ListObjectVersions"
+		case q.Has("notification"):
+			return "GetBucketNotificationConfiguration"
+		case q.Has("location"):
+			return "GetBucketLocation"
+		case len(q) == 0:
+			return "ListObjects"
+		}
+		return "GetBucket" + subresource(q)
+	case http.MethodHead:
+		return "HeadBucket"
+	case http.MethodPut:
+		if len(q) == 0 {
+			return "CreateBucket"
+		}
+		if q.Has("notification") {
+			return "PutBucketNotificationConfiguration"
+		}
+		return "PutBucket" + subresource(q)
+	case http.MethodDelete:
+		if len(q) == 0 {
+			return "DeleteBucket"
+		}
+		return "DeleteBucket" + subresource(q)
+	case http.MethodPost:
+		if q.Has("delete") {
+			return "DeleteObjects"
+		}
+	}
+	return r.Method + " bucket"
+}
+
+func subresource(q url.Values) string {
+	for k := range q {
+		if k != "" {
+			return strings.ToUpper(k[:1]) + k[1:]
+		}
+	}
+	return ""
+}
