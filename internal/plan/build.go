@@ -1,0 +1,207 @@
+package plan
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/crmimport/crm-import/internal/match"
+)
+
+// maxNamedCandidates bounds how many records an ambiguous row's error names.
+const maxNamedCandidates = 5
+
+// Build plans one user's rows against that user's existing records of the
+// entity. It fails only on a bad configuration; problems of single rows
+// become error ops.
+func Build(existing []Record, rows []Row, o Options) (*Plan, error) {
+	if err := o.check(); err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	b := &builder{o: o, existing: existing, claimedBy: map[int]int{}, protected: map[int]bool{}}
+	if len(o.KeyFields) > 0 {
+		key, err := match.NewKey(o.KeyFields, o.Kinds)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		b.key = &key
+		b.keyFields = make(map[string]bool, len(o.KeyFields))
+		for _, f := range o.KeyFields {
+			b.keyFields[f] = true
+		}
+		fields := make([]map[string]string, len(existing))
+		for i, r := range existing {
+			fields[i] = r.Fields
+		}
+		b.records = match.NewIndex(key, fields)
+		rowFields := make([]map[string]string, len(rows))
+		for i, r := range rows {
+			rowFields[i] = r.Fields
+		}
+		b.fileRows = match.NewIndex(key, rowFields)
+	}
+	ops := make([]Op, 0, len(rows))
+	for i := range rows {
+		ops = append(ops, b.row(i, rows))
+	}
+	if o.Mode == UpdateDelete {
+		ops = append(ops, b.deletes()...)
+	}
+	sortOps(ops)
+	return &Plan{Ops: ops, Summary: Summarize(len(rows), ops, o.SampleSize)}, nil
+}
+
+type builder struct {
+	o         Options
+	existing  []Record
+	key       *match.Key
+	keyFields map[string]bool
+	records   *match.Index // existing records
+	fileRows  *match.Index // the file's rows, to find rows sharing a key
+	claimedBy map[int]int  // existing record -> row number that updates it
+	protected map[int]bool // existing records some row names: never deleted
+}
+
+func (b *builder) row(i int, rows []Row) Op {
+	r := rows[i]
+	if b.key == nil {
+		return b.invalidOr(r, func() Op { return b.create(r, "") })
+	}
+	t := b.key.Of(r.Fields)
+	desc := b.key.Describe(r.Fields)
+	if t.Empty() {
+		if b.o.Mode == Add {
+			return b.invalidOr(r, func() Op { return b.create(r, desc) })
+		}
+		return errorOp(r, desc, RowError{
+			Column: strings.Join(b.o.KeyFields, ", "),
+			Reason: "the key fields are all empty, so the row cannot be matched to a record",
+		})
+	}
+	found := b.records.LookupTuple(t)
+	for _, c := range found.Candidates {
+		// Whatever becomes of the row, the records it names are not "absent
+		// from the file" and must survive update with deletion.
+		b.protected[c] = true
+	}
+	if len(r.Errors) > 0 {
+		return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: r.Errors}
+	}
+	for _, j := range b.fileRows.LookupTuple(t).Candidates {
+		if j >= i {
+			break
+		}
+		return errorOp(r, desc, RowError{
+			Column: strings.Join(b.o.KeyFields, ", "),
+			Value:  keyValues(b.o.KeyFields, r.Fields),
+			Reason: fmt.Sprintf("row %d has the same key (%s); only the first of them is imported", rows[j].Number, b.key.Describe(rows[j].Fields)),
+		})
+	}
+	switch found.Outcome() {
+	case match.Many:
+		return errorOp(r, desc, RowError{
+			Column: strings.Join(b.o.KeyFields, ", "),
+			Value:  keyValues(b.o.KeyFields, r.Fields),
+			Reason: b.ambiguous(found.Candidates),
+		})
+	case match.None:
+		if b.o.Mode == UpdateOnly {
+			return Op{Kind: OpSkip, Row: r.Number, Key: desc, Reason: "no existing record has this key; update only never creates records"}
+		}
+		return b.create(r, desc)
+	}
+	c := found.Candidates[0]
+	rec := b.existing[c]
+	if first, ok := b.claimedBy[c]; ok {
+		return errorOp(r, desc, RowError{
+			Column: strings.Join(b.o.KeyFields, ", "),
+			Value:  keyValues(b.o.KeyFields, r.Fields),
+			Reason: fmt.Sprintf("matches record %s, which row %d already updates", rec.ID, first),
+		})
+	}
+	b.claimedBy[c] = r.Number
+	if b.o.Mode == Add {
+		return Op{Kind: OpSkip, Row: r.Number, ID: rec.ID, Version: rec.Version, Key: desc,
+			Reason: fmt.Sprintf("record %s already has this key; add mode does not change existing records", rec.ID)}
+	}
+	fields, changes := merge(rec.Fields, r.Fields, b.keyFields, b.o)
+	if len(changes) == 0 {
+		return Op{Kind: OpUnchanged, Row: r.Number, ID: rec.ID, Version: rec.Version, Key: desc}
+	}
+	return Op{Kind: OpUpdate, Row: r.Number, ID: rec.ID, Version: rec.Version, Key: desc, Fields: fields, Changes: changes}
+}
+
+// invalidOr reports a row's validation errors, or plans it with next.
+func (b *builder) invalidOr(r Row, next func() Op) Op {
+	if len(r.Errors) > 0 {
+		return Op{Kind: OpError, Row: r.Number, Errors: r.Errors}
+	}
+	return next()
+}
+
+func (b *builder) create(r Row, desc string) Op {
+	fields := make(map[string]string, len(r.Fields))
+	for f, v := range r.Fields {
+		if v = strings.TrimSpace(v); v != "" {
+			fields[f] = v
+		}
+	}
+	return Op{Kind: OpCreate, Row: r.Number, ID: b.o.newID(r), Key: desc, Fields: fields}
+}
+
+func (b *builder) ambiguous(candidates []int) string {
+	names := make([]string, 0, maxNamedCandidates)
+	for _, c := range candidates[:min(len(candidates), maxNamedCandidates)] {
+		rec := b.existing[c]
+		names = append(names, fmt.Sprintf("%s (%s)", rec.ID, b.key.Describe(rec.Fields)))
+	}
+	more := ""
+	if n := len(candidates) - len(names); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	return fmt.Sprintf("matches %d existing records, so it is not imported: %s%s; fill more key fields to tell them apart",
+		len(candidates), strings.Join(names, ", "), more)
+}
+
+// deletes plans the deletion of the user's records of the entity that no
+// row names.
+func (b *builder) deletes() []Op {
+	var ops []Op
+	for i, rec := range b.existing {
+		if b.protected[i] || (rec.Entity != "" && rec.Entity != b.o.Entity) {
+			continue
+		}
+		ops = append(ops, Op{Kind: OpDelete, ID: rec.ID, Version: rec.Version,
+			Key: b.key.Describe(rec.Fields), Reason: "not in the file (update with deletion)"})
+	}
+	return ops
+}
+
+func errorOp(r Row, desc string, e RowError) Op {
+	return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: []RowError{e}}
+}
+
+func keyValues(fields []string, values map[string]string) string {
+	vs := make([]string, len(fields))
+	for i, f := range fields {
+		vs[i] = values[f]
+	}
+	return strings.Join(vs, ", ")
+}
+
+// sortOps orders ops by record ID, ops without one last by row: apply reads
+// the ops in this order and re-checks each run with one ranged Query.
+func sortOps(ops []Op) {
+	slices.SortStableFunc(ops, func(a, b Op) int {
+		switch {
+		case a.ID == "" && b.ID == "":
+			return cmp.Compare(a.Row, b.Row)
+		case a.ID == "":
+			return 1
+		case b.ID == "":
+			return -1
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}
