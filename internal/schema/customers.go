@@ -60,6 +60,16 @@ var Customers = Entity{
 		}},
 		industry(),
 		revenue(),
+		{Name: "customer_since", Type: Date, Example: "2019-05-01", Titles: Titles{
+			EN: {"Customer since", "First order", "Start of relationship"},
+			DE: {"Kunde seit", "Kunde seit dem", "Erstkontakt"},
+			FR: {"Client depuis", "Client depuis le"},
+			IT: {"Cliente dal", "Cliente da"},
+			ES: {"Cliente desde"},
+			PT: {"Cliente desde"},
+			PL: {"Klient od", "Klient od dnia"},
+			SV: {"Kund sedan", "Kund sedan datum"},
+		}},
 		{Name: "last_visit", Type: Date, Example: "2026-03-12", Titles: Titles{
 			EN: {"Last visit", "Last visit date", "Date of last visit"},
 			DE: {"Letzter Besuch", "Datum letzter Besuch", "Letzter Besuchstermin"},

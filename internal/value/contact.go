@@ -1,0 +1,44 @@
+package value
+
+import (
+	"net/mail"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Email reads one bare e-mail address (no display name) and returns it
+// with the domain in lower case.
+func Email(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, ";,") && strings.Count(s, "@") > 1 {
+		return "", fail("holds several e-mail addresses; a cell takes one, like name@example.com")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "", fail("is not an e-mail address: expected one like name@example.com")
+	}
+	local, domain, _ := strings.Cut(a.Address, "@")
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", fail("is not an e-mail address: the part after @ is not a domain like example.com")
+	}
+	return local + "@" + strings.ToLower(domain), nil
+}
+
+// Phone reads a phone number, with or without a country code, and returns
+// it in E.164 form (+4930901820). Numbers without a country code belong to
+// the locale's region.
+func (l Locale) Phone(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	n, err := phonenumbers.Parse(s, l.Region)
+	if err != nil {
+		return "", fail("is not a phone number")
+	}
+	if !phonenumbers.IsValidNumber(n) {
+		if n.GetCountryCode() == int32(phonenumbers.GetCountryCodeForRegion(l.Region)) && !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") {
+			return "", fail("is not a phone number of %s; write numbers of other countries with their country code, like +49 30 901820", l.Region)
+		}
+		return "", fail("is not a valid phone number")
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}

@@ -1,0 +1,236 @@
+package value
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Excel's day 0 is 1899-12-30 from day 61 on: Lotus 1-2-3 counted a 29
+// February 1900 that never was, and Excel kept the count.
+var (
+	excelEpoch      = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	excelEarlyEpoch = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// Serial days outside this range are not dates but numbers.
+const maxSerial = 2958465 // 9999-12-31
+
+// FromSerial converts an Excel serial day number (with a fraction for the
+// time of day) to a wall-clock time.
+func FromSerial(serial float64) (time.Time, bool) {
+	if serial < 1 || serial >= maxSerial+1 || math.IsNaN(serial) {
+		return time.Time{}, false
+	}
+	days := math.Floor(serial)
+	epoch := excelEpoch
+	if days < 61 {
+		epoch = excelEarlyEpoch
+	}
+	secs := math.Round((serial - days) * 86400)
+	return epoch.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), true
+}
+
+// Date reads a day as the locale writes it (31.12.2026, 31/12/2026, or
+// 12/31/2026 in en-US), in ISO form (2026-12-31), as eight digits
+// (20261231) or as a five-digit Excel serial day (46387), and returns it as
+// 2006-01-02. A time of day after the date is accepted and dropped.
+func (l Locale) Date(s string) (string, error) {
+	datePart, timePart := splitDateTime(strings.TrimSpace(s))
+	t, err := l.day(datePart)
+	if err != nil {
+		return "", err
+	}
+	if timePart != "" {
+		if _, ok := clock(timePart); !ok {
+			return "", l.notADate()
+		}
+	}
+	return t.Format(time.DateOnly), nil
+}
+
+// DateTime reads a date and time of day (31.12.2026 14:30, 12/31/2026 2:30
+// PM, 2026-12-31T14:30:00+01:00, an Excel serial with a fraction) and
+// returns it as RFC 3339 in UTC. A time without an offset is a wall-clock
+// time in zone; a date alone is midnight there.
+func (l Locale) DateTime(s string, zone *time.Location) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) >= 20 && s[4] == '-' {
+		if t, err := time.Parse(time.RFC3339, strings.Replace(s, " ", "T", 1)); err == nil {
+			return t.UTC().Format(time.RFC3339), nil
+		}
+	}
+	datePart, timePart := splitDateTime(s)
+	var t time.Time
+	if f, err := strconv.ParseFloat(datePart, 64); err == nil && timePart == "" && isSerial(datePart) {
+		st, ok := FromSerial(f)
+		if !ok {
+			return "", l.notADateTime()
+		}
+		t = st
+	} else {
+		d, err := l.day(datePart)
+		if err != nil {
+			return "", l.notADateTime()
+		}
+		t = d
+		if timePart != "" {
+			c, ok := clock(timePart)
+			if !ok {
+				return "", l.notADateTime()
+			}
+			t = t.Add(c)
+		}
+	}
+	return InZone(t, zone).UTC().Format(time.RFC3339), nil
+}
+
+// InZone reads the wall clock of t (whatever its location) as a time in zone.
+func InZone(t time.Time, zone *time.Location) time.Time {
+	if zone == nil {
+		zone = time.UTC
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, zone)
+}
+
+func (l Locale) notADate() error {
+	return fail("is not a date: expected a day like %s", l.DateExample())
+}
+
+func (l Locale) notADateTime() error {
+	return fail("is not a date and time: expected something like %s 14:30", l.DateExample())
+}
+
+// splitDateTime cuts "31.12.2026 14:30" or "2026-12-31T14:30" in two.
+func splitDateTime(s string) (string, string) {
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		return s[:i], strings.TrimSpace(s[i+1:])
+	}
+	if i := strings.IndexByte(s, 'T'); i == 10 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
+// isSerial says whether s looks like an Excel serial day: five digits,
+// 1927-05-18 to 2173-10-14, optionally with a fraction. Shorter numbers
+// such as 2026 are far more likely a year or a typo than a day in 1905.
+func isSerial(s string) bool {
+	intPart, _, _ := strings.Cut(s, ".")
+	return len(intPart) == 5 && allDigits(intPart)
+}
+
+// day reads the date part, returning midnight UTC of that day.
+func (l Locale) day(s string) (time.Time, error) {
+	if allDigits(s) {
+		switch len(s) {
+		case 8: // 20261231
+			return l.ymd(s[:4], s[4:6], s[6:])
+		case 5:
+			n, _ := strconv.Atoi(s)
+			if t, ok := FromSerial(float64(n)); ok {
+				return t, nil
+			}
+		}
+		return time.Time{}, l.notADate()
+	}
+	sepAt := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if sepAt <= 0 {
+		return time.Time{}, l.notADate()
+	}
+	sep := s[sepAt]
+	if sep != '.' && sep != '/' && sep != '-' {
+		return time.Time{}, l.notADate()
+	}
+	parts := strings.Split(s, string(sep))
+	if len(parts) != 3 {
+		return time.Time{}, l.notADate()
+	}
+	for _, p := range parts {
+		if len(p) == 0 || len(p) > 4 || !allDigits(p) {
+			return time.Time{}, l.notADate()
+		}
+	}
+	switch {
+	case len(parts[0]) == 4:
+		return l.ymd(parts[0], parts[1], parts[2])
+	case l.Order == MDY && sep != '.': // nobody writes month.day.year
+		return l.ymd(parts[2], parts[0], parts[1])
+	default:
+		return l.ymd(parts[2], parts[1], parts[0])
+	}
+}
+
+func (l Locale) ymd(ys, ms, ds string) (time.Time, error) {
+	if len(ys) != 4 {
+		return time.Time{}, fail("is not a date: write the year with four digits, like %s", l.DateExample())
+	}
+	if len(ms) > 2 || len(ds) > 2 {
+		return time.Time{}, l.notADate()
+	}
+	y, _ := strconv.Atoi(ys)
+	m, _ := strconv.Atoi(ms)
+	d, _ := strconv.Atoi(ds)
+	if m < 1 || m > 12 {
+		return time.Time{}, fail("is not a date: there is no month %d (expected a day like %s)", m, l.DateExample())
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if d < 1 || t.Day() != d {
+		return time.Time{}, fail("is not a date: %s %d has no day %d", time.Month(m), y, d)
+	}
+	return t, nil
+}
+
+// clock reads a time of day: 14:30, 14:30:15, 14:30:15.000, 2:30 PM.
+func clock(s string) (time.Duration, bool) {
+	s = strings.TrimSpace(s)
+	pm, am := false, false
+	if u := strings.ToUpper(s); strings.HasSuffix(u, "PM") || strings.HasSuffix(u, "AM") {
+		pm, am = strings.HasSuffix(u, "PM"), strings.HasSuffix(u, "AM")
+		s = strings.TrimSpace(s[:len(s)-2])
+	}
+	if i := strings.IndexByte(s, '.'); i > 0 {
+		if !allDigits(s[i+1:]) {
+			return 0, false
+		}
+		s = s[:i] // fractions of a second are dropped
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, false
+	}
+	var hms [3]int
+	for i, p := range parts {
+		if len(p) == 0 || len(p) > 2 || !allDigits(p) {
+			return 0, false
+		}
+		hms[i], _ = strconv.Atoi(p)
+	}
+	h, m, sec := hms[0], hms[1], hms[2]
+	if am || pm {
+		if h < 1 || h > 12 {
+			return 0, false
+		}
+		h %= 12
+		if pm {
+			h += 12
+		}
+	}
+	if h > 23 || m > 59 || sec > 59 {
+		return 0, false
+	}
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
