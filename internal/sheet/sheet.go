@@ -35,10 +35,11 @@ type Row struct {
 
 // Info describes what was detected about a file.
 type Info struct {
-	Format    string // "csv", "xlsx", "ods"
-	Encoding  string // e.g. "utf-8", "utf-16le", "windows-1252"; empty for xlsx/ods
-	Delimiter string // for CSV: ",", ";", "\t" or "|"
-	Sheet     string // for workbooks: the sheet read
+	Format    string   // "csv", "xlsx", "ods"
+	Encoding  string   // e.g. "utf-8", "utf-16le", "windows-1252"; empty for xlsx/ods
+	Delimiter string   // for CSV: ",", ";", "\t" or "|"
+	Sheet     string   // for workbooks: the sheet read
+	Sheets    []string // for workbooks: every sheet, in workbook order
 }
 
 // Options let the tenant override detection.
@@ -48,9 +49,19 @@ type Options struct {
 	Delimiter string // empty = detect
 	Sheet     string // empty = the only non-empty sheet
 	TmpDir    string // scratch space for unpacking workbooks; removed by Close
+
+	// Limits against damaged or hostile files; zero means the default.
+	MaxCellBytes    int   // a longer cell is refused (default 1 MiB)
+	MaxUnpackedSize int64 // a workbook that unpacks to more is refused (default 1 GiB)
 }
 
-// Reader streams the rows of one sheet. Next returns io.EOF after the last row.
+// Reader streams the rows of one sheet. Next returns io.EOF after the last
+// row. Rows in which every cell is empty are skipped; every row returned
+// has exactly as many cells as Header has titles.
+//
+// Next returns a *Error for a problem the tenant must fix. When its RowOnly
+// is set, only that row is bad and Next may be called again; any other
+// error ends the stream.
 type Reader interface {
 	Info() Info
 	Header() []string

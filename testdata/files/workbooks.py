@@ -54,6 +54,10 @@ def main(*args):
         # and the revenue with thousands separators.
         customers.getCellRangeByName("E2:E5").NumberFormat = _format(doc, "DD.MM.YYYY")
         customers.getCellRangeByName("F2:F5").NumberFormat = _format(doc, "#,##0.00")
+        # Formatting whole columns, as tenants do, makes the programs write
+        # the empty rows and columns below and beside the data as repeats.
+        customers.getCellRangeByName("C1:C1048576").NumberFormat = _format(doc, "@")
+        customers.getCellRangeByName("A6:AMJ1048576").CellBackColor = 0xFFFFCC
 
         data = _used_area(contacts.Sheets.getByIndex(0)).getDataArray()
         doc.Sheets.insertNewByName("Contacts", 1)

@@ -1,0 +1,211 @@
+package sheet
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/transform"
+)
+
+// sniffSize is how much of a CSV file detection looks at.
+const sniffSize = 64 << 10
+
+// OpenCSV reads CSV text from r, detecting its encoding and separator
+// unless opts names them. r is not closed by Close unless it is an
+// io.Closer.
+func OpenCSV(r io.Reader, opts Options) (Reader, error) {
+	in := bufio.NewReaderSize(r, sniffSize)
+	prefix, err := in.Peek(sniffSize)
+	complete := err == io.EOF
+	if err != nil && !complete && err != bufio.ErrBufferFull {
+		return nil, fmt.Errorf("read csv: %w", err)
+	}
+	if len(bytes.TrimSpace(prefix)) == 0 {
+		return nil, refuse("the file is empty: the first row must hold the column titles")
+	}
+	te, err := detectEncoding(prefix, opts.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	text := prefix[te.bomLen:]
+	if te.enc != nil {
+		if text, err = te.enc.NewDecoder().Bytes(text); err != nil {
+			return nil, fmt.Errorf("decode csv prefix: %w", err)
+		}
+	}
+	if looksBinary(text) {
+		return nil, binaryRefusal(prefix)
+	}
+	if te.bomLen > 0 {
+		in.Discard(te.bomLen)
+	}
+	var body io.Reader = in
+	var chain []transform.Transformer
+	if te.enc != nil {
+		chain = append(chain, te.enc.NewDecoder())
+	}
+	if bytes.IndexByte(text, '\r') >= 0 && bytes.IndexByte(text, '\n') < 0 {
+		chain = append(chain, crToLF{})
+		text = bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+	}
+	if len(chain) > 0 {
+		body = transform.NewReader(in, transform.Chain(chain...))
+	}
+
+	src := &csvSource{maxCell: opts.maxCell(), checkUTF8: te.enc == nil, nextLine: 1}
+	var delim rune
+	// Excel writes and honours a first line "sep=;" naming the separator;
+	// it does not show that line as a row.
+	if d, n := sepLine(text); n > 0 {
+		delim = d
+		text = text[n:]
+		lines := bufio.NewReaderSize(body, 4096)
+		if _, err := lines.ReadString('\n'); err != nil {
+			return nil, refuse("the file has a \"sep=\" line but no column titles")
+		}
+		body = lines
+	}
+	if opts.Delimiter != "" {
+		if delim, err = parseDelimiter(opts.Delimiter); err != nil {
+			return nil, err
+		}
+	} else if delim == 0 {
+		delim = detectDelimiter(text, complete)
+	}
+
+	src.budget = newBudget(body, 4*src.maxCell+sniffSize)
+	src.csv = csv.NewReader(bufio.NewReaderSize(src.budget, sniffSize))
+	src.csv.Comma = delim
+	src.csv.FieldsPerRecord = -1
+	src.csv.ReuseRecord = true
+	if c, ok := r.(io.Closer); ok {
+		src.closer = c
+	}
+	info := Info{Format: "csv", Encoding: te.name, Delimiter: string(delim)}
+	hint := fmt.Sprintf("; a value containing the separator %s must be in quotes", describeDelimiter(delim))
+	return newTable(src, info, hint)
+}
+
+func describeDelimiter(d rune) string {
+	if d == '\t' {
+		return "(tab)"
+	}
+	return fmt.Sprintf("%q", string(d))
+}
+
+// sepLine recognises Excel's "sep=X" first line; n is its length with the
+// line end, or 0.
+func sepLine(text []byte) (delim rune, n int) {
+	if len(text) < 5 || !bytes.EqualFold(text[:4], []byte("sep=")) {
+		return 0, 0
+	}
+	d, size := utf8.DecodeRune(text[4:])
+	rest := text[4+size:]
+	switch {
+	case bytes.HasPrefix(rest, []byte("\r\n")):
+		n = 4 + size + 2
+	case bytes.HasPrefix(rest, []byte("\n")):
+		n = 4 + size + 1
+	default:
+		return 0, 0
+	}
+	if _, err := parseDelimiter(string(d)); err != nil {
+		return 0, 0
+	}
+	return d, n
+}
+
+type csvSource struct {
+	csv       *csv.Reader
+	budget    *budget
+	closer    io.Closer
+	maxCell   int
+	checkUTF8 bool
+
+	// Spreadsheet programs show a blank line as an empty row and a quoted
+	// value spanning lines as one row; row counts rows that way from the
+	// line numbers encoding/csv reports.
+	row      int
+	nextLine int // line just after the last record
+}
+
+func (s *csvSource) next() (Row, error) {
+	s.budget.reset()
+	rec, err := s.csv.Read()
+	if err == io.EOF {
+		return Row{}, io.EOF
+	}
+	if err != nil {
+		return Row{}, s.readError(err)
+	}
+	line, _ := s.csv.FieldPos(0)
+	row := s.rowAt(line)
+	s.row = row
+	spanned := 1
+	cells := make([]Cell, len(rec))
+	for i, f := range rec {
+		if f == "" {
+			continue
+		}
+		if len(f) > s.maxCell {
+			return Row{}, rowError(row, "the value in column %s is longer than %s; is a closing quote (\") missing?", columnName(i+1), size(s.maxCell))
+		}
+		if strings.IndexByte(f, 0) >= 0 {
+			return Row{}, rowError(row, "column %s holds binary data (a NUL byte), which a CSV file cannot hold; save the file again as CSV from your spreadsheet program", columnName(i+1))
+		}
+		if s.checkUTF8 && !utf8.ValidString(f) {
+			return Row{}, rowError(row, "column %s holds text that is not UTF-8 (%q); the file may be in another encoding such as windows-1252: choose the encoding or save the file as CSV UTF-8", columnName(i+1), clip(strings.ToValidUTF8(f, "?")))
+		}
+		spanned += strings.Count(f, "\n")
+		cells[i] = Cell{Kind: Text, Text: f}
+	}
+	s.nextLine = line + spanned
+	return Row{Number: row, Cells: cells}, nil
+}
+
+// rowAt returns the tenant's row number of a record starting on line.
+func (s *csvSource) rowAt(line int) int {
+	return s.row + 1 + (line - s.nextLine)
+}
+
+func (s *csvSource) readError(err error) error {
+	var pe *csv.ParseError
+	line := s.nextLine
+	if errors.As(err, &pe) {
+		line = pe.StartLine
+	}
+	row := s.rowAt(line)
+	switch {
+	case errors.Is(err, errTooLong):
+		return rowError(row, "holds more than %s of text (a cell may hold %s); is a closing quote (\") missing?", size(4*s.maxCell), size(s.maxCell))
+	case errors.Is(err, csv.ErrQuote):
+		return rowError(row, `a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`)
+	case errors.Is(err, csv.ErrBareQuote):
+		return rowError(row, `a value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`)
+	}
+	return fmt.Errorf("read csv row %d: %w", row, err)
+}
+
+func (s *csvSource) close() error {
+	if s.closer != nil {
+		return s.closer.Close()
+	}
+	return nil
+}
+
+// size writes a byte count for a tenant: 1 MiB, 512 KiB, 100 bytes.
+func size(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
