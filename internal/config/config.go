@@ -1,0 +1,340 @@
+// Package config is the import configuration a tenant saves by name and a
+// nightly sync reuses: mapping, key fields, field policies, mode, the
+// assignment column and how to read the file. It is stored as versioned
+// JSON; Parse checks it and fills in defaults.
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones must load in a Lambda without /usr/share/zoneinfo
+
+	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/crmimport/crm-import/internal/mapping"
+	"github.com/crmimport/crm-import/internal/schema"
+	"github.com/crmimport/crm-import/internal/value"
+)
+
+// Version is the configuration format this program reads and writes.
+const Version = 1
+
+// MaxKeyFields is how many fields may together identify a record (portatour).
+const MaxKeyFields = 8
+
+// Mode says what an import does with existing records.
+type Mode string
+
+const (
+	Add          Mode = "add"           // create a record for every row
+	Update       Mode = "update"        // update records found by key, create the others
+	UpdateOnly   Mode = "update_only"   // update records found by key, never create
+	UpdateDelete Mode = "update_delete" // as Update, and delete the user's records the file does not have
+)
+
+// Policy says what happens to a field of an existing record.
+type Policy string
+
+const (
+	Keep               Policy = "keep"
+	Overwrite          Policy = "overwrite"
+	OverwriteIfGreater Policy = "overwrite_if_greater" // date, date-time and number fields only
+)
+
+// What an assignment column holds.
+const (
+	ByEmail          = "email"
+	ByEmployeeNumber = "employee_number"
+)
+
+// Assignment names the column that says which sales agent a row belongs to.
+type Assignment struct {
+	Column string `json:"column"`
+	By     string `json:"by"` // ByEmail or ByEmployeeNumber
+}
+
+// Config is one import configuration.
+type Config struct {
+	Version int    `json:"version"`
+	Entity  string `json:"entity"`
+	// Mapping overrides the automatic mapping: column title -> field name,
+	// or "ignore" to leave the column out.
+	Mapping map[string]string `json:"mapping,omitempty"`
+	// KeyFields together identify an existing record (1 to 8); needed by
+	// every mode but add.
+	KeyFields []string `json:"key_fields,omitempty"`
+	// Policies per field; the others take DefaultPolicy.
+	Policies      map[string]Policy `json:"policies,omitempty"`
+	DefaultPolicy Policy            `json:"default_policy"`
+	// EmptyClears lets an empty cell clear a field under overwrite (a full
+	// mirror from another system); by default an empty cell changes nothing.
+	EmptyClears bool        `json:"empty_clears,omitempty"`
+	Mode        Mode        `json:"mode"`
+	Assignment  *Assignment `json:"assignment,omitempty"`
+	// How to read the file; empty means detect.
+	Encoding  string `json:"encoding,omitempty"`
+	Delimiter string `json:"delimiter,omitempty"`
+	Sheet     string `json:"sheet,omitempty"`
+	// Locale decides how dates (31/12 or 12/31), numbers (1.234,56 or
+	// 1,234.56) and phone numbers without a country code are read.
+	Locale string `json:"locale"`
+	// TimeZone is where date-times without an offset happened (IANA name).
+	TimeZone string `json:"time_zone"`
+}
+
+// Defaults for settings a configuration leaves out.
+const (
+	DefaultMode     = Add
+	DefaultLocale   = "en-US"
+	DefaultTimeZone = "UTC"
+)
+
+// Default returns the configuration of an import that names none: the
+// entity's automatic mapping, add mode, the default locale.
+func Default(entity string) (*Config, error) {
+	c := &Config{Version: Version, Entity: entity}
+	c.fill()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Parse reads a configuration from JSON, fills in defaults and validates it.
+func Parse(data []byte) (*Config, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var c Config
+	if err := dec.Decode(&c); err != nil {
+		return nil, &Error{Problems: []string{jsonProblem(err)}}
+	}
+	if dec.More() {
+		return nil, &Error{Problems: []string{"the configuration has more than one JSON object"}}
+	}
+	c.fill()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Load reads a configuration from r.
+func Load(r io.Reader) (*Config, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return Parse(data)
+}
+
+// LoadFile reads the configuration file at path.
+func LoadFile(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	c, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// JSON returns the configuration as indented JSON, as a tenant downloads it.
+func (c *Config) JSON() ([]byte, error) {
+	return json.MarshalIndent(c, "", "  ")
+}
+
+func (c *Config) fill() {
+	if c.Mode == "" {
+		c.Mode = DefaultMode
+	}
+	if c.DefaultPolicy == "" {
+		c.DefaultPolicy = Overwrite
+	}
+	if c.Locale == "" {
+		c.Locale = DefaultLocale
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = DefaultTimeZone
+	}
+	if c.Delimiter == "tab" || c.Delimiter == `\t` {
+		c.Delimiter = "\t"
+	}
+	if e, err := schema.Lookup(c.Entity); err == nil {
+		c.Entity = e.Name // "accounts" is stored as "companies"
+	}
+}
+
+// Policy returns the policy of field.
+func (c *Config) Policy(field string) Policy {
+	if p, ok := c.Policies[field]; ok {
+		return p
+	}
+	return c.DefaultPolicy
+}
+
+// AssignmentColumn returns the title of the assignment column, "" if none.
+func (c *Config) AssignmentColumn() string {
+	if c.Assignment == nil {
+		return ""
+	}
+	return c.Assignment.Column
+}
+
+// Parser returns the value parser of the configuration's locale and zone.
+func (c *Config) Parser() (value.Parser, error) {
+	loc, err := value.ParseLocale(c.Locale)
+	if err != nil {
+		return value.Parser{}, err
+	}
+	zone, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return value.Parser{}, fmt.Errorf("unknown time zone %q: expected a name like Europe/Berlin or America/Sao_Paulo", c.TimeZone)
+	}
+	return value.Parser{Locale: loc, Zone: zone}, nil
+}
+
+// Error lists what is wrong with a configuration, in the tenant's words.
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string {
+	return "the import configuration is not valid: " + strings.Join(e.Problems, "; ")
+}
+
+// Validate checks the configuration against its entity's schema.
+func (c *Config) Validate() error {
+	var p []string
+	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+
+	if c.Version != Version {
+		if c.Version == 0 {
+			add(`it has no version; add "version": %d`, Version)
+		} else {
+			add("unknown configuration version %d: this program reads version %d", c.Version, Version)
+		}
+	}
+	e, err := schema.Lookup(c.Entity)
+	if err != nil {
+		if c.Entity == "" {
+			add("it names no entity; add for example \"entity\": \"customers\"")
+		} else {
+			add("%v", err)
+		}
+		return &Error{Problems: p} // the rest is checked against the entity
+	}
+	for column, field := range c.Mapping {
+		if field == mapping.Ignore {
+			continue
+		}
+		if _, ok := e.Field(field); !ok {
+			add("the mapping of column %q names the field %q, which %s do not have", column, field, e.Name)
+		}
+	}
+
+	switch c.Mode {
+	case Add, Update, UpdateOnly, UpdateDelete:
+	default:
+		add("unknown mode %q: choose add, update, update_only or update_delete", c.Mode)
+	}
+	if len(c.KeyFields) > MaxKeyFields {
+		add("%d key fields are too many: at most %d fields can identify a record", len(c.KeyFields), MaxKeyFields)
+	}
+	if c.Mode != Add && len(c.KeyFields) == 0 && c.Mode != "" {
+		add("mode %s needs at least one key field (for example customer_number) to find existing records", c.Mode)
+	}
+	seen := map[string]bool{}
+	for _, k := range c.KeyFields {
+		if _, ok := e.Field(k); !ok {
+			add("the key field %q is not a field of %s", k, e.Name)
+		}
+		if seen[k] {
+			add("the key field %q is listed twice", k)
+		}
+		seen[k] = true
+	}
+
+	for field, pol := range c.Policies {
+		f, ok := e.Field(field)
+		if !ok {
+			add("a policy names the field %q, which %s do not have", field, e.Name)
+			continue
+		}
+		switch pol {
+		case Keep, Overwrite:
+		case OverwriteIfGreater:
+			if f.Type != schema.Date && f.Type != schema.DateTime && f.Type != schema.Number {
+				add("the field %s is %s: overwrite_if_greater is only for date and number fields", field, f.Type)
+			}
+		default:
+			add("unknown policy %q for the field %s: choose keep, overwrite or overwrite_if_greater", pol, field)
+		}
+	}
+	if c.DefaultPolicy != Keep && c.DefaultPolicy != Overwrite {
+		add("unknown default policy %q: choose keep or overwrite", c.DefaultPolicy)
+	}
+
+	if a := c.Assignment; a != nil {
+		if strings.TrimSpace(a.Column) == "" {
+			add("the assignment names no column")
+		}
+		if a.By != ByEmail && a.By != ByEmployeeNumber {
+			add("the assignment column holds %q: choose email or employee_number", a.By)
+		}
+	}
+	if c.Encoding != "" {
+		if _, err := htmlindex.Get(c.Encoding); err != nil {
+			add("unknown encoding %q: choose for example utf-8, utf-16le, windows-1252 or iso-8859-2", c.Encoding)
+		}
+	}
+	switch c.Delimiter {
+	case "", ",", ";", "\t", "|":
+	default:
+		add("unknown delimiter %q: choose a comma, a semicolon, tab or |", c.Delimiter)
+	}
+	if _, err := c.Parser(); err != nil {
+		add("%v", err)
+	}
+	if len(p) > 0 {
+		return &Error{Problems: p}
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("it is not valid JSON (at byte %d: %v)", syntax.Offset, syntax)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("the setting %q should be %s, not a JSON %s", typ.Field, describe(typ.Type.String()), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown setting " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case err == io.EOF:
+		return "the configuration is empty"
+	}
+	return fmt.Sprintf("it is not valid JSON: %v", err)
+}
+
+func describe(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["), strings.Contains(goType, "Assignment"):
+		return "an object"
+	case goType == "int":
+		return "a whole number"
+	case goType == "bool":
+		return "true or false"
+	}
+	return "a text"
+}
