@@ -150,10 +150,10 @@ func TestApplyWritesBeforeImages(t *testing.T) {
 	}
 	items := scan(t, client, table)
 	type image struct {
-		Existed      bool              `dynamodbav:"existed"`
-		VersionAfter int64             `dynamodbav:"version_after"`
-		TTL          int64             `dynamodbav:"ttl"`
-		Item         map[string]any    `dynamodbav:"item"`
+		Existed      bool           `dynamodbav:"existed"`
+		VersionAfter int64          `dynamodbav:"version_after"`
+		TTL          int64          `dynamodbav:"ttl"`
+		Item         map[string]any `dynamodbav:"item"`
 	}
 	want := map[string]struct {
 		existed      bool
