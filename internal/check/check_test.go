@@ -1,0 +1,237 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/sheet"
+)
+
+func parseConfig(t *testing.T, js string) *config.Config {
+	t.Helper()
+	c, err := config.Parse([]byte(js))
+	if err != nil {
+		t.Fatalf("config.Parse(%s): %v", js, err)
+	}
+	return c
+}
+
+func collect(t *testing.T, r sheet.Reader, opts Options) (*Report, []Record, error) {
+	t.Helper()
+	var recs []Record
+	rep, err := RunReader(context.Background(), r, opts, func(rec Record) error {
+		recs = append(recs, rec)
+		return nil
+	})
+	return rep, recs, err
+}
+
+func TestRunReaderValidatesEveryRow(t *testing.T) {
+	r := texts([]string{"Kundennummer", "Name", "PLZ", "Letzter Besuch", "Umsatz", "E-Mail", "Bemerkung intern"},
+		[]string{"0042", "Müller GmbH", "01067", "31.12.2026", "1.234,56", "info@mueller.example", "x"},
+		[]string{"0043", "Schäfer", "80331", "31.13.2026", "viel", "schaefer(at)example.de", ""},
+		[]string{"0044", "", "20095", "", "", "", ""},
+	)
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "locale": "de-DE"}`)
+	rep, recs, err := collect(t, r, Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Record{
+		{Row: 2, Fields: map[string]string{"customer_number": "0042", "name": "Müller GmbH", "postcode": "01067",
+			"last_visit": "2026-12-31", "revenue": "1234.56", "email": "info@mueller.example"}},
+		{Row: 3, Fields: map[string]string{"customer_number": "0043", "name": "Schäfer", "postcode": "80331"}, Errors: []RowError{
+			{Row: 3, Column: "Letzter Besuch", Field: "last_visit", Value: "31.13.2026", Reason: "is not a date: there is no month 13 (expected a day like 31.12.2026)"},
+			{Row: 3, Column: "Umsatz", Field: "revenue", Value: "viel", Reason: "is not a number: expected something like 1.234,56"},
+			{Row: 3, Column: "E-Mail", Field: "email", Value: "schaefer(at)example.de", Reason: "is not an e-mail address: expected one like name@example.com"},
+		}},
+		{Row: 4, Fields: map[string]string{"customer_number": "0044", "postcode": "20095"}, Errors: []RowError{
+			{Row: 4, Column: "Name", Field: "name", Reason: "is empty, but a new record needs it"},
+		}},
+	}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("records =\n%+v\nwant\n%+v", recs, want)
+	}
+	if rep.Rows != 3 || rep.RowsWithErrors != 2 || rep.ErrorCount != 4 || len(rep.Errors) != 4 {
+		t.Errorf("report rows %d, with errors %d, error count %d (%d kept), want 3, 2, 4 (4)", rep.Rows, rep.RowsWithErrors, rep.ErrorCount, len(rep.Errors))
+	}
+	if want := []string{"Bemerkung intern"}; !reflect.DeepEqual(rep.Unmapped, want) {
+		t.Errorf("Unmapped = %q, want %q", rep.Unmapped, want)
+	}
+	if rep.Locale != "de-DE" || rep.Entity != "customers" {
+		t.Errorf("report locale, entity = %s, %s, want de-DE, customers", rep.Locale, rep.Entity)
+	}
+}
+
+func TestRowErrorSpeaksTheTenantsWords(t *testing.T) {
+	tests := []struct {
+		err  RowError
+		want string
+	}{
+		{RowError{Row: 7, Column: "Letzter Besuch", Field: "last_visit", Value: "31.13.2026", Reason: "is not a date: expected a day like 31.12.2026"},
+			`row 7, column "Letzter Besuch": "31.13.2026" is not a date: expected a day like 31.12.2026`},
+		{RowError{Row: 8, Column: "Name", Field: "name", Reason: "is empty, but a new record needs it"},
+			`row 8, column "Name": is empty, but a new record needs it`},
+		{RowError{Row: 9, Reason: "has 9 values but the header has 7 columns"},
+			`row 9: has 9 values but the header has 7 columns`},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("RowError.Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestRunReaderRefusesFiles(t *testing.T) {
+	tests := []struct {
+		name   string
+		header []string
+		config string
+		want   string
+	}{
+		{"two columns for one field", []string{"Name", "E-Mail", "Email"}, `{"version": 1, "entity": "customers"}`,
+			`column B "E-Mail" and column C "Email" all map to the field "email"`},
+		{"required column missing in add mode", []string{"PLZ", "Ort"}, `{"version": 1, "entity": "customers"}`,
+			`no column holds the required field name (a column titled for example "Name")`},
+		{"key column missing", []string{"Name", "Ort"}, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"]}`,
+			"the key field customer_number has no column in the file"},
+		{"assignment column missing", []string{"Name", "Ort"}, `{"version": 1, "entity": "customers", "assignment": {"column": "Vertreter", "by": "email"}}`,
+			`the assignment column "Vertreter" is not in the file; its columns are "Name", "Ort"`},
+		{"no titles", []string{"", " "}, `{"version": 1, "entity": "customers"}`,
+			"the first row has no column titles"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := collect(t, texts(tt.header, []string{"x"}), Options{Config: parseConfig(t, tt.config)})
+			var ref *RefusedError
+			if !errors.As(err, &ref) {
+				t.Fatalf("RunReader error = %v, want a *RefusedError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("RunReader error = %q, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestUpdateModesNeedAKeyValueButNotRequiredFields(t *testing.T) {
+	r := texts([]string{"Kundennummer", "Externe ID", "Letzter Besuch"},
+		[]string{"1001", "", "01.02.2026"},
+		[]string{"", "X-7", "01.02.2026"},
+		[]string{"", "", "01.02.2026"},
+	)
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number", "external_id"], "locale": "de-DE"}`)
+	rep, recs, err := collect(t, r, Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"name"}; !reflect.DeepEqual(rep.Missing, want) {
+		t.Errorf("Missing = %q, want %q", rep.Missing, want)
+	}
+	for i, wantErrs := range []int{0, 0, 1} {
+		if got := len(recs[i].Errors); got != wantErrs {
+			t.Errorf("row %d: %d errors (%v), want %d", recs[i].Row, got, recs[i].Errors, wantErrs)
+		}
+	}
+	if got, want := recs[2].Errors[0].Error(), `row 4: has no value in the key columns "Kundennummer", "Externe ID", so the record to update cannot be found`; got != want {
+		t.Errorf("error = %q, want %q", got, want)
+	}
+}
+
+func TestAssigneesAreCounted(t *testing.T) {
+	r := texts([]string{"Name", "Vertreter-Mail"},
+		[]string{"A", " anna@example.com "},
+		[]string{"B", "anna@example.com"},
+		[]string{"C", "bo@example.com"},
+		[]string{"D", ""},
+	)
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "assignment": {"column": "vertreter mail", "by": "email"}}`)
+	rep, recs, err := collect(t, r, Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"anna@example.com": 2, "bo@example.com": 1, "": 1}
+	if !reflect.DeepEqual(rep.Assignees, want) || rep.AssignmentColumn != "Vertreter-Mail" {
+		t.Errorf("Assignees = %v (column %q), want %v (column Vertreter-Mail)", rep.Assignees, rep.AssignmentColumn, want)
+	}
+	if recs[0].Assignee != "anna@example.com" {
+		t.Errorf("Assignee = %q, want it trimmed", recs[0].Assignee)
+	}
+}
+
+func TestRowOnlyReaderErrorsBecomeRowErrors(t *testing.T) {
+	r := texts([]string{"Name"}, []string{"A"}, []string{"B"}, []string{"C"})
+	r.errs[1] = &sheet.Error{Row: 3, Reason: `a quoted value is not closed properly`, RowOnly: true}
+	rep, recs, err := collect(t, r, Options{Entity: "customers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || recs[1].Row != 3 || len(recs[1].Errors) != 1 || recs[1].Errors[0].Reason != "a quoted value is not closed properly" {
+		t.Errorf("records = %+v, want row 3 to carry the reader's error", recs)
+	}
+	if rep.RowsWithErrors != 1 || rep.Rows != 3 {
+		t.Errorf("Rows, RowsWithErrors = %d, %d, want 3, 1", rep.Rows, rep.RowsWithErrors)
+	}
+
+	r = texts([]string{"Name"}, []string{"A"}, []string{"B"})
+	r.errs[1] = &sheet.Error{Reason: "the workbook unpacks to more than 1 GiB"}
+	_, _, err = collect(t, r, Options{Entity: "customers"})
+	var ref *RefusedError
+	if !errors.As(err, &ref) || ref.Reason != "the workbook unpacks to more than 1 GiB" {
+		t.Errorf("error = %v, want the reader's refusal", err)
+	}
+}
+
+func TestErrorsAreCapped(t *testing.T) {
+	var rows [][]string
+	for i := 0; i < 30; i++ {
+		rows = append(rows, []string{"", "kein Datum"})
+	}
+	rep, _, err := collect(t, texts([]string{"Name", "Letzter Besuch"}, rows...), Options{Entity: "customers", MaxErrors: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 10 || rep.ErrorCount != 60 || rep.RowsWithErrors != 30 {
+		t.Errorf("errors kept %d, counted %d, rows %d, want 10, 60, 30", len(rep.Errors), rep.ErrorCount, rep.RowsWithErrors)
+	}
+}
+
+func TestEachStopsTheRun(t *testing.T) {
+	stop := fmt.Errorf("over the limit")
+	n := 0
+	_, err := RunReader(context.Background(), texts([]string{"Name"}, []string{"A"}, []string{"B"}, []string{"C"}),
+		Options{Entity: "customers"}, func(Record) error {
+			n++
+			if n == 2 {
+				return stop
+			}
+			return nil
+		})
+	if err != stop || n != 2 {
+		t.Errorf("RunReader = %v after %d rows, want %v after 2", err, n, stop)
+	}
+}
+
+func TestRunReaderStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := RunReader(ctx, texts([]string{"Name"}, []string{"A"}), Options{Entity: "customers"}, func(Record) error { return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("RunReader(cancelled) = %v, want context.Canceled", err)
+	}
+}
+
+func TestEntityMustMatchTheConfiguration(t *testing.T) {
+	cfg := parseConfig(t, `{"version": 1, "entity": "deals"}`)
+	if _, _, err := collect(t, texts([]string{"Name"}, []string{"A"}), Options{Entity: "customers", Config: cfg}); err == nil {
+		t.Errorf("RunReader(customers with a deals configuration) = nil error")
+	}
+	if _, _, err := collect(t, texts([]string{"Deal Name"}, []string{"A"}), Options{Entity: "opportunities", Config: cfg}); err != nil {
+		t.Errorf("RunReader(opportunities with a deals configuration) = %v, want the alias accepted", err)
+	}
+}
