@@ -1,0 +1,210 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/crmimport/crm-import/internal/plan"
+)
+
+// bulkScenario seeds 300 of Anna's customers (and one of Ben's) and plans
+// an update with deletion: 200 rows update, 200 create, 100 records are
+// deleted — 500 writes, five chunks.
+func bulkScenario(t *testing.T, client *dynamodb.Client, table string) *plan.Plan {
+	t.Helper()
+	recs := []seedRecord{{"acme", "ben", "customer", plan.Record{ID: "b1", Version: 1, Fields: map[string]string{"customer_no": "1"}}}}
+	for i := 1; i <= 300; i++ {
+		recs = append(recs, seedRecord{"acme", "anna", "customer", plan.Record{ID: fmt.Sprintf("e%04d", i), Version: int64(i%5 + 1),
+			Fields: map[string]string{"customer_no": fmt.Sprint(i), "name": fmt.Sprintf("Kunde %d", i), "phone": "+4930"}}})
+	}
+	seed(t, client, table, recs...)
+	var rows []plan.Row
+	for i := 1; i <= 400; i++ {
+		rows = append(rows, row(i+1, "customer_no", fmt.Sprint(i+100), "phone", fmt.Sprintf("+4917%04d", i)))
+	}
+	existing, err := newRecords(client, table).Query(context.Background(), "acme", "anna", "customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(existing, rows, plan.Options{ImportID: "imp", User: "anna", Entity: "customer", Mode: plan.UpdateDelete, KeyFields: []string{"customer_no"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Summary; s.Updates != 200 || s.Creates != 200 || s.Deletes != 100 {
+		t.Fatalf("scenario plan = %d updates, %d creates, %d deletes, want 200, 200, 100", s.Updates, s.Creates, s.Deletes)
+	}
+	return p
+}
+
+func apply(r *Records, p *plan.Plan) (ApplyResult, error) {
+	return r.Apply(context.Background(), ApplyInput{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp",
+		Ops: plan.Ops(p.Ops), Total: p.Summary.Total()})
+}
+
+// faultFree runs the bulk scenario without faults and returns the whole
+// table (records and before-images) and the result.
+func faultFree(t *testing.T) (map[string]map[string]types.AttributeValue, ApplyResult) {
+	t.Helper()
+	client, table, _ := newTable(t)
+	p := bulkScenario(t, client, table)
+	res, err := apply(newRecords(client, table), p)
+	if err != nil {
+		t.Fatalf("fault-free Apply() error = %v", err)
+	}
+	return scan(t, client, table), res
+}
+
+func sameTable(t *testing.T, got, want map[string]map[string]types.AttributeValue) {
+	t.Helper()
+	for _, k := range sortedKeys(want) {
+		if !reflect.DeepEqual(got[k], want[k]) {
+			t.Errorf("item %s differs from the fault-free run:\n got %v\nwant %v", k, got[k], want[k])
+		}
+	}
+	for _, k := range sortedKeys(got) {
+		if _, ok := want[k]; !ok {
+			t.Errorf("item %s is not in the fault-free run", k)
+		}
+	}
+}
+
+func TestApplyRetriesUnprocessedItemsAndThrottling(t *testing.T) {
+	want, wantRes := faultFree(t)
+	client, table, _ := newTable(t)
+	p := bulkScenario(t, client, table)
+	f := &faultyAPI{API: client, unprocessedNext: 12, throttleNext: 3}
+	res, err := apply(newRecords(f, table), p)
+	if err != nil {
+		t.Fatalf("Apply() error = %v", err)
+	}
+	if res != wantRes {
+		t.Errorf("Apply() = %+v, want %+v", res, wantRes)
+	}
+	if f.unprocessedNext != 0 || f.throttleNext != 0 {
+		t.Errorf("faults left unused: %d unprocessed, %d throttled", f.unprocessedNext, f.throttleNext)
+	}
+	sameTable(t, scan(t, client, table), want)
+	t.Logf("with 12 partial batches and 3 throttled calls: %d BatchWriteItem calls", f.batchCalls)
+}
+
+func TestApplyCrashThenRetry(t *testing.T) {
+	want, wantRes := faultFree(t)
+	// Each chunk writes its before-images (4 calls) then its records (4
+	// calls): these crash points fall between the two, inside a chunk's
+	// records, and at a chunk boundary.
+	for _, crashAfter := range []int{1, 4, 6, 8, 21, 39} {
+		t.Run(fmt.Sprintf("crash after %d batch calls", crashAfter), func(t *testing.T) {
+			client, table, _ := newTable(t)
+			p := bulkScenario(t, client, table)
+			_, err := apply(newRecords(&faultyAPI{API: client, crashAfter: crashAfter}, table), p)
+			if !errors.Is(err, errCrash) {
+				t.Fatalf("Apply() with a crash error = %v, want the crash", err)
+			}
+			// Step Functions retries the step: the same plan, from the start.
+			f := &faultyAPI{API: client}
+			res, err := apply(newRecords(f, table), p)
+			if err != nil {
+				t.Fatalf("retried Apply() error = %v", err)
+			}
+			// The first four calls are the first chunk's before-images.
+			if crashAfter > 4 && res.AlreadyApplied == 0 {
+				t.Errorf("retried Apply().AlreadyApplied = 0, want the writes of the first attempt recognised")
+			}
+			res.AlreadyApplied = wantRes.AlreadyApplied
+			if res != wantRes {
+				t.Errorf("retried Apply() = %+v, want %+v", res, wantRes)
+			}
+			sameTable(t, scan(t, client, table), want)
+		})
+	}
+}
+
+func TestApplyTwiceWritesNothingMore(t *testing.T) {
+	client, table, _ := newTable(t)
+	p := bulkScenario(t, client, table)
+	if _, err := apply(newRecords(client, table), p); err != nil {
+		t.Fatal(err)
+	}
+	before := scan(t, client, table)
+	f := &faultyAPI{API: client}
+	res, err := apply(newRecords(f, table), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.batchCalls != 0 {
+		t.Errorf("second Apply() made %d BatchWriteItem calls, want 0", f.batchCalls)
+	}
+	if res.AlreadyApplied != 500 || res.Conflicts != 0 {
+		t.Errorf("second Apply() = %+v, want 500 already applied and no conflict", res)
+	}
+	sameTable(t, scan(t, client, table), before)
+}
+
+func TestBatchWriterErrors(t *testing.T) {
+	item := func(i int) types.WriteRequest {
+		return types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "T#x#U#y"}, "sk": &types.AttributeValueMemberS{Value: fmt.Sprintf("CUSTOMER#%d", i)},
+		}}}
+	}
+	var reqs []types.WriteRequest
+	for i := range 30 {
+		reqs = append(reqs, item(i))
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name          string
+		ctx           context.Context
+		unprocessed   int
+		throttled     int
+		reqs          []types.WriteRequest
+		wantRetryable bool
+		wantAs        any
+	}{
+		{"items left unprocessed past the attempts", context.Background(), 1000, 0, reqs, true, new(*UnprocessedError)},
+		{"throttled past the attempts", context.Background(), 0, 1000, reqs, true, new(*types.ProvisionedThroughputExceededException)},
+		{"context ended while waiting", cancelled, 0, 1000, reqs, true, new(*RetryableError)},
+		{"a bad item is permanent", context.Background(), 0, 0, []types.WriteRequest{{PutRequest: &types.PutRequest{
+			Item: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "only a pk"}}}}}, false, new(*PermanentError)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, table, _ := newTable(t)
+			f := &faultyAPI{API: client, unprocessedNext: tt.unprocessed, throttleNext: tt.throttled}
+			w := &BatchWriter{API: f, Table: table, Backoff: Backoff{Base: 1, Max: 2, Attempts: 4}}
+			err := w.Write(tt.ctx, tt.reqs)
+			var re *RetryableError
+			if errors.As(err, &re) != tt.wantRetryable {
+				t.Errorf("Write() error = %v, want retryable %v", err, tt.wantRetryable)
+			}
+			if !errors.As(err, tt.wantAs) {
+				t.Errorf("Write() error = %T %v, want a %T in the chain", err, err, tt.wantAs)
+			}
+		})
+	}
+}
+
+func TestForStep(t *testing.T) {
+	retry := fmt.Errorf("apply anna: %w", &RetryableError{Err: errors.New("throttled")})
+	perm := fmt.Errorf("apply anna: %w", &PermanentError{Err: errors.New("no table")})
+	tests := []struct {
+		in   error
+		want string // type name the Lambda runtime reports
+	}{
+		{retry, "*dynamo.RetryableError"},
+		{perm, "*dynamo.PermanentError"},
+		{errors.New("boom"), "*dynamo.PermanentError"},
+	}
+	for _, tt := range tests {
+		got := ForStep(tt.in)
+		if name := fmt.Sprintf("%T", got); name != tt.want || got.Error() != tt.in.Error() {
+			t.Errorf("ForStep(%v) = %s %q, want %s %q", tt.in, name, got, tt.want, tt.in)
+		}
+	}
+}
