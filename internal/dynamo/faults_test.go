@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
@@ -206,5 +207,36 @@ func TestForStep(t *testing.T) {
 		if name := fmt.Sprintf("%T", got); name != tt.want || got.Error() != tt.in.Error() {
 			t.Errorf("ForStep(%v) = %s %q, want %s %q", tt.in, name, got, tt.want, tt.in)
 		}
+	}
+}
+
+func TestApplyReportsProgressAndEveryOutcome(t *testing.T) {
+	client, table, _ := newTable(t)
+	p := bulkScenario(t, client, table)
+	var progress [][2]int
+	outcomes := 0
+	_, err := newRecords(client, table).Apply(context.Background(), ApplyInput{
+		Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp",
+		Ops: plan.Ops(p.Ops), Total: p.Summary.Total(),
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
+		Outcome:  func(outcome.Row) error { outcomes++; return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outcomes != p.Summary.Total() {
+		t.Errorf("%d outcomes, want one per row and delete: %d", outcomes, p.Summary.Total())
+	}
+	if len(progress) < 5 {
+		t.Errorf("progress reported %d times, want at least once per chunk (5)", len(progress))
+	}
+	for i, pr := range progress {
+		if pr[1] != 500 || (i > 0 && pr[0] < progress[i-1][0]) {
+			t.Errorf("progress %v, want done rising towards total 500", progress)
+			break
+		}
+	}
+	if last := progress[len(progress)-1]; last[0] != 500 {
+		t.Errorf("last progress = %v, want 500 of 500", last)
 	}
 }

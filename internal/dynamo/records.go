@@ -79,6 +79,9 @@ type Records struct {
 	// BeforeImageTTL is how long before-images are kept for undo; default
 	// 90 days.
 	BeforeImageTTL time.Duration
+	// PageLimit caps the items of one Query page; 0 leaves DynamoDB's 1 MB
+	// pages.
+	PageLimit int32
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -129,6 +132,9 @@ func (r *Records) Query(ctx context.Context, tenant, user, entity string) ([]pla
 func (r *Records) query(ctx context.Context, in *dynamodb.QueryInput, each func(map[string]types.AttributeValue) error) error {
 	in.TableName = aws.String(r.Table)
 	in.ConsistentRead = aws.Bool(true)
+	if r.PageLimit > 0 {
+		in.Limit = aws.Int32(r.PageLimit)
+	}
 	p := dynamodb.NewQueryPaginator(r.API, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
