@@ -1,0 +1,246 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/spf13/cobra"
+
+	"github.com/crmimport/crm-import/internal/check"
+	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/sheet"
+)
+
+type checkFlags struct {
+	entity, config, encoding, delimiter, sheet, locale string
+	json                                               bool
+}
+
+func newCheckCommand(stdout io.Writer) *cobra.Command {
+	var fl checkFlags
+	cmd := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Check a file offline, exactly as the import will validate it",
+		Long: `Check reads FILE (CSV, XLSX or ODS), maps its columns to the fields of the
+entity and validates every value, with the same code the import pipeline runs.
+
+Exit status: 0 the file is clean, 1 some rows have errors, 2 the file is
+refused as a whole, 3 wrong usage or a bad configuration.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd, args[0], fl, stdout)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.entity, "entity", "", "what the file holds: customers, contacts, companies, leads, deals, products, tasks, appointments, notes, visit_reports, users")
+	f.StringVar(&fl.config, "config", "", "import configuration (JSON, version 1)")
+	f.StringVar(&fl.encoding, "encoding", "", "text encoding of a CSV file, e.g. utf-8, windows-1252, utf-16le (default: detect)")
+	f.StringVar(&fl.delimiter, "delimiter", "", `CSV separator: "," ";" "tab" or "|" (default: detect)`)
+	f.StringVar(&fl.sheet, "sheet", "", "the sheet of a workbook to read (needed when several hold data)")
+	f.StringVar(&fl.locale, "locale", "", "how dates and numbers are written, e.g. de-DE, pt-BR, en-US (default: the configuration's, else en-US)")
+	f.BoolVar(&fl.json, "json", false, "print the report as JSON")
+	return cmd
+}
+
+func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) error {
+	if fl.entity == "" && fl.config == "" {
+		return &exitError{code: ExitFailure, err: errors.New("say what the file holds with --entity (or give --config)")}
+	}
+	cfg, err := loadConfig(fl)
+	if err != nil {
+		return &exitError{code: ExitFailure, err: err}
+	}
+	delimiter := fl.delimiter
+	if delimiter == "tab" {
+		delimiter = "\t"
+	}
+	opts := check.Options{Entity: fl.entity, Config: cfg,
+		Sheet: sheet.Options{Encoding: fl.encoding, Delimiter: delimiter, Sheet: fl.sheet}}
+
+	rep, err := check.Run(cmd.Context(), path, opts, func(check.Record) error { return nil })
+	var refused *check.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		if fl.json {
+			if err := writeJSON(stdout, map[string]any{"refused": true, "reason": refused.Reason}); err != nil {
+				return err
+			}
+			return &exitError{code: ExitRefused}
+		}
+		return &exitError{code: ExitRefused, err: fmt.Errorf("the file is refused: %s", refused.Reason)}
+	case err != nil:
+		return &exitError{code: ExitFailure, err: err}
+	}
+
+	if fl.json {
+		err = writeJSON(stdout, rep)
+	} else {
+		err = printReport(stdout, path, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.RowsWithErrors > 0 {
+		return &exitError{code: ExitRowErrors}
+	}
+	return nil
+}
+
+// loadConfig reads --config, or makes the default configuration of
+// --entity, and applies --locale.
+func loadConfig(fl checkFlags) (*config.Config, error) {
+	var cfg *config.Config
+	var err error
+	if fl.config != "" {
+		cfg, err = config.LoadFile(fl.config)
+	} else {
+		cfg, err = config.Default(fl.entity)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fl.locale != "" {
+		cfg.Locale = fl.locale
+		if err := cfg.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printReport(w io.Writer, path string, rep *check.Report) error {
+	p := &printer{w: w}
+	p.line("File       %s", path)
+	p.line("Format     %s", rep.File.Format)
+	if rep.File.Format == "csv" {
+		p.line("Encoding   %s", rep.File.Encoding)
+		p.line("Delimiter  %s", delimiterName(rep.File.Delimiter))
+	} else {
+		p.line("Sheet      %s", rep.File.Sheet)
+	}
+	p.line("Entity     %s", rep.Entity)
+	p.line("Locale     %s", rep.Locale)
+	p.line("Rows       %d", rep.Rows)
+	p.line("")
+
+	p.line("Mapping")
+	t := newTable(w)
+	t.AppendHeader(table.Row{"Column", "Title", "Field", "How"})
+	for _, c := range rep.Mapping {
+		field := c.Field
+		if field == "" {
+			field = "-"
+		}
+		t.AppendRow(table.Row{letter(c.Index), c.Title, field, c.How})
+	}
+	t.Render()
+	if len(rep.Unmapped) > 0 {
+		p.line("Unmapped columns (not imported): %s", quoted(rep.Unmapped))
+	}
+	if len(rep.Missing) > 0 {
+		p.line("Required fields without a column: %s (rows that create a record will need them)", strings.Join(rep.Missing, ", "))
+	}
+	p.line("")
+
+	if rep.AssignmentColumn != "" {
+		p.line("Assignment column %q", rep.AssignmentColumn)
+		t := newTable(w)
+		t.AppendHeader(table.Row{"Value", "Rows"})
+		for _, a := range sortedAssignees(rep.Assignees) {
+			v := a.value
+			if v == "" {
+				v = "(empty)"
+			}
+			t.AppendRow(table.Row{v, a.rows})
+		}
+		if rep.OtherAssignees > 0 {
+			t.AppendRow(table.Row{"(other values)", rep.OtherAssignees})
+		}
+		t.Render()
+		p.line("")
+	}
+
+	if rep.ErrorCount > 0 {
+		p.line("Row errors")
+		t := newTable(w)
+		t.AppendHeader(table.Row{"Row", "Column", "Value", "Reason"})
+		t.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: 40}, {Number: 4, WidthMax: 70}})
+		for _, e := range rep.Errors {
+			t.AppendRow(table.Row{e.Row, e.Column, e.Value, e.Reason})
+		}
+		t.Render()
+		if rep.ErrorCount > len(rep.Errors) {
+			p.line("... and %d more errors", rep.ErrorCount-len(rep.Errors))
+		}
+		p.line("%d of %d rows have errors and would not be imported.", rep.RowsWithErrors, rep.Rows)
+	} else {
+		p.line("No errors: all %d rows can be imported.", rep.Rows)
+	}
+	return p.err
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) line(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+	}
+}
+
+func newTable(w io.Writer) table.Writer {
+	t := table.NewWriter()
+	t.SetOutputMirror(w)
+	t.SetStyle(table.StyleLight)
+	return t
+}
+
+type assignee struct {
+	value string
+	rows  int
+}
+
+func sortedAssignees(m map[string]int) []assignee {
+	list := make([]assignee, 0, len(m))
+	for v, n := range m {
+		list = append(list, assignee{v, n})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].rows != list[j].rows {
+			return list[i].rows > list[j].rows
+		}
+		return list[i].value < list[j].value
+	})
+	return list
+}
+
+func delimiterName(d string) string {
+	switch d {
+	case "\t":
+		return "tab"
+	case "":
+		return "-"
+	}
+	return d
+}
+
+func quoted(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
