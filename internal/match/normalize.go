@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -54,6 +55,11 @@ func Normalize(kind Kind, v string) string {
 }
 
 func foldText(v string) string {
+	if ascii(v) {
+		// Most keys (customer numbers, e-mail-like ids) are plain ASCII and
+		// need neither decomposition nor full case folding.
+		return strings.ToLower(strings.Join(strings.Fields(v), " "))
+	}
 	var b strings.Builder
 	b.Grow(len(v))
 	space := false
@@ -74,4 +80,13 @@ func foldText(v string) string {
 	}
 	// Folding (not lowering) makes "STRASSE" and "straße" meet.
 	return cases.Fold().String(b.String())
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -193,7 +193,13 @@ func keyValues(fields []string, values map[string]string) string {
 // sortOps orders ops by record ID, ops without one last by row: apply reads
 // the ops in this order and re-checks each run with one ranged Query.
 func sortOps(ops []Op) {
-	slices.SortStableFunc(ops, func(a, b Op) int {
+	// Sorting indexes and permuting once moves each (large) op only once.
+	idx := make([]int, len(ops))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		a, b := &ops[i], &ops[j]
 		switch {
 		case a.ID == "" && b.ID == "":
 			return cmp.Compare(a.Row, b.Row)
@@ -204,4 +210,9 @@ func sortOps(ops []Op) {
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	sorted := make([]Op, len(ops))
+	for k, i := range idx {
+		sorted[k] = ops[i]
+	}
+	copy(ops, sorted)
 }

@@ -380,3 +380,28 @@ func TestJSONLinesRoundTrip(t *testing.T) {
 		t.Errorf("read back %v, want %v", back, p.Ops)
 	}
 }
+
+func TestGreater(t *testing.T) {
+	tests := []struct {
+		kind    Kind
+		v, cur  string
+		want    bool
+		comment string
+	}{
+		{Number, "10", "9.5", true, "numbers compare by value, not as text"},
+		{Number, "9.5", "10", false, "a smaller number never wins"},
+		{Number, "10.0", "10", false, "an equal number is not greater"},
+		{Number, "-1", "-2", true, "negative numbers"},
+		{Date, "2026-06-01", "2026-05-31", true, "a later date wins"},
+		{Date, "2025-12-31", "2026-01-01", false, "an older date never replaces a newer one"},
+		{DateTime, "2026-01-01T10:00:00+02:00", "2026-01-01T09:00:00Z", false, "date-times compare as instants"},
+		{DateTime, "2026-01-01T10:00:00Z", "2026-01-01T09:00:00Z", true, "a later instant wins"},
+		{Date, "garbage", "2026-01-01", false, "an unparsable file value never wins"},
+		{Date, "2026-01-01", "garbage", true, "a valid value beats an unparsable stored one"},
+	}
+	for _, tt := range tests {
+		if got := greater(tt.kind, tt.v, tt.cur); got != tt.want {
+			t.Errorf("greater(%s, %q, %q) = %v, want %v (%s)", tt.kind, tt.v, tt.cur, got, tt.want, tt.comment)
+		}
+	}
+}
