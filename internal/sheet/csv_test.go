@@ -54,7 +54,6 @@ func readCSV(t *testing.T, input []byte, opts Options) result {
 	}
 }
 
-
 func TestCSVReading(t *testing.T) {
 	utf16le := func(s string) []byte {
 		b, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
