@@ -211,7 +211,13 @@ func (a *applier) current(ctx context.Context, ops []plan.Op) (map[string]map[st
 	}
 	want := make(map[string]bool, len(ops))
 	for _, op := range ops {
-		want[RecordSK(a.in.Entity, op.ID)] = true
+		sk := RecordSK(a.in.Entity, op.ID)
+		if op.ID == "" || want[sk] {
+			// One BatchWriteItem cannot hold a key twice, and a plan that
+			// names a record twice cannot be applied in a defined order.
+			return nil, &PermanentError{Err: fmt.Errorf("the plan writes record %q twice or without an ID (row %d)", op.ID, op.Row)}
+		}
+		want[sk] = true
 	}
 	found := make(map[string]map[string]types.AttributeValue, len(ops))
 	err := a.r.query(ctx, &dynamodb.QueryInput{
