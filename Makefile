@@ -41,12 +41,12 @@ down:
 build-local:
 	@for f in $(FUNCTIONS); do \
 		lower=$$(echo $$f | tr A-Z a-z); \
-		CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -o build/$${f}Function/bootstrap ./functions/$$lower || exit 1; \
+		CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o build/$${f}Function/bootstrap ./functions/$$lower || exit 1; \
 	done
 
 # sam build runs build-<LogicalId> for each function (Metadata: BuildMethod: makefile).
 build-%Function:
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo $* | tr A-Z a-z)
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o $(ARTIFACTS_DIR)/bootstrap ./functions/$(shell echo $* | tr A-Z a-z)
 
 clean:
 	rm -rf build .localcloud

@@ -80,10 +80,12 @@ type Selection struct {
 	Unmatched []ValueRows `json:"unmatched,omitempty"`
 }
 
-// UserRows is a user found in the file with its number of rows.
+// UserRows is a user found in the file with its number of valid rows and
+// of rows in error.
 type UserRows struct {
-	User tenant.User `json:"user"`
-	Rows int         `json:"rows"`
+	User    tenant.User `json:"user"`
+	Rows    int         `json:"rows"`
+	Invalid int         `json:"invalid,omitempty"`
 }
 
 // ValueRows is a value of the assignment column that matched no user.
@@ -103,13 +105,19 @@ func NewTally() *Tally {
 	return &Tally{users: map[string]*UserRows{}, unmatched: map[string]int{}}
 }
 
-// Matched counts one row for u.
-func (t *Tally) Matched(u tenant.User) {
-	if r, ok := t.users[u.ID]; ok {
-		r.Rows++
-		return
+// Matched counts one valid row for u.
+func (t *Tally) Matched(u tenant.User) { t.user(u).Rows++ }
+
+// Invalid counts one row in error for u.
+func (t *Tally) Invalid(u tenant.User) { t.user(u).Invalid++ }
+
+func (t *Tally) user(u tenant.User) *UserRows {
+	r, ok := t.users[u.ID]
+	if !ok {
+		r = &UserRows{User: u}
+		t.users[u.ID] = r
 	}
-	t.users[u.ID] = &UserRows{User: u, Rows: 1}
+	return r
 }
 
 // Unmatched counts one row whose assignment value named no user.
@@ -134,7 +142,11 @@ func (t *Tally) Selection() Selection {
 // Check refuses a selection that cannot be imported: no row for any user, or
 // more users than the limit allows.
 func (s Selection) Check(maxUsers int) error {
-	if len(s.Users) == 0 {
+	valid := 0
+	for _, u := range s.Users {
+		valid += u.Rows
+	}
+	if valid == 0 {
 		if len(s.Unmatched) == 0 {
 			return failure.New(failure.Invalid, "no row can be imported: the file has no valid rows")
 		}

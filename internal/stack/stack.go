@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -85,6 +86,16 @@ func (s *Stack) DynamoDB() *dynamodb.Client { return dynamodb.NewFromConfig(s.AW
 
 // Jobs returns the import job store.
 func (s *Stack) Jobs() *dynamo.Jobs { return dynamo.NewJobs(s.DynamoDB(), s.Table) }
+
+// Records returns the store of users' records, keeping before-images for
+// UNDO_RETENTION_DAYS.
+func (s *Stack) Records() *dynamo.Records {
+	r := dynamo.NewRecords(s.DynamoDB(), s.Table)
+	if days := intEnv("UNDO_RETENTION_DAYS", 0); days > 0 {
+		r.BeforeImageTTL = time.Duration(days) * 24 * time.Hour
+	}
+	return r
+}
 
 // Tenants returns the tenant store.
 func (s *Stack) Tenants() *dynamo.Tenants { return dynamo.NewTenants(s.DynamoDB(), s.Table) }

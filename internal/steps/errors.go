@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/crmimport/crm-import/internal/dynamo"
 	"github.com/crmimport/crm-import/internal/failure"
 )
 
@@ -32,9 +33,14 @@ func forLambda(log *slog.Logger, err error) error {
 		return nil
 	}
 	var r *RetryableError
-	if errors.As(err, &r) {
+	var dr *dynamo.RetryableError
+	switch {
+	case errors.As(err, &r):
 		log.Warn("step will be retried", "error", err)
 		return r
+	case errors.As(err, &dr):
+		log.Warn("step will be retried", "error", err)
+		return &RetryableError{Message: err.Error()}
 	}
 	switch failure.CodeOf(err) {
 	case failure.Unavailable:

@@ -16,7 +16,6 @@ import (
 	"github.com/crmimport/crm-import/internal/dynamo"
 	"github.com/crmimport/crm-import/internal/failure"
 	"github.com/crmimport/crm-import/internal/job"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // Reader streams work files.
@@ -37,12 +36,6 @@ type Split struct {
 	Limits  Limits
 	TmpDir  string
 	Log     *slog.Logger
-}
-
-// Unassigned is a valid row whose assignment value named no user.
-type Unassigned struct {
-	Row   int    `json:"row"`
-	Value string `json:"value"`
 }
 
 // Handle is the split step.
@@ -69,8 +62,12 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 		return s, err
 	}
 	_, maxUsers := profile.Limits(sp.Limits.MaxRows, sp.Limits.MaxUsers)
-	dir := assign.NewDirectory(users, assignBy(&cfg))
-	hasColumn := assignmentColumn(&cfg) != ""
+	by := assign.ByEmail
+	if cfg.Assignment != nil && cfg.Assignment.By == config.ByEmployeeNumber {
+		by = assign.ByEmployeeNumber
+	}
+	dir := assign.NewDirectory(users, by)
+	hasColumn := cfg.AssignmentColumn() != ""
 	only, hasOnly := dir.Only()
 	if !hasColumn && !hasOnly {
 		return s, failure.New(failure.Invalid,
@@ -99,21 +96,28 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 		} else if err != nil {
 			return s, fmt.Errorf("split %s: read records: %w", s.ImportID, err)
 		}
-		if len(r.Errors) > 0 {
-			continue // reported from the validation report
-		}
 		u, ok := only, !hasColumn
 		if hasColumn {
 			u, ok = dir.Lookup(r.Assignee)
 		}
 		if !ok {
-			tally.Unmatched(r.Assignee)
-			if err := files.write("unassigned", Unassigned{Row: r.Row, Value: r.Assignee}); err != nil {
+			// A row in error is reported for its errors, wherever it
+			// belongs; only a valid row counts against the unmatched value.
+			if len(r.Errors) == 0 {
+				tally.Unmatched(r.Assignee)
+			}
+			if err := files.write("unassigned", r); err != nil {
 				return s, err
 			}
 			continue
 		}
-		tally.Matched(u)
+		// Rows in error go with the others: the plan reports them, and
+		// their keys keep update-with-deletion from deleting what they name.
+		if len(r.Errors) == 0 {
+			tally.Matched(u)
+		} else {
+			tally.Invalid(u)
+		}
 		if err := files.write("user-"+u.ID, r); err != nil {
 			return s, err
 		}
@@ -132,7 +136,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 		if err := sp.Files.PutFile(ctx, key, files.path("user-"+ur.User.ID), "application/x-ndjson"); err != nil {
 			return s, err
 		}
-		s.Users = append(s.Users, UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows})
+		s.Users = append(s.Users, UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows + ur.Invalid})
 	}
 	if files.has("unassigned") {
 		if err := sp.Files.PutFile(ctx, unassignedKey(s.Tenant, s.ImportID), files.path("unassigned"), "application/x-ndjson"); err != nil {
@@ -216,5 +220,3 @@ func readJSON(ctx context.Context, r Reader, key string, v any) error {
 	}
 	return nil
 }
-
-var _ = tenant.User{}

@@ -95,6 +95,9 @@ func userRowsKey(tenant, id, user string) string {
 func planKey(tenant, id, user string) string {
 	return job.WorkPrefix(tenant, id) + "plans/" + user + ".jsonl"
 }
+func previewKey(tenant, id, user string) string {
+	return job.WorkPrefix(tenant, id) + "previews/" + user + ".json"
+}
 func outcomesKey(tenant, id, user string) string {
 	return job.WorkPrefix(tenant, id) + "outcomes/" + user + ".jsonl"
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/crmimport/crm-import/internal/dynamo"
 	"github.com/crmimport/crm-import/internal/failure"
 	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/sheet"
 	"github.com/crmimport/crm-import/internal/tenant"
 )
 
@@ -110,7 +111,7 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	enc := json.NewEncoder(w)
 
 	rows := 0
-	report, err := check.Run(ctx, upload, checkOptions(s.Entity, cfg, dir), func(r check.Record) error {
+	report, err := check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r check.Record) error {
 		rows++
 		// Stop reading at the limit: counting a 10-million-row file to the
 		// end only to refuse it would waste the tenant's time.
@@ -120,10 +121,6 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 		return enc.Encode(r)
 	})
 	if err != nil {
-		var f *failure.Error
-		if errors.As(err, &f) {
-			return s, err
-		}
 		return s, refusal(err)
 	}
 	if err := w.Flush(); err != nil {
@@ -169,6 +166,9 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	if err != nil {
 		return nil, failure.Wrap(err, failure.Invalid, "saved configuration %q: %s", name, err.Error())
 	}
+	if cfg.Entity != s.Entity {
+		return nil, failure.New(failure.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
+	}
 	return cfg, nil
 }
 
@@ -180,8 +180,16 @@ func (v *Validate) putJSON(ctx context.Context, key string, value any) error {
 	return v.Files.Put(ctx, key, data, "application/json")
 }
 
-// refusal turns a file-level error of the readers into a failure whose
-// message the tenant sees: those errors are written for tenants already.
+// refusal turns the checker's refusals of a file or a configuration into
+// failures whose message the tenant sees: they are written for tenants.
 func refusal(err error) error {
-	return failure.Wrap(err, failure.Invalid, "%s", err.Error())
+	var refused *check.RefusedError
+	var bad *config.Error
+	switch {
+	case errors.As(err, &refused):
+		return failure.Wrap(err, failure.Invalid, "%s", refused.Reason)
+	case errors.As(err, &bad):
+		return failure.Wrap(err, failure.Invalid, "%s", bad.Error())
+	}
+	return err
 }

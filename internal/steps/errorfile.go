@@ -1,0 +1,107 @@
+package steps
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/crmimport/crm-import/internal/check"
+	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/outcome"
+	"github.com/crmimport/crm-import/internal/plan"
+)
+
+// writeErrorFile writes the import's error file: every row that was not
+// imported, with row, column, value and reason. It gathers the rows split
+// could not give to a user and every user's row outcomes, and reports how
+// many rows it lists.
+func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, error) {
+	tmp, err := os.CreateTemp("", "errors-*.csv")
+	if err != nil {
+		return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	csv := outcome.NewErrorCSV(tmp)
+	n := 0
+	write := func(r outcome.Row) error {
+		switch r.Status {
+		case outcome.Error, outcome.Skipped, outcome.Conflict:
+			n++
+		}
+		return csv.Write(r)
+	}
+
+	err = f.eachLine(ctx, unassignedKey(s.Tenant, s.ImportID), func(dec *json.Decoder) error {
+		var r check.Record
+		if err := dec.Decode(&r); err != nil {
+			return err
+		}
+		return write(unassignedOutcome(r))
+	})
+	if err != nil {
+		return "", 0, err
+	}
+	for _, u := range s.Users {
+		err := f.eachLine(ctx, outcomesKey(s.Tenant, s.ImportID, u.ID), func(dec *json.Decoder) error {
+			var r outcome.Row
+			if err := dec.Decode(&r); err != nil {
+				return err
+			}
+			return write(r)
+		})
+		if err != nil {
+			return "", 0, err
+		}
+	}
+	if err := csv.Flush(); err != nil {
+		return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
+	}
+	if n == 0 {
+		return "", 0, nil
+	}
+	key := errorFileKey(s.Tenant, s.ImportID)
+	if err := f.Files.PutFile(ctx, key, tmp.Name(), "text/csv; charset=utf-8"); err != nil {
+		return "", 0, err
+	}
+	return key, n, nil
+}
+
+// eachLine calls decode for every JSON line of a work file; a file that does
+// not exist has no lines.
+func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.Decoder) error) error {
+	body, err := f.Files.Open(ctx, key)
+	if failure.CodeOf(err) == failure.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	dec := json.NewDecoder(bufio.NewReader(body))
+	for dec.More() {
+		if err := decode(dec); err != nil && err != io.EOF {
+			return fmt.Errorf("read %s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+// unassignedOutcome is the outcome of a row split gave to no user.
+func unassignedOutcome(r check.Record) outcome.Row {
+	if len(r.Errors) > 0 {
+		row := outcome.Row{Row: r.Row, Status: outcome.Error}
+		for _, e := range r.Errors {
+			row.Errors = append(row.Errors, plan.RowError{Column: e.Column, Value: e.Value, Reason: e.Reason})
+		}
+		return row
+	}
+	reason := fmt.Sprintf("no user of your CRM matches %q: the row was not imported", r.Assignee)
+	if r.Assignee == "" {
+		reason = "the row names no sales agent: it was not imported"
+	}
+	return outcome.Row{Row: r.Row, Status: outcome.Skipped, Reason: reason}
+}
