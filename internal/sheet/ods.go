@@ -156,8 +156,8 @@ func (s *odsSource) scanSheets() (sheets []string, withData map[string]bool, err
 			}
 			depth++
 			if isElem(t.Name, nsOffice, "annotation") {
-				if err := s.dec.Skip(); err != nil {
-					return nil, nil, refuse("the ODS workbook is damaged (%v); save it again", err)
+				if err := s.skip(); err != nil {
+					return nil, nil, err
 				}
 				depth--
 				continue
@@ -166,8 +166,8 @@ func (s *odsSource) scanSheets() (sheets []string, withData map[string]bool, err
 				withData[current] = true
 				// Skip out of this element and its parents up to the table.
 				for ; depth >= 0; depth-- {
-					if err := s.dec.Skip(); err != nil {
-						return nil, nil, refuse("the ODS workbook is damaged (%v); save it again", err)
+					if err := s.skip(); err != nil {
+						return nil, nil, err
 					}
 				}
 				current = ""
@@ -202,8 +202,8 @@ func (s *odsSource) seekSheet(name string) error {
 			if attr(t, nsTable, "name") == name {
 				return nil
 			}
-			if err := s.dec.Skip(); err != nil {
-				return refuse("the ODS workbook is damaged (%v); save it again", err)
+			if err := s.skip(); err != nil {
+				return err
 			}
 		}
 	}
@@ -260,12 +260,24 @@ func (s *odsSource) next() (Row, error) {
 	return Row{}, io.EOF
 }
 
+// skip reads past the end of the element whose start tag was just read.
+// Unlike xml.Decoder.Skip it goes through token, so the per-token budget
+// is renewed: a skipped sheet may be far larger than one cell.
 func (s *odsSource) skip() error {
-	if err := s.dec.Skip(); err != nil {
-		if errors.Is(err, errTooLong) {
-			return rowError(s.row+1, "a cell holds more than %s; a cell may hold %s", size(2*s.maxCell), size(s.maxCell))
+	for depth := 1; depth > 0; {
+		tok, err := s.token()
+		if err == io.EOF {
+			return refuse("the ODS workbook ends too early; it may be damaged: save it again")
 		}
-		return refuse("the ODS workbook is damaged (%v); save it again", err)
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
 	}
 	return nil
 }

@@ -14,9 +14,18 @@ import (
 // LibreOffice.
 func odsWith(t *testing.T, rows ...string) string {
 	t.Helper()
+	return odsBook(t, odsSheet("Sheet1", rows...))
+}
+
+func odsSheet(name string, rows ...string) string {
+	return `<table:table table:name="` + name + `">` + strings.Join(rows, "") + `</table:table>`
+}
+
+func odsBook(t *testing.T, sheets ...string) string {
+	t.Helper()
 	content := `<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">
-<office:body><office:spreadsheet><table:table table:name="Sheet1">` + strings.Join(rows, "") + `</table:table></office:spreadsheet></office:body></office:document-content>`
+<office:body><office:spreadsheet>` + strings.Join(sheets, "") + `</office:spreadsheet></office:body></office:document-content>`
 	data := makeZip(t,
 		zipEntry{name: "mimetype", data: []byte(odsMimetype)},
 		zipEntry{name: "content.xml", data: []byte(content)},
@@ -176,5 +185,25 @@ func TestODSCellOverLimit(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Row != 2 {
 		t.Errorf("Open() = %v, want *Error on row 2", err)
+	}
+}
+
+// Skipping a sheet far larger than a cell's limit must not trip the limit.
+func TestODSSkipsLargeSheets(t *testing.T) {
+	big := []string{odsHeader}
+	for i := 0; i < 2000; i++ {
+		big = append(big, odsRow("", odsText(fmt.Sprint("name ", i)), odsText("city")))
+	}
+	path := odsBook(t, odsSheet("Big", big...), odsSheet("Small", odsHeader, odsRow("", odsText("A"), odsText("B"))))
+	opts := Options{MaxCellBytes: 64}
+	_, err := Open(path, opts)
+	want := `the workbook has several sheets with data ("Big", "Small"); all rows must be on one sheet: choose the sheet to import`
+	if err == nil || err.Error() != want {
+		t.Errorf("Open() = %v, want %q", err, want)
+	}
+	opts.Sheet = "Small"
+	got, _, err := readODS(t, path, opts)
+	if err != nil || !reflect.DeepEqual(got, [][]string{{"A", "B"}}) {
+		t.Errorf("read sheet Small = %q, %v; want [[A B]]", got, err)
 	}
 }

@@ -44,7 +44,11 @@ func Open(path string, opts Options) (Reader, error) {
 			f.Close()
 			return nil, fmt.Errorf("rewind %s: %w", filepath.Base(path), err)
 		}
-		return OpenCSV(f, opts)
+		r, err := OpenCSV(f, opts)
+		if err != nil {
+			f.Close()
+		}
+		return r, err
 	}
 	f.Close()
 	switch format {

@@ -55,6 +55,9 @@ func (t *table) readHeader() error {
 	for {
 		row, err := t.src.next()
 		if err == io.EOF {
+			if t.info.Sheet != "" {
+				return refuse("the sheet %q is empty: its first row must hold the column titles", t.info.Sheet)
+			}
 			return refuse("the file is empty: the first row must hold the column titles")
 		}
 		if err != nil {

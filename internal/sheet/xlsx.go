@@ -26,7 +26,7 @@ const dateMarkFormat = `"` + dateMark + `"0.###############;"` + dateMark + `"-0
 // shared strings to a scratch file instead of memory.
 const xmlPartLimit = 8 << 20
 
-func openXLSX(path string, opts Options) (Reader, error) {
+func openXLSX(path string, opts Options) (_ Reader, err error) {
 	if err := checkZip(path, opts.maxUnpacked()); err != nil {
 		return nil, err
 	}
@@ -34,6 +34,12 @@ func openXLSX(path string, opts Options) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			os.RemoveAll(dir)
+			err = damaged(p)
+		}
+	}()
 	f, err := excelize.OpenFile(path, excelize.Options{
 		UnzipSizeLimit:    opts.maxUnpacked(),
 		UnzipXMLSizeLimit: min(xmlPartLimit, opts.maxUnpacked()),
@@ -214,7 +220,12 @@ func (s *xlsxSource) hasData(sheet string) (bool, error) {
 	return false, rows.Error()
 }
 
-func (s *xlsxSource) next() (Row, error) {
+func (s *xlsxSource) next() (_ Row, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = damaged(p)
+		}
+	}()
 	for s.rows.Next() {
 		s.row++
 		cols, err := s.rows.Columns()
@@ -301,6 +312,12 @@ func isPlainNumber(v string) bool {
 		}
 	}
 	return i == len(v)
+}
+
+// damaged turns a panic in excelize, a large parser fed files from anyone,
+// into a refusal instead of a crashed import.
+func damaged(p any) error {
+	return refuse("the workbook is damaged and cannot be read (%v); open it in your spreadsheet program and save it again", p)
 }
 
 func (s *xlsxSource) close() error {
