@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -106,6 +107,24 @@ func TestApplyCrashThenRetry(t *testing.T) {
 			_, err := apply(newRecords(&faultyAPI{API: client, crashAfter: crashAfter}, table), p)
 			if !errors.Is(err, errCrash) {
 				t.Fatalf("Apply() with a crash error = %v, want the crash", err)
+			}
+			// At the crash, every change already made has its before-image.
+			after := scan(t, client, table)
+			for k, item := range after {
+				if strings.Contains(k, "#IMPORT#") || s(item["import_id"]) != "imp" {
+					continue
+				}
+				if _, ok := after["T#acme#IMPORT#imp|BEFORE#anna#"+strings.TrimPrefix(k, "T#acme#U#anna|")]; !ok {
+					t.Errorf("record %s changed without a before-image", k)
+				}
+			}
+			for i := 1; i <= 100; i++ { // the records planned for deletion
+				id := fmt.Sprintf("CUSTOMER#e%04d", i)
+				_, kept := after["T#acme#U#anna|"+id]
+				_, image := after["T#acme#IMPORT#imp|BEFORE#anna#"+id]
+				if !kept && !image {
+					t.Errorf("record %s deleted without a before-image", id)
+				}
 			}
 			// Step Functions retries the step: the same plan, from the start.
 			f := &faultyAPI{API: client}
