@@ -1,5 +1,14 @@
 // Package sheet reads tenants' spreadsheet files (CSV, XLSX, ODS) as a
 // stream of rows, whatever program wrote them.
+//
+// Open picks the format from the content and the file name; OpenCSV reads
+// CSV from any io.Reader. Memory stays bounded whatever the file: a CSV
+// row or an ODS cell larger than a few times Options.MaxCellBytes is
+// refused before it is read whole, repeated empty ODS rows and columns are
+// counted rather than expanded, and workbooks that unpack to more than
+// Options.MaxUnpackedSize are refused before they are unpacked.
+//
+// Problems the tenant must fix come back as *Error, worded for the tenant.
 package sheet
 
 import "time"
@@ -19,6 +28,14 @@ const (
 // Cell is one value of a row. Text is always set to what the tenant sees
 // (for CSV, the decoded field; for XLSX/ODS, the cell's stored text, keeping
 // leading zeros of text cells).
+//
+// In workbooks, number cells have their stored value as Text ("1234.5",
+// not the displayed "1.234,50 €") and date cells ISO 8601 ("2026-12-31",
+// "2026-12-31T14:30:00"); a time-only cell is a Date on 1899-12-30, as
+// spreadsheet programs count. CSV cells are Text or Empty: their meaning
+// depends on the tenant's locale. An XLSX text cell that holds a plain
+// number such as "75001" reads as a Number with the same Text, as
+// excelize's streaming iterator does not tell the two apart.
 type Cell struct {
 	Kind   Kind
 	Text   string
