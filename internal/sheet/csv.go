@@ -33,43 +33,20 @@ func OpenCSV(r io.Reader, opts Options) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := prefix[te.bomLen:]
-	if te.enc != nil {
-		if text, err = te.enc.NewDecoder().Bytes(text); err != nil {
-			return nil, fmt.Errorf("decode csv prefix: %w", err)
-		}
+	in.Discard(te.bomLen)
+	body, text, err := decode(in, prefix[te.bomLen:], te)
+	if err != nil {
+		return nil, err
 	}
-	if looksBinary(text) {
-		return nil, binaryRefusal(prefix)
-	}
-	if te.bomLen > 0 {
-		in.Discard(te.bomLen)
-	}
-	var body io.Reader = in
-	var chain []transform.Transformer
-	if te.enc != nil {
-		chain = append(chain, te.enc.NewDecoder())
-	}
-	if bytes.IndexByte(text, '\r') >= 0 && bytes.IndexByte(text, '\n') < 0 {
-		chain = append(chain, crToLF{})
-		text = bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
-	}
-	if len(chain) > 0 {
-		body = transform.NewReader(in, transform.Chain(chain...))
-	}
-
-	src := &csvSource{maxCell: opts.maxCell(), checkUTF8: te.enc == nil, nextLine: 1}
-	var delim rune
+	delim := rune(0)
 	// Excel writes and honours a first line "sep=;" naming the separator;
 	// it does not show that line as a row.
 	if d, n := sepLine(text); n > 0 {
-		delim = d
-		text = text[n:]
-		lines := bufio.NewReaderSize(body, 4096)
+		lines := bufio.NewReader(body)
 		if _, err := lines.ReadString('\n'); err != nil {
 			return nil, refuse("the file has a \"sep=\" line but no column titles")
 		}
-		body = lines
+		delim, text, body = d, text[n:], lines
 	}
 	if opts.Delimiter != "" {
 		if delim, err = parseDelimiter(opts.Delimiter); err != nil {
@@ -79,6 +56,7 @@ func OpenCSV(r io.Reader, opts Options) (Reader, error) {
 		delim = detectDelimiter(text, complete)
 	}
 
+	src := &csvSource{maxCell: opts.maxCell(), checkUTF8: te.enc == nil, nextLine: 1}
 	src.budget = newBudget(body, 4*src.maxCell+sniffSize)
 	src.csv = csv.NewReader(bufio.NewReaderSize(src.budget, sniffSize))
 	src.csv.Comma = delim
@@ -90,6 +68,31 @@ func OpenCSV(r io.Reader, opts Options) (Reader, error) {
 	info := Info{Format: "csv", Encoding: te.name, Delimiter: string(delim)}
 	hint := fmt.Sprintf("; a value containing the separator %s must be in quotes", describeDelimiter(delim))
 	return newTable(src, info, hint)
+}
+
+// decode returns the file's text as UTF-8 with LF or CR LF line ends, and
+// the same for the sniffed prefix, refusing binary data.
+func decode(in io.Reader, prefix []byte, te textEncoding) (io.Reader, []byte, error) {
+	text := prefix
+	var chain []transform.Transformer
+	if te.enc != nil {
+		var err error
+		if text, err = te.enc.NewDecoder().Bytes(prefix); err != nil {
+			return nil, nil, fmt.Errorf("decode csv prefix: %w", err)
+		}
+		chain = append(chain, te.enc.NewDecoder())
+	}
+	if looksBinary(text) {
+		return nil, nil, binaryRefusal(prefix)
+	}
+	if bytes.IndexByte(text, '\r') >= 0 && bytes.IndexByte(text, '\n') < 0 {
+		chain = append(chain, crToLF{})
+		text = bytes.ReplaceAll(text, []byte("\r"), []byte("\n"))
+	}
+	if len(chain) == 0 {
+		return in, text, nil
+	}
+	return transform.NewReader(in, transform.Chain(chain...)), text, nil
 }
 
 func describeDelimiter(d rune) string {
