@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/crmimport/crm-import/internal/config"
@@ -159,8 +161,13 @@ func configOf(opts Options) (*config.Config, error) {
 	return opts.Config, nil
 }
 
-// RunReader is Run over an open reader.
+// RunReader is Run over an open reader. The reader must hand out a fresh
+// Row from every Next (the sheet readers do): rows are validated in batches
+// on all CPUs while the next ones are read, and handed to each in order.
 func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Record) error) (*Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	cfg, err := configOf(opts)
 	if err != nil {
 		return nil, err
@@ -170,38 +177,130 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Reco
 		return nil, err
 	}
 	c.report.File = r.Info()
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+
+	ctx, cancel := context.WithCancel(ctx)
+	p := c.start(ctx, r)
+	// stop ends the pipeline; the reader is not touched after it returns.
+	stop := func() { cancel(); p.wait() }
+	defer stop()
+
+	for b := range p.inOrder {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			stop()
+			return nil, ctx.Err()
+		}
+		for _, it := range b.items {
+			rec := it.rec
+			if it.err != nil {
+				var se *sheet.Error
+				if !errors.As(it.err, &se) {
+					return nil, fmt.Errorf("read row: %w", it.err)
+				}
+				if !se.RowOnly {
+					return nil, refused(it.err, "%s", se.Error())
+				}
+				rec = Record{Row: se.Row, Fields: map[string]string{}, Errors: []RowError{{Row: se.Row, Reason: se.Reason}}}
+			}
+			c.count(rec)
+			if err := each(rec); err != nil {
+				return c.report, err
 			}
 		}
-		row, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		var rec Record
-		if err != nil {
-			var se *sheet.Error
-			if !errors.As(err, &se) {
-				return nil, fmt.Errorf("read row: %w", err)
-			}
-			if !se.RowOnly {
-				return nil, refused(err, "%s", se.Error())
-			}
-			rec = Record{Row: se.Row, Fields: map[string]string{}, Errors: []RowError{{Row: se.Row, Reason: se.Reason}}}
-		} else {
-			rec = c.record(row)
-		}
-		c.count(rec)
-		if err := each(rec); err != nil {
-			return c.report, err
-		}
+	}
+	if err := ctx.Err(); err != nil { // the reading stopped early because ctx ended
+		return nil, err
 	}
 	return c.report, nil
 }
 
-// checker holds what is worked out once per file.
+// batchSize rows are read, validated and handed over together, so that
+// the goroutines synchronise once per batch rather than once per row.
+const batchSize = 256
+
+type item struct {
+	row sheet.Row
+	err error // from the reader; row is unset
+	rec Record
+}
+
+type batch struct {
+	items []item
+	done  chan struct{} // closed once every item is validated
+}
+
+// pipeline reads batches in one goroutine and validates them in others.
+// Batches reach inOrder in file order; at most about three per worker are
+// in memory at once.
+type pipeline struct {
+	inOrder <-chan *batch
+	wg      sync.WaitGroup
+}
+
+func (p *pipeline) wait() { p.wg.Wait() }
+
+func (c *checker) start(ctx context.Context, r sheet.Reader) *pipeline {
+	workers := runtime.GOMAXPROCS(0)
+	todo := make(chan *batch, workers)
+	inOrder := make(chan *batch, 2*workers)
+	p := &pipeline{inOrder: inOrder}
+
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		defer close(todo)
+		defer close(inOrder)
+		for {
+			b := &batch{done: make(chan struct{})}
+			last := false
+			for len(b.items) < batchSize && !last {
+				row, err := r.Next()
+				if err == io.EOF {
+					last = true
+					break
+				}
+				b.items = append(b.items, item{row: row, err: err})
+				var se *sheet.Error
+				last = err != nil && !(errors.As(err, &se) && se.RowOnly)
+			}
+			if len(b.items) > 0 {
+				select {
+				case inOrder <- b:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case todo <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if last {
+				return
+			}
+		}
+	}()
+
+	for w := 0; w < workers; w++ {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for b := range todo {
+				for i := range b.items {
+					if b.items[i].err == nil {
+						b.items[i].rec = c.record(b.items[i].row)
+					}
+				}
+				close(b.done)
+			}
+		}()
+	}
+	return p
+}
+
+// checker holds what is worked out once per file. record may run on
+// several goroutines at once; count runs on one.
 type checker struct {
 	cfg       *config.Config
 	entity    *schema.Entity
