@@ -13,7 +13,7 @@ func externalID() Field {
 		PT:   {"ID externo", "Código externo", "Referência externa"},
 		PL:   {"Zewnętrzne ID", "Identyfikator zewnętrzny", "ID zewnętrzne"},
 		SV:   {"Externt ID", "Extern referens"},
-		Zoho: {"Record Id", "Id"},
+		Zoho: {"Record Id"},
 	}}
 }
 

@@ -4,7 +4,7 @@ package schema
 // Livespace "Firmy"). Unlike Customers they are never private persons.
 var Companies = Entity{
 	Name:    "companies",
-	Aliases: []string{"company", "accounts", "organisations", "organizations", "firmy"},
+	Aliases: []string{"company", "accounts", "organisations", "organizations", "firmy", "företag"},
 	Fields: []Field{
 		customerNumber(),
 		externalID(),

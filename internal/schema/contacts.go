@@ -4,7 +4,7 @@ package schema
 // "Osoby"). A person file links to companies by the company column.
 var Contacts = Entity{
 	Name:    "contacts",
-	Aliases: []string{"contact", "persons", "people", "osoby"},
+	Aliases: []string{"contact", "persons", "people", "osoby", "kontakter"},
 	Fields: []Field{
 		externalID(),
 		{Name: "salutation", Type: Text, Example: "Ms", Titles: Titles{

@@ -4,7 +4,7 @@ package schema
 // sprzedaży", 24SevenOffice "Säljmöjligheter"), linked to a company by name.
 var Deals = Entity{
 	Name:    "deals",
-	Aliases: []string{"deal", "opportunities", "opportunity"},
+	Aliases: []string{"deal", "opportunities", "opportunity", "potentials", "szanse sprzedaży", "säljmöjligheter"},
 	Fields: []Field{
 		externalID(),
 		{Name: "name", Type: Text, Required: true, Example: "Office chairs 2027", Titles: Titles{

@@ -4,7 +4,7 @@ package schema
 // "Anteckningar", Zoho "Notes").
 var Notes = Entity{
 	Name:    "notes",
-	Aliases: []string{"note"},
+	Aliases: []string{"note", "anteckningar"},
 	Fields: []Field{
 		externalID(),
 		{Name: "title", Type: Text, Example: "Call with the buyer", Titles: Titles{

@@ -4,7 +4,7 @@ package schema
 // Zoho "Products"; Livespace has a fixed product form, so keep it small).
 var Products = Entity{
 	Name:    "products",
-	Aliases: []string{"product", "articles", "items"},
+	Aliases: []string{"product", "articles", "items", "produkty", "produkter"},
 	Fields: []Field{
 		externalID(),
 		{Name: "code", Type: Text, Example: "0042-A", Titles: Titles{

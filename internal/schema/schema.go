@@ -117,15 +117,17 @@ func (e *UnknownEntityError) Error() string {
 	return fmt.Sprintf("unknown entity %q; known entities: %s", e.Name, entityList())
 }
 
-// Lookup finds an entity by its name or one of its aliases (e.g. "accounts"
-// for companies, "persons" for contacts, "opportunities" for deals).
+// Lookup finds an entity by its name or one of its aliases, compared as
+// titles are (Fold): "Accounts" (a Zoho module) is companies, "Osoby" (a
+// Livespace one) contacts, "visit-reports" visit_reports.
 func Lookup(name string) (*Entity, error) {
+	key := Fold(name)
 	for _, e := range registry {
-		if e.Name == name {
+		if key != "" && Fold(e.Name) == key {
 			return e, nil
 		}
 		for _, a := range e.Aliases {
-			if a == name {
+			if key != "" && Fold(a) == key {
 				return e, nil
 			}
 		}

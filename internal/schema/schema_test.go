@@ -35,6 +35,7 @@ func TestEntitiesAreWellFormed(t *testing.T) {
 	names := map[string]string{}
 	for _, e := range All() {
 		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			n = Fold(n)
 			if prev, ok := names[n]; ok {
 				t.Errorf("entity name %q is used by %s and %s", n, prev, e.Name)
 			}
@@ -129,6 +130,10 @@ func TestLookup(t *testing.T) {
 		{"persons", "contacts"},
 		{"opportunities", "deals"},
 		{"visit_reports", "visit_reports"},
+		{"Visit reports", "visit_reports"},
+		{"Accounts", "companies"},
+		{"Szanse sprzedaży", "deals"},
+		{"Potentials", "deals"},
 	}
 	for _, tt := range tests {
 		e, err := Lookup(tt.name)

@@ -4,7 +4,7 @@ package schema
 // (24SevenOffice "Uppgifter", Zoho "Tasks").
 var Tasks = Entity{
 	Name:    "tasks",
-	Aliases: []string{"task", "todos"},
+	Aliases: []string{"task", "todos", "uppgifter"},
 	Fields: []Field{
 		externalID(),
 		subject(),

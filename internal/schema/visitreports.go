@@ -4,7 +4,7 @@ package schema
 // customer is named by its customer number, the key tenants use there.
 var VisitReports = Entity{
 	Name:    "visit_reports",
-	Aliases: []string{"visit_report", "visits", "visit-reports"},
+	Aliases: []string{"visit_report", "visits"},
 	Fields: []Field{
 		externalID(),
 		{Name: "customer_number", Type: Reference, Ref: "customers", Example: "10042", Titles: customerNumber().Titles},
