@@ -304,3 +304,35 @@ func TestCSVProblemsAfterTheDetectedPrefix(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenDetectsEncodingPastThePrefix(t *testing.T) {
+	filler := strings.Repeat("name;city\n", 8000) // 80 KB of ASCII
+	path := writeFile(t, "late.csv", []byte("Name;City\n"+filler+"M\xFCller;K\xF6ln\n"))
+	r, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open() = %v", err)
+	}
+	defer r.Close()
+	_, rows := readAll(t, r)
+	if got := r.Info().Encoding; got != "windows-1252" {
+		t.Errorf("Info().Encoding = %q, want windows-1252", got)
+	}
+	last := rows[len(rows)-1]
+	if last.Number != 8002 || last.Cells[0].Text != "Müller" || last.Cells[1].Text != "Köln" {
+		t.Errorf("last row = %d %q, want 8002 [Müller Köln]", last.Number, texts([]Row{last}))
+	}
+}
+
+func TestFirstNonASCII(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"", -1}, {"abc", -1}, {"abcdefghijklmnop", -1}, {"\xFC", 0}, {"abcdefgh\xFC", 8}, {"abcdefghijk\xC3\xBC", 11},
+	}
+	for _, tt := range tests {
+		if got := firstNonASCII([]byte(tt.in)); got != tt.want {
+			t.Errorf("firstNonASCII(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}

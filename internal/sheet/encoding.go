@@ -2,6 +2,9 @@ package sheet
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -139,4 +142,70 @@ func binaryRefusal(prefix []byte) *Error {
 		return refuse("the file holds binary data, not text: it is not a CSV file; save it from your spreadsheet program as CSV or XLSX")
 	}
 	return refuse("the file holds binary data (%s), not text: it is not a CSV file; save it from your spreadsheet program as CSV or XLSX", kind)
+}
+
+// encodingPastPrefix looks for the encoding of a file whose first bytes are
+// plain ASCII, which every candidate encoding reads alike: it finds the
+// first other byte, however far, and detects the encoding around it. A
+// German export whose first umlaut comes after row 5,000 is then read as
+// Windows-1252 rather than refused as bad UTF-8. It returns "" when the
+// usual detection on the prefix can decide.
+func encodingPastPrefix(f io.ReaderAt) (string, error) {
+	buf := make([]byte, sniffSize)
+	for off := int64(0); ; off += int64(len(buf)) {
+		n, err := f.ReadAt(buf, off)
+		chunk := buf[:n]
+		if off == 0 && bytes.IndexByte(chunk, 0) >= 0 {
+			return "", nil // UTF-16 or binary: detectEncoding decides
+		}
+		if i := firstNonASCII(chunk); i >= 0 {
+			if off == 0 {
+				return "", nil
+			}
+			return encodingAt(f, off+int64(i))
+		}
+		if err == io.EOF {
+			return "", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("read csv: %w", err)
+		}
+	}
+}
+
+// encodingAt detects the encoding of the text starting at the line that
+// holds offset pos.
+func encodingAt(f io.ReaderAt, pos int64) (string, error) {
+	start := max(0, pos-1024)
+	window := make([]byte, sniffSize)
+	n, err := f.ReadAt(window, start)
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read csv: %w", err)
+	}
+	window = window[:n]
+	if i := bytes.LastIndexByte(window[:pos-start], '\n'); i >= 0 {
+		window = window[i+1:]
+	}
+	te, err := detectEncoding(window, "")
+	if err != nil || te.enc == nil {
+		return "", nil // detection on the prefix will give the same answer
+	}
+	return te.name, nil
+}
+
+// firstNonASCII returns the index of the first byte of b at or above 0x80,
+// or -1, looking at eight bytes at a time.
+func firstNonASCII(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= 0x80 {
+			return i
+		}
+	}
+	return -1
 }
