@@ -7,9 +7,12 @@ import (
 
 // currency marks and units tenants leave in number cells.
 var numberNoise = strings.NewReplacer(
-	"\u00a0", "", "\u202f", "", "\u2009", "", " ", "", "'", "", "’", "",
 	"€", "", "$", "", "£", "", "R$", "", "zł", "", "kr", "", "CHF", "", "EUR", "", "USD", "", "SEK", "", "PLN", "", "BRL", "", "%", "",
 )
+
+// spaceGroups are the thousands separators other than . and , (French and
+// Swedish spaces, Swiss apostrophes); they become '_' and must group by 3.
+var spaceGroups = strings.NewReplacer(" ", "_", "\u00a0", "_", "\u202f", "_", "\u2009", "_", "'", "_", "’", "_")
 
 // Number reads a number written with a decimal comma or point and
 // optional thousands separators (1.234,56 / 1,234.56 / 1 234,56 / 1'234.56)
@@ -18,8 +21,7 @@ var numberNoise = strings.NewReplacer(
 // decimal separator if the locale's, else a thousands separator when three
 // digits follow it. Currency signs and a percent sign are dropped.
 func (l Locale) Number(s string) (string, error) {
-	orig := strings.TrimSpace(s)
-	s = numberNoise.Replace(orig)
+	s = strings.TrimSpace(numberNoise.Replace(s))
 	neg := false
 	switch {
 	case strings.HasPrefix(s, "-"), strings.HasPrefix(s, "−"):
@@ -35,6 +37,7 @@ func (l Locale) Number(s string) (string, error) {
 		neg = true
 		s = s[:len(s)-1]
 	}
+	s = spaceGroups.Replace(strings.TrimSpace(s))
 	if strings.ContainsAny(s, "eE") { // 1.5E+06 from a spreadsheet's scientific format
 		if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, ",") {
 			return canonical(neg, strconv.FormatFloat(f, 'f', -1, 64))
@@ -62,10 +65,8 @@ func (l Locale) split(s string) (intPart, frac string, ok bool) {
 	var dec, group byte
 	switch {
 	case lastDot < 0 && lastComma < 0:
-		if !allDigits(s) {
-			return "", "", false
-		}
-		return s, "", true
+		whole, ok := ungroup(s, 0)
+		return whole, "", ok
 	case lastDot >= 0 && lastComma >= 0: // both: the last one is the decimal
 		dec, group = '.', ','
 		if lastComma > lastDot {
@@ -97,22 +98,33 @@ func (l Locale) split(s string) (intPart, frac string, ok bool) {
 			return "", "", false
 		}
 	}
-	if group != 0 {
-		groups := strings.Split(whole, string(group))
-		for i, g := range groups {
-			if !allDigits(g) || (i > 0 && len(g) != 3) || (i == 0 && len(g) > 3) {
-				return "", "", false
-			}
-		}
-		whole = strings.Join(groups, "")
-	}
 	if whole == "" && fraction == "" {
 		return "", "", false
 	}
-	if whole != "" && !allDigits(whole) {
-		return "", "", false
+	if whole == "" {
+		return "", fraction, true
 	}
-	return whole, fraction, true
+	whole, ok = ungroup(whole, group)
+	return whole, fraction, ok
+}
+
+// ungroup removes the thousands separators from the integer part s: group
+// (if not 0) or '_' (a space). Every group but the first has three digits.
+func ungroup(s string, group byte) (string, bool) {
+	var groups []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '_' || (group != 0 && s[i] == group) {
+			groups = append(groups, s[start:i])
+			start = i + 1
+		}
+	}
+	for i, g := range groups {
+		if !allDigits(g) || (len(groups) > 1 && ((i == 0 && len(g) > 3) || (i > 0 && len(g) != 3))) {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
 }
 
 // canonical trims leading zeros of the integer part and trailing zeros of

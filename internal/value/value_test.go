@@ -172,6 +172,9 @@ func TestNumber(t *testing.T) {
 		{"de-DE", "1.234,56", "1234.56"},
 		{"en-US", "1,234.56", "1234.56"},
 		{"de-DE", "1 234,56", "1234.56"},
+		{"sv-SE", "12 345 678,9", "12345678.9"},
+		{"en-US", "1 234", "1234"},
+		{"fr-FR", "- 1 234,5 €", "-1234.5"},
 		{"fr-FR", "1\u202f234,56", "1234.56"},
 		{"de-CH", "1'234.56", "1234.56"},
 		{"de-DE", "1.234.567", "1234567"},
@@ -203,7 +206,7 @@ func TestNumber(t *testing.T) {
 }
 
 func TestNumberRefusesWithAReason(t *testing.T) {
-	for _, in := range []string{"", "abc", "1.23.4", "1,234,56", "12.34,5.6", "1..2", "--1", ".", "1,2345.6", "1.2e3,4"} {
+	for _, in := range []string{"", "abc", "1.23.4", "1,234,56", "12.34,5.6", "1..2", "--1", ".", "1,2345.6", "1.2e3,4", "12 34", "1 2", "1  234", "1,5 5"} {
 		got, err := locale(t, "en-US").Number(in)
 		if err == nil || err.Error() != "is not a number: expected something like 1,234.56" {
 			t.Errorf("Number(en-US, %q) = %q, %v, want the not-a-number error", in, got, err)
