@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/crmimport/crm-import/internal/check"
@@ -175,7 +176,10 @@ func printReport(w io.Writer, path string, rep *check.Report) error {
 		p.line("Row errors")
 		t := newTable(w)
 		t.AppendHeader(table.Row{"Row", "Column", "Value", "Reason"})
-		t.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: 40}, {Number: 4, WidthMax: 70}})
+		t.SetColumnConfigs([]table.ColumnConfig{
+			{Number: 3, WidthMax: 40, WidthMaxEnforcer: text.WrapHard},
+			{Number: 4, WidthMax: 70, WidthMaxEnforcer: text.WrapSoft},
+		})
 		for _, e := range rep.Errors {
 			t.AppendRow(table.Row{e.Row, e.Column, e.Value, e.Reason})
 		}

@@ -157,6 +157,34 @@ func TestCheckRefusedFiles(t *testing.T) {
 	}
 }
 
+// Damaged files end with a clear message and the right exit code, never a
+// panic or a stack trace.
+func TestCheckBadInput(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		code    int
+		want    string
+	}{
+		{"header only", "Name,City\n", ExitRefused, "the file has column titles but no data rows"},
+		{"unbalanced quotes", "Name,City\n\"Müller,Berlin\nB,Hamburg\n", ExitRefused, "a quoted value is not closed properly"},
+		{"ragged row", "Name,City\nA,Berlin,extra\nB,Hamburg\n", ExitRowErrors, "column C holds \"extra\""},
+		{"NUL bytes", "Name,City\nA\x00B,Berlin\nC,Köln\n", ExitRefused, "binary data"},
+		{"multi-megabyte cell", "Name,City\nA," + strings.Repeat("x", 3<<20) + "\nB,Köln\n", ExitRefused, "longer than 1 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, "check", writeFile(t, "bad.csv", tt.content), "--entity", "customers")
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out, errOut)
+			}
+			if !strings.Contains(out+errOut, tt.want) || strings.Contains(errOut, "goroutine") {
+				t.Errorf("output does not say %q:\n%s%s", tt.want, out, errOut)
+			}
+		})
+	}
+}
+
 func TestCheckUsageErrors(t *testing.T) {
 	bad := writeFile(t, "bad.json", `{"version": 2, "entity": "customers"}`)
 	tests := []struct {
