@@ -149,6 +149,9 @@ func printReport(w io.Writer, path string, rep *check.Report) error {
 	if len(rep.Unmapped) > 0 {
 		p.line("Unmapped columns (not imported): %s", quoted(rep.Unmapped))
 	}
+	for _, w := range rep.Warnings {
+		p.line("Warning: %s", w)
+	}
 	if len(rep.Missing) > 0 {
 		p.line("Required fields without a column: %s (rows that create a record will need them)", strings.Join(rep.Missing, ", "))
 	}

@@ -84,7 +84,10 @@ type Report struct {
 	// such a file; the update modes accept it (a file with the key and one
 	// field updates that field), so rows that would create a record need
 	// those fields checked when the plan is made.
-	Missing    []string   `json:"missing,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+	// Warnings are things the tenant should know that do not stop the
+	// import, such as configured columns the file does not have.
+	Warnings   []string   `json:"warnings,omitempty"`
 	Errors     []RowError `json:"errors"`      // the first MaxErrors row errors
 	ErrorCount int        `json:"error_count"` // all row errors
 	// Assignees counts the rows per value of the assignment column (the
@@ -343,6 +346,10 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		Missing: m.Missing, Errors: []RowError{}}
 	if c.report.Unmapped == nil {
 		c.report.Unmapped = []string{}
+	}
+	for _, title := range m.Unused {
+		c.report.Warnings = append(c.report.Warnings,
+			fmt.Sprintf("the configuration maps a column %q, which the file does not have", title))
 	}
 	for i, col := range m.Columns {
 		if col.Field == "" {

@@ -235,3 +235,15 @@ func TestEntityMustMatchTheConfiguration(t *testing.T) {
 		t.Errorf("RunReader(opportunities with a deals configuration) = %v, want the alias accepted", err)
 	}
 }
+
+func TestConfiguredColumnsTheFileLacksAreWarnedAbout(t *testing.T) {
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "mapping": {"Bezeichnung": "name", "Kd-Nummer": "customer_number"}}`)
+	rep, _, err := collect(t, texts([]string{"Bezeichnung"}, []string{"A"}), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`the configuration maps a column "Kd-Nummer", which the file does not have`}
+	if !reflect.DeepEqual(rep.Warnings, want) {
+		t.Errorf("Warnings = %q, want %q", rep.Warnings, want)
+	}
+}

@@ -4,6 +4,7 @@ package mapping
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/crmimport/crm-import/internal/schema"
@@ -42,6 +43,9 @@ type Result struct {
 	Columns  []Column // one per header cell, in order
 	Unmapped []string // titles of the columns no field is known by
 	Missing  []string // required fields that no column maps to
+	// Unused lists the override keys that matched no column: a saved
+	// configuration whose file changed its titles.
+	Unused []string
 }
 
 // Fields returns the field each column feeds, by column index ("" for none).
@@ -133,6 +137,20 @@ func Map(e *schema.Entity, header []string, overrides map[string]string) (*Resul
 		}
 		r.Columns[i] = c
 	}
+
+	for title := range overrides {
+		used := false
+		for _, c := range r.Columns {
+			if c.Title == title || (!exact[title] && schema.Fold(c.Title) == schema.Fold(title)) {
+				used = true
+				break
+			}
+		}
+		if !used {
+			r.Unused = append(r.Unused, title)
+		}
+	}
+	sort.Strings(r.Unused)
 
 	for _, f := range e.Fields {
 		var cols []Column

@@ -100,8 +100,18 @@ func TestMapOverrides(t *testing.T) {
 	if !reflect.DeepEqual(r.Columns, want) {
 		t.Errorf("Map(%q, %v).Columns = %+v, want %+v", header, overrides, r.Columns, want)
 	}
-	if len(r.Unmapped) != 0 || len(r.Missing) != 0 {
-		t.Errorf("Unmapped, Missing = %q, %q, want none", r.Unmapped, r.Missing)
+	if len(r.Unmapped) != 0 || len(r.Missing) != 0 || len(r.Unused) != 0 {
+		t.Errorf("Unmapped, Missing, Unused = %q, %q, %q, want none", r.Unmapped, r.Missing, r.Unused)
+	}
+}
+
+func TestMapListsOverridesNoColumnHas(t *testing.T) {
+	r, err := Map(&schema.Customers, []string{"Name", "Kunde Nr"}, map[string]string{"kunde nr": "customer_number", "Kd-Nummer": "customer_number", "Alt": Ignore})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Alt", "Kd-Nummer"}; !reflect.DeepEqual(r.Unused, want) {
+		t.Errorf("Unused = %q, want %q", r.Unused, want)
 	}
 }
 

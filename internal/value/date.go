@@ -172,6 +172,9 @@ func (l Locale) ymd(ys, ms, ds string) (time.Time, error) {
 	y, _ := strconv.Atoi(ys)
 	m, _ := strconv.Atoi(ms)
 	d, _ := strconv.Atoi(ds)
+	if y < 1000 {
+		return time.Time{}, fail("is not a date: the year %s is not plausible (expected a day like %s)", ys, l.DateExample())
+	}
 	if m < 1 || m > 12 {
 		return time.Time{}, fail("is not a date: there is no month %d (expected a day like %s)", m, l.DateExample())
 	}

@@ -95,6 +95,7 @@ func TestDateRefusesWithAReason(t *testing.T) {
 		{"pt-BR", "2026", "is not a date: expected a day like 31/12/2026"},
 		{"de-DE", "31.12.2026 25:00", "is not a date: expected a day like 31.12.2026"},
 		{"de-DE", "0.0.0", "is not a date: write the year with four digits, like 31.12.2026"},
+		{"de-DE", "01.01.0026", "is not a date: the year 0026 is not plausible (expected a day like 31.12.2026)"},
 		{"de-DE", "", "is not a date: expected a day like 31.12.2026"},
 	}
 	for _, tt := range tests {
