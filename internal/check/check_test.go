@@ -98,7 +98,7 @@ func TestRunReaderRefusesFiles(t *testing.T) {
 			`column B "E-Mail" and column C "Email" all map to the field "email"`},
 		{"required column missing in add mode", []string{"PLZ", "Ort"}, `{"version": 1, "entity": "customers"}`,
 			`no column holds the required field name (a column titled for example "Name")`},
-		{"key column missing", []string{"Name", "Ort"}, `{"version": 1, "entity": "customers", "mode": "update", "keys": ["customer_number"]}`,
+		{"key column missing", []string{"Name", "Ort"}, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"]}`,
 			"the key field customer_number has no column in the file"},
 		{"assignment column missing", []string{"Name", "Ort"}, `{"version": 1, "entity": "customers", "assignment": {"column": "Vertreter", "by": "email"}}`,
 			`the assignment column "Vertreter" is not in the file; its columns are "Name", "Ort"`},
@@ -125,7 +125,7 @@ func TestUpdateModesNeedAKeyValueButNotRequiredFields(t *testing.T) {
 		[]string{"", "X-7", "01.02.2026"},
 		[]string{"", "", "01.02.2026"},
 	)
-	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "mode": "update", "keys": ["customer_number", "external_id"], "locale": "de-DE"}`)
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number", "external_id"], "locale": "de-DE"}`)
 	rep, recs, err := collect(t, r, Options{Config: cfg})
 	if err != nil {
 		t.Fatal(err)

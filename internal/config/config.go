@@ -68,7 +68,7 @@ type Config struct {
 	Mapping map[string]string `json:"mapping,omitempty"`
 	// KeyFields together identify an existing record (1 to 8); needed by
 	// every mode but add.
-	KeyFields []string `json:"keys,omitempty"`
+	KeyFields []string `json:"key_fields,omitempty"`
 	// Policies per field; the others take DefaultPolicy.
 	Policies      map[string]Policy `json:"policies,omitempty"`
 	DefaultPolicy Policy            `json:"default_policy"`
