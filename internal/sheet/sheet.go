@@ -33,9 +33,10 @@ const (
 // not the displayed "1.234,50 €") and date cells ISO 8601 ("2026-12-31",
 // "2026-12-31T14:30:00"); a time-only cell is a Date on 1899-12-30, as
 // spreadsheet programs count. CSV cells are Text or Empty: their meaning
-// depends on the tenant's locale. An XLSX text cell that holds a plain
-// number such as "75001" reads as a Number with the same Text, as
-// excelize's streaming iterator does not tell the two apart.
+// depends on the tenant's locale. An XLSX text cell in the default cell
+// style that holds a plain number such as "75001" reads as a Number with
+// the same Text: excelize's streaming iterator does not tell the two apart
+// there.
 type Cell struct {
 	Kind   Kind
 	Text   string

@@ -13,14 +13,19 @@ import (
 	"github.com/xuri/nfp"
 )
 
-// dateMark starts the value excelize formats for a date cell once
-// markDates has rewritten the styles: XML text cannot hold U+0001, so no
-// text cell starts with it.
-const dateMark = "\x01"
-
-// dateMarkFormat shows a date cell as dateMark and its serial number, in
-// full precision, positive or negative.
-const dateMarkFormat = `"` + dateMark + `"0.###############;"` + dateMark + `"-0.###############`
+// Once markDates has rewritten the styles, excelize shows a date cell as
+// dateMark and its serial number, and a text cell as textMark and its
+// text. XML text cannot hold U+0001 or U+0002, so no cell's own text
+// starts with them.
+const (
+	dateMark = "\x01"
+	textMark = "\x02"
+	// The four sections: positive, negative, zero, text. Numbers keep
+	// their full precision.
+	dateMarkFormat = `"` + dateMark + `"0.###############;"` + dateMark + `"-0.###############;"` + dateMark + `"0;"` + textMark + `"@`
+	// A text section alone leaves numbers as they are stored.
+	textMarkFormat = `"` + textMark + `"@`
+)
 
 // xmlPartLimit is the size above which excelize unpacks a worksheet or the
 // shared strings to a scratch file instead of memory.
@@ -128,16 +133,18 @@ func quoteList(names []string) string {
 
 // markDates rewrites the workbook's styles in memory, so that excelize's
 // streaming iterator, which only gives cell values as text, shows which
-// cells are dates: a date cell's format becomes dateMarkFormat, and any
-// other format becomes Text (@), which shows the stored value unchanged.
-// Without this, the only way to learn a cell's style is GetCellStyle, which
-// loads the whole sheet into memory. The file on disk is not touched.
+// cells are dates and which are text: date formats become dateMarkFormat,
+// any other format becomes textMarkFormat, which also drops the tenant's
+// display format (thousands separators, currency) from numbers. Without
+// this, the only way to learn a cell's style is GetCellStyle, which loads
+// the whole sheet into memory. The file on disk is not touched.
 func markDates(f *excelize.File) error {
 	styles := f.Styles
 	if styles == nil || styles.CellXfs == nil {
 		return nil
 	}
-	// Style 0 is the default; excelize shows its cells unformatted anyway.
+	// Style 0 is the default: excelize shows its cells unformatted, so
+	// they cannot be marked.
 	var dates, others []int
 	for i := 1; i < len(styles.CellXfs.Xf); i++ {
 		st, err := f.GetStyle(i)
@@ -153,21 +160,31 @@ func markDates(f *excelize.File) error {
 	if len(dates) == 0 && len(others) == 0 {
 		return nil
 	}
-	code := dateMarkFormat
-	id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+	dateFmt, err := addNumFmt(f, dateMarkFormat)
 	if err != nil {
-		return fmt.Errorf("add date marker style: %w", err)
+		return err
 	}
-	styles = f.Styles
-	dateFmt := *styles.CellXfs.Xf[id].NumFmtID
-	textFmt := 49
+	textFmt, err := addNumFmt(f, textMarkFormat)
+	if err != nil {
+		return err
+	}
 	for _, i := range dates {
-		styles.CellXfs.Xf[i].NumFmtID = &dateFmt
+		f.Styles.CellXfs.Xf[i].NumFmtID = &dateFmt
 	}
 	for _, i := range others {
-		styles.CellXfs.Xf[i].NumFmtID = &textFmt
+		f.Styles.CellXfs.Xf[i].NumFmtID = &textFmt
 	}
 	return nil
+}
+
+// addNumFmt adds a custom number format to the workbook in memory and
+// returns its id.
+func addNumFmt(f *excelize.File, code string) (int, error) {
+	id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+	if err != nil {
+		return 0, fmt.Errorf("add number format %q: %w", code, err)
+	}
+	return *f.Styles.CellXfs.Xf[id].NumFmtID, nil
 }
 
 // isDateFormat reports whether a style shows numbers as dates or times.
@@ -249,8 +266,10 @@ func (s *xlsxSource) next() (_ Row, err error) {
 
 func (s *xlsxSource) cell(v string) Cell {
 	switch {
-	case v == "":
+	case v == "" || v == textMark:
 		return Cell{}
+	case strings.HasPrefix(v, textMark):
+		return Cell{Kind: Text, Text: v[len(textMark):]}
 	case strings.HasPrefix(v, dateMark):
 		num := v[len(dateMark):]
 		serial, err := strconv.ParseFloat(num, 64)
@@ -273,8 +292,8 @@ func (s *xlsxSource) cell(v string) Cell {
 
 // isPlainNumber reports whether v is written the way spreadsheet files
 // store numbers (-12.5, 1E+20), which text like "00184" or "1,5" is not.
-// A text cell holding exactly such a number reads as a number: the
-// iterator does not tell them apart.
+// Only cells in the default style, which cannot be marked, need it; a text
+// cell among them holding exactly such a number reads as a number.
 func isPlainNumber(v string) bool {
 	i := 0
 	if i < len(v) && v[i] == '-' {
