@@ -75,7 +75,7 @@ func (e RowError) Error() string {
 type Report struct {
 	Entity         string           `json:"entity"`
 	Locale         string           `json:"locale"`
-	File           sheet.Info       `json:"file"`
+	File           File             `json:"file"`
 	Rows           int              `json:"rows"`             // data rows read (blank rows are skipped)
 	RowsWithErrors int              `json:"rows_with_errors"` // rows that must not be applied
 	Mapping        []mapping.Column `json:"mapping"`
@@ -97,6 +97,20 @@ type Report struct {
 	AssignmentColumn string         `json:"assignment_column,omitempty"`
 	Assignees        map[string]int `json:"assignees,omitempty"`
 	OtherAssignees   int            `json:"other_assignees,omitempty"`
+}
+
+// File is what the reader detected about the file (sheet.Info, with JSON
+// names like the rest of the report).
+type File struct {
+	Format    string   `json:"format"`              // csv, xlsx, ods
+	Encoding  string   `json:"encoding,omitempty"`  // CSV only
+	Delimiter string   `json:"delimiter,omitempty"` // CSV only
+	Sheet     string   `json:"sheet,omitempty"`     // workbooks: the sheet read
+	Sheets    []string `json:"sheets,omitempty"`    // workbooks: every sheet
+}
+
+func fileOf(i sheet.Info) File {
+	return File{Format: i.Format, Encoding: i.Encoding, Delimiter: i.Delimiter, Sheet: i.Sheet, Sheets: i.Sheets}
 }
 
 // RefusedError says the file as a whole cannot be imported. Reason is
@@ -179,7 +193,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Reco
 	if err != nil {
 		return nil, err
 	}
-	c.report.File = r.Info()
+	c.report.File = fileOf(r.Info())
 
 	ctx, cancel := context.WithCancel(ctx)
 	p := c.start(ctx, r)
