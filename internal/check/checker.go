@@ -1,0 +1,245 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/mapping"
+	"github.com/crmimport/crm-import/internal/schema"
+	"github.com/crmimport/crm-import/internal/sheet"
+	"github.com/crmimport/crm-import/internal/value"
+)
+
+// checker holds what is worked out once per file. record may run on
+// several goroutines at once; count runs on one.
+type checker struct {
+	cfg       *config.Config
+	entity    *schema.Entity
+	parser    value.Parser
+	header    []string
+	fields    []*schema.Field // by column index; nil for unmapped columns
+	keys      []int           // column indexes of the key fields (update modes)
+	required  []int           // column indexes of required fields (add mode)
+	assignCol int             // -1 when none
+	maxErrors int
+	report    *Report
+}
+
+func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, error) {
+	e, err := schema.Lookup(cfg.Entity)
+	if err != nil {
+		return nil, err
+	}
+	parser, err := cfg.Parser()
+	if err != nil {
+		return nil, err
+	}
+	if maxErrors <= 0 {
+		maxErrors = DefaultMaxErrors
+	}
+	if !hasTitle(header) {
+		return nil, refused(nil, "the first row has no column titles; it must name the columns, for example %q", e.Fields[0].Title(schema.EN))
+	}
+	m, err := mapping.Map(e, header, cfg.Mapping)
+	if err != nil {
+		var dup *mapping.DuplicateError
+		if errors.As(err, &dup) {
+			return nil, refused(err, "%s", dup.Error())
+		}
+		return nil, err
+	}
+	c := &checker{cfg: cfg, entity: e, parser: parser, header: header, assignCol: -1, maxErrors: maxErrors,
+		fields: make([]*schema.Field, len(header))}
+	c.report = &Report{Entity: e.Name, Locale: parser.Locale.Tag, Mapping: m.Columns, Unmapped: m.Unmapped,
+		Missing: m.Missing, Errors: []RowError{}}
+	if c.report.Unmapped == nil {
+		c.report.Unmapped = []string{}
+	}
+	for _, title := range m.Unused {
+		c.report.Warnings = append(c.report.Warnings,
+			fmt.Sprintf("the configuration maps a column %q, which the file does not have", title))
+	}
+	for i, col := range m.Columns {
+		if col.Field == "" {
+			continue
+		}
+		f, _ := e.Field(col.Field)
+		c.fields[i] = &f
+		if f.Required && cfg.Mode == config.Add {
+			c.required = append(c.required, i)
+		}
+	}
+
+	if cfg.Mode == config.Add && len(m.Missing) > 0 {
+		return nil, refused(nil, "%s", missingReason(e, m.Missing))
+	}
+	if cfg.Mode != config.Add {
+		var absent []string
+		for _, k := range cfg.KeyFields {
+			col, ok := m.Column(k)
+			if !ok {
+				absent = append(absent, k)
+				continue
+			}
+			c.keys = append(c.keys, col.Index)
+		}
+		if len(absent) > 0 {
+			return nil, refused(nil, "the key field%s %s %s no column in the file, so existing records cannot be found; add the column or choose other key fields",
+				plural(absent), strings.Join(absent, ", "), has(absent))
+		}
+	}
+	if title := cfg.AssignmentColumn(); title != "" {
+		c.assignCol = findColumn(header, title)
+		if c.assignCol < 0 {
+			return nil, refused(nil, "the assignment column %q is not in the file; its columns are %s", title, quoteAll(header))
+		}
+		c.report.AssignmentColumn = header[c.assignCol]
+		c.report.Assignees = map[string]int{}
+	}
+	return c, nil
+}
+
+// record validates one row.
+func (c *checker) record(row sheet.Row) Record {
+	rec := Record{Row: row.Number, Fields: make(map[string]string, len(c.fields))}
+	bad := map[int]bool{}
+	for i, f := range c.fields {
+		if f == nil || i >= len(row.Cells) {
+			continue
+		}
+		cell := row.Cells[i]
+		v, err := c.parser.Cell(*f, cell)
+		if err != nil {
+			bad[i] = true
+			rec.Errors = append(rec.Errors, RowError{Row: row.Number, Column: c.header[i], Field: f.Name, Value: shown(cell.Text), Reason: err.Error()})
+			continue
+		}
+		if v != "" {
+			rec.Fields[f.Name] = v
+		}
+	}
+	for _, i := range c.required {
+		name := c.fields[i].Name
+		if _, ok := rec.Fields[name]; !ok && !bad[i] {
+			rec.Errors = append(rec.Errors, RowError{Row: row.Number, Column: c.header[i], Field: name,
+				Reason: "is empty, but a new record needs it"})
+		}
+	}
+	if len(c.keys) > 0 {
+		empty := true
+		for _, i := range c.keys {
+			if _, ok := rec.Fields[c.fields[i].Name]; ok || bad[i] {
+				empty = false
+			}
+		}
+		if empty {
+			titles := make([]string, len(c.keys))
+			for n, i := range c.keys {
+				titles[n] = c.header[i]
+			}
+			rec.Errors = append(rec.Errors, RowError{Row: row.Number,
+				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), quoteAll(titles))})
+		}
+	}
+	if c.assignCol >= 0 && c.assignCol < len(row.Cells) {
+		rec.Assignee = strings.TrimSpace(row.Cells[c.assignCol].Text)
+	}
+	return rec
+}
+
+func (c *checker) count(rec Record) {
+	r := c.report
+	r.Rows++
+	if len(rec.Errors) > 0 {
+		r.RowsWithErrors++
+	}
+	for _, e := range rec.Errors {
+		r.ErrorCount++
+		if len(r.Errors) < c.maxErrors {
+			r.Errors = append(r.Errors, e)
+		}
+	}
+	if r.Assignees != nil {
+		if _, ok := r.Assignees[rec.Assignee]; ok || len(r.Assignees) < MaxAssignees {
+			r.Assignees[rec.Assignee]++
+		} else {
+			r.OtherAssignees++
+		}
+	}
+}
+
+func missingReason(e *schema.Entity, missing []string) string {
+	var parts []string
+	for _, name := range missing {
+		f, _ := e.Field(name)
+		parts = append(parts, fmt.Sprintf("%s (a column titled for example %q)", name, f.Title(schema.EN)))
+	}
+	return fmt.Sprintf("no column holds the required field%s %s; new %s cannot be created without %s: add the column, or map an existing column to it",
+		plural(missing), strings.Join(parts, ", "), e.Name, it(missing))
+}
+
+func hasTitle(header []string) bool {
+	for _, h := range header {
+		if strings.TrimSpace(h) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// findColumn finds title among header, exactly or as the mapping compares
+// titles.
+func findColumn(header []string, title string) int {
+	for i, h := range header {
+		if h == title {
+			return i
+		}
+	}
+	key := schema.Fold(title)
+	for i, h := range header {
+		if key != "" && schema.Fold(h) == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func shown(s string) string {
+	if utf8.RuneCountInString(s) <= MaxShownValue {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:MaxShownValue]) + "…"
+}
+
+func quoteAll(titles []string) string {
+	q := make([]string, len(titles))
+	for i, t := range titles {
+		q[i] = fmt.Sprintf("%q", t)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(list []string) string {
+	if len(list) > 1 {
+		return "s"
+	}
+	return ""
+}
+
+func has(list []string) string {
+	if len(list) > 1 {
+		return "have"
+	}
+	return "has"
+}
+
+func it(list []string) string {
+	if len(list) > 1 {
+		return "them"
+	}
+	return "it"
+}

@@ -1,0 +1,116 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/schema"
+	"github.com/crmimport/crm-import/internal/sheet"
+)
+
+// Run checks the file at path and calls each with every data row, in
+// order, valid or not; it holds one row at a time. An error from each stops
+// the run and is returned as it is. A file that cannot be imported at all
+// is a *RefusedError; a bad configuration is a *config.Error.
+func Run(ctx context.Context, path string, opts Options, each func(Record) error) (*Report, error) {
+	cfg, err := configOf(opts)
+	if err != nil {
+		return nil, err
+	}
+	so := opts.Sheet
+	if so.Encoding == "" {
+		so.Encoding = cfg.Encoding
+	}
+	if so.Delimiter == "" {
+		so.Delimiter = cfg.Delimiter
+	}
+	if so.Sheet == "" {
+		so.Sheet = cfg.Sheet
+	}
+	r, err := sheet.Open(path, so)
+	if err != nil {
+		var se *sheet.Error
+		if errors.As(err, &se) {
+			return nil, refused(err, "%s", se.Error())
+		}
+		return nil, refused(err, "the file cannot be read: %v", err)
+	}
+	defer r.Close()
+	opts.Config = cfg
+	return RunReader(ctx, r, opts, each)
+}
+
+func configOf(opts Options) (*config.Config, error) {
+	if opts.Config == nil {
+		if opts.Entity == "" {
+			return nil, errors.New("check: no entity and no configuration given")
+		}
+		return config.Default(opts.Entity)
+	}
+	if opts.Entity != "" {
+		e, err := schema.Lookup(opts.Entity)
+		if err != nil {
+			return nil, err
+		}
+		if e.Name != opts.Config.Entity {
+			return nil, fmt.Errorf("the configuration is for %s, not %s", opts.Config.Entity, e.Name)
+		}
+	}
+	return opts.Config, nil
+}
+
+// RunReader is Run over an open reader. The reader must hand out a fresh
+// Row from every Next (the sheet readers do): rows are validated in batches
+// on all CPUs while the next ones are read, and handed to each in order.
+func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Record) error) (*Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cfg, err := configOf(opts)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newChecker(cfg, r.Header(), opts.MaxErrors)
+	if err != nil {
+		return nil, err
+	}
+	c.report.File = fileOf(r.Info())
+
+	ctx, cancel := context.WithCancel(ctx)
+	p := c.start(ctx, r)
+	// stop ends the pipeline; the reader is not touched after it returns.
+	stop := func() { cancel(); p.wait() }
+	defer stop()
+
+	for b := range p.inOrder {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			stop()
+			return nil, ctx.Err()
+		}
+		for _, it := range b.items {
+			rec := it.rec
+			if it.err != nil {
+				var se *sheet.Error
+				if !errors.As(it.err, &se) {
+					return nil, fmt.Errorf("read row: %w", it.err)
+				}
+				if !se.RowOnly {
+					return nil, refused(it.err, "%s", se.Error())
+				}
+				rec = Record{Row: se.Row, Fields: map[string]string{}, Errors: []RowError{{Row: se.Row, Reason: se.Reason}}}
+			}
+			c.count(rec)
+			if err := each(rec); err != nil {
+				return c.report, err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil { // the reading stopped early because ctx ended
+		return nil, err
+	}
+	return c.report, nil
+}
