@@ -3,6 +3,7 @@ package value
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -96,20 +97,37 @@ func Text(s string) (string, error) {
 // Enum returns the allowed value s names, ignoring case, accents and
 // punctuation, and accepting the value's other spellings.
 func Enum(values []schema.Value, s string) (string, error) {
-	key := schema.Fold(s)
-	for _, v := range values {
-		if schema.Fold(v.Name) == key {
-			return v.Name, nil
-		}
-		for _, t := range v.Titles {
-			if schema.Fold(t) == key {
-				return v.Name, nil
-			}
-		}
+	if name, ok := enumIndex(values)[schema.Fold(s)]; ok {
+		return name, nil
 	}
 	names := make([]string, len(values))
 	for i, v := range values {
 		names[i] = v.Name
 	}
 	return "", fail("is not one of the allowed values: %s", strings.Join(names, ", "))
+}
+
+// enumIndexes caches, per list of values (known by its first element), the
+// value each folded spelling names: folding every title of a field for
+// every cell would cost more than the rest of a row.
+var enumIndexes sync.Map // *schema.Value -> map[string]string
+
+func enumIndex(values []schema.Value) map[string]string {
+	if len(values) == 0 {
+		return nil
+	}
+	if m, ok := enumIndexes.Load(&values[0]); ok {
+		return m.(map[string]string)
+	}
+	m := map[string]string{}
+	for _, v := range values {
+		for _, t := range v.Titles {
+			m[schema.Fold(t)] = v.Name
+		}
+	}
+	for _, v := range values { // a value's own name wins over a spelling
+		m[schema.Fold(v.Name)] = v.Name
+	}
+	enumIndexes.Store(&values[0], m)
+	return m
 }
