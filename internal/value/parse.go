@@ -75,6 +75,11 @@ func (p Parser) Cell(f schema.Field, c sheet.Cell) (string, error) {
 	case schema.Enum:
 		return Enum(f.Values, text)
 	default: // Text, Reference
+		if c.Kind == sheet.Number && strings.ContainsAny(text, "Ee") {
+			// A long number shown in scientific notation (1.23457E+13):
+			// the digits the tenant typed are in the number, not the display.
+			text = strconv.FormatFloat(c.Number, 'f', -1, 64)
+		}
 		return Text(text)
 	}
 }

@@ -326,6 +326,8 @@ func TestCellUsesTheSpreadsheetsTypes(t *testing.T) {
 		{"empty cell", "email", sheet.Cell{Kind: sheet.Empty}, ""},
 		{"blank text", "revenue", sheet.Cell{Kind: sheet.Text, Text: "   "}, ""},
 		{"CNPJ from a number cell", "national_id", sheet.Cell{Kind: sheet.Number, Text: "1,22233E+12", Number: 1222333000128}, "01222333000128"},
+		{"long number shown in scientific notation", "customer_number", sheet.Cell{Kind: sheet.Number, Text: "1.23457E+13", Number: 12345678901234}, "12345678901234"},
+		{"number cell in a text field keeps its display", "customer_number", sheet.Cell{Kind: sheet.Number, Text: "00042", Number: 42}, "00042"},
 		{"text date in the locale", "last_visit", sheet.Cell{Kind: sheet.Text, Text: "3/4/2026"}, "2026-03-04"},
 	}
 	for _, tt := range tests {
