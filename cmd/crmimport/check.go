@@ -20,6 +20,7 @@ import (
 type checkFlags struct {
 	entity, config, encoding, delimiter, sheet, locale string
 	json                                               bool
+	preview                                            int
 }
 
 func newCheckCommand(stdout io.Writer) *cobra.Command {
@@ -45,6 +46,7 @@ refused as a whole, 3 wrong usage or a bad configuration.`,
 	f.StringVar(&fl.sheet, "sheet", "", "the sheet of a workbook to read (needed when several hold data)")
 	f.StringVar(&fl.locale, "locale", "", "how dates and numbers are written, e.g. de-DE, pt-BR, en-US (default: the configuration's, else en-US)")
 	f.BoolVar(&fl.json, "json", false, "print the report as JSON")
+	f.IntVar(&fl.preview, "preview", 3, "show the values of the first N rows as they will be stored")
 	return cmd
 }
 
@@ -63,7 +65,13 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	opts := check.Options{Entity: fl.entity, Config: cfg,
 		Sheet: sheet.Options{Encoding: fl.encoding, Delimiter: delimiter, Sheet: fl.sheet}}
 
-	rep, err := check.Run(cmd.Context(), path, opts, func(check.Record) error { return nil })
+	var preview []check.Record
+	rep, err := check.Run(cmd.Context(), path, opts, func(r check.Record) error {
+		if len(preview) < fl.preview {
+			preview = append(preview, r)
+		}
+		return nil
+	})
 	var refused *check.RefusedError
 	switch {
 	case errors.As(err, &refused):
@@ -81,7 +89,7 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	if fl.json {
 		err = writeJSON(stdout, rep)
 	} else {
-		err = printReport(stdout, path, rep)
+		err = printReport(stdout, path, rep, preview)
 	}
 	if err != nil {
 		return err
@@ -120,7 +128,7 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func printReport(w io.Writer, path string, rep *check.Report) error {
+func printReport(w io.Writer, path string, rep *check.Report, preview []check.Record) error {
 	p := &printer{w: w}
 	p.line("File       %s", path)
 	p.line("Format     %s", rep.File.Format)
@@ -156,6 +164,12 @@ func printReport(w io.Writer, path string, rep *check.Report) error {
 		p.line("Required fields without a column: %s (rows that create a record will need them)", strings.Join(rep.Missing, ", "))
 	}
 	p.line("")
+
+	if len(preview) > 0 {
+		p.line("Preview: the values as they will be stored")
+		printPreview(w, rep, preview)
+		p.line("")
+	}
 
 	if rep.AssignmentColumn != "" {
 		p.line("Assignment column %q", rep.AssignmentColumn)
@@ -195,6 +209,33 @@ func printReport(w io.Writer, path string, rep *check.Report) error {
 		p.line("No errors: all %d rows can be imported.", rep.Rows)
 	}
 	return p.err
+}
+
+// printPreview shows one line per mapped field and one column per row, so
+// that a few rows of a wide file stay readable.
+func printPreview(w io.Writer, rep *check.Report, preview []check.Record) {
+	t := newTable(w)
+	header := table.Row{"Field"}
+	for _, r := range preview {
+		header = append(header, fmt.Sprintf("Row %d", r.Row))
+	}
+	t.AppendHeader(header)
+	for _, c := range rep.Mapping {
+		if c.Field == "" {
+			continue
+		}
+		line := table.Row{c.Field}
+		for _, r := range preview {
+			line = append(line, r.Fields[c.Field])
+		}
+		t.AppendRow(line)
+	}
+	configs := make([]table.ColumnConfig, len(preview))
+	for i := range preview {
+		configs[i] = table.ColumnConfig{Number: i + 2, WidthMax: 30, WidthMaxEnforcer: text.WrapHard}
+	}
+	t.SetColumnConfigs(configs)
+	t.Render()
 }
 
 type printer struct {
