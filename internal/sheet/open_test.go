@@ -205,3 +205,40 @@ func TestXLSXScratchDirIsRemovedOnClose(t *testing.T) {
 		t.Errorf("scratch dir after Close = %v, want empty", entries)
 	}
 }
+
+func TestOpenRefusesDamagedWorkbooks(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		data []byte
+		want string
+	}{
+		{
+			"xlsx with a broken workbook part",
+			"broken.xlsx",
+			makeZip(t, zipEntry{name: "[Content_Types].xml", data: []byte("<Types")}, zipEntry{name: "xl/workbook.xml", data: []byte("<workbook><sheets><sheet name=")}),
+			"the file is not a readable XLSX workbook (",
+		},
+		{
+			"ods with a broken content part",
+			"broken.ods",
+			makeZip(t, zipEntry{name: "mimetype", data: []byte(odsMimetype)}, zipEntry{name: "content.xml", data: []byte("<office:document-content><table:table")}),
+			"the ODS workbook is damaged (",
+		},
+		{
+			"ods without content",
+			"empty.ods",
+			makeZip(t, zipEntry{name: "mimetype", data: []byte(odsMimetype)}),
+			"the ODS workbook has no content.xml",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Open(writeFile(t, tt.file, tt.data), Options{})
+			var e *Error
+			if !errors.As(err, &e) || !strings.HasPrefix(e.Error(), tt.want) {
+				t.Errorf("Open(%s) = %v, want *Error starting %q", tt.name, err, tt.want)
+			}
+		})
+	}
+}

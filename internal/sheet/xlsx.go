@@ -13,7 +13,7 @@ import (
 	"github.com/xuri/nfp"
 )
 
-// Once markDates has rewritten the styles, excelize shows a date cell as
+// Once markStyles has rewritten the styles, excelize shows a date cell as
 // dateMark and its serial number, and a text cell as textMark and its
 // text. XML text cannot hold U+0001 or U+0002, so no cell's own text
 // starts with them.
@@ -52,10 +52,9 @@ func openXLSX(path string, opts Options) (_ Reader, err error) {
 	})
 	if err != nil {
 		os.RemoveAll(dir)
-		if errors.Is(err, excelize.ErrWorkbookFileFormat) || errors.Is(err, zip.ErrFormat) {
-			return nil, refuse("the file is not a readable XLSX workbook; open it in your spreadsheet program and save it again")
-		}
-		return nil, fmt.Errorf("open xlsx: %w", err)
+		// The zip was readable (checkZip), so what fails here is the
+		// workbook's content.
+		return nil, refuse("the file is not a readable XLSX workbook (%v); open it in your spreadsheet program and save it again", err)
 	}
 	src := &xlsxSource{f: f, dir: dir}
 	sheets := f.GetSheetList()
@@ -64,7 +63,7 @@ func openXLSX(path string, opts Options) (_ Reader, err error) {
 		src.close()
 		return nil, err
 	}
-	if err := markDates(f); err != nil {
+	if err := markStyles(f); err != nil {
 		src.close()
 		return nil, err
 	}
@@ -131,14 +130,14 @@ func quoteList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// markDates rewrites the workbook's styles in memory, so that excelize's
+// markStyles rewrites the workbook's styles in memory, so that excelize's
 // streaming iterator, which only gives cell values as text, shows which
 // cells are dates and which are text: date formats become dateMarkFormat,
 // any other format becomes textMarkFormat, which also drops the tenant's
 // display format (thousands separators, currency) from numbers. Without
 // this, the only way to learn a cell's style is GetCellStyle, which loads
 // the whole sheet into memory. The file on disk is not touched.
-func markDates(f *excelize.File) error {
+func markStyles(f *excelize.File) error {
 	styles := f.Styles
 	if styles == nil || styles.CellXfs == nil {
 		return nil
