@@ -5,7 +5,21 @@ import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
+
+// regionName names a region in English ("DE" -> "Germany").
+func regionName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.English.Regions().Name(r); name != "" {
+		return name
+	}
+	return code
+}
 
 // Email reads one bare e-mail address (no display name) and returns it
 // with the domain in lower case.
@@ -36,7 +50,7 @@ func (l Locale) Phone(s string) (string, error) {
 	}
 	if !phonenumbers.IsValidNumber(n) {
 		if n.GetCountryCode() == int32(phonenumbers.GetCountryCodeForRegion(l.Region)) && !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") {
-			return "", fail("is not a phone number of %s; write numbers of other countries with their country code, like +49 30 901820", l.Region)
+			return "", fail("is not a phone number of %s; write numbers of other countries with their country code, like +49 30 901820", regionName(l.Region))
 		}
 		return "", fail("is not a valid phone number")
 	}

@@ -35,7 +35,7 @@ func (p Parser) Cell(f schema.Field, c sheet.Cell) (string, error) {
 		case sheet.Date:
 			return c.Time.Format(time.DateOnly), nil
 		case sheet.Number:
-			if t, ok := FromSerial(c.Number); ok {
+			if t, ok := serialCell(c.Number); ok {
 				return t.Format(time.DateOnly), nil
 			}
 			return "", p.Locale.notADate()
@@ -46,7 +46,7 @@ func (p Parser) Cell(f schema.Field, c sheet.Cell) (string, error) {
 		case sheet.Date:
 			return InZone(c.Time, p.Zone).UTC().Format(time.RFC3339), nil
 		case sheet.Number:
-			if t, ok := FromSerial(c.Number); ok {
+			if t, ok := serialCell(c.Number); ok {
 				return InZone(t, p.Zone).UTC().Format(time.RFC3339), nil
 			}
 			return "", p.Locale.notADateTime()
@@ -82,6 +82,16 @@ func (p Parser) Cell(f schema.Field, c sheet.Cell) (string, error) {
 		}
 		return Text(text)
 	}
+}
+
+// serialCell reads a number cell in a date column as an Excel serial day,
+// with the same five-digit rule as text (isSerial): 2026 typed into a
+// General-formatted date column is a year, not 18 July 1905.
+func serialCell(n float64) (time.Time, bool) {
+	if n < 10000 || n >= 100000 {
+		return time.Time{}, false
+	}
+	return FromSerial(n)
 }
 
 // Text checks a text value: not longer than a spreadsheet cell, and no NUL

@@ -249,6 +249,9 @@ func TestPhone(t *testing.T) {
 			t.Errorf("Phone(%s, %q) = %q, %v, want %q", tt.locale, tt.in, got, err, tt.want)
 		}
 	}
+	if _, err := locale(t, "pt-BR").Phone("0123"); err == nil || !strings.Contains(err.Error(), "is not a phone number of Brazil") {
+		t.Errorf("Phone(pt-BR, 0123) error = %v, want it to name Brazil", err)
+	}
 	for _, bad := range []string{"", "call me", "12", "+49 1"} {
 		if got, err := locale(t, "de-DE").Phone(bad); err == nil {
 			t.Errorf("Phone(de-DE, %q) = %q, want an error", bad, got)
@@ -335,6 +338,9 @@ func TestCellUsesTheSpreadsheetsTypes(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("%s: Cell(%s, %+v) = %q, %v, want %q", tt.name, tt.field, tt.cell, got, err, tt.want)
 		}
+	}
+	if got, err := p.Cell(field("last_visit"), sheet.Cell{Kind: sheet.Number, Text: "2026", Number: 2026}); err == nil {
+		t.Errorf("Cell(last_visit, number 2026) = %q, want an error: a year is not a serial day", got)
 	}
 	if _, err := p.Cell(field("revenue"), sheet.Cell{Kind: sheet.Date, Text: "1/1/2026", Time: day}); err == nil {
 		t.Errorf("Cell(revenue, date cell) = nil error, want an error")
