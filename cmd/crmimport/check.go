@@ -135,6 +135,8 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []check.Re
 	if rep.File.Format == "csv" {
 		p.line("Encoding   %s", rep.File.Encoding)
 		p.line("Delimiter  %s", delimiterName(rep.File.Delimiter))
+	} else if len(rep.File.Sheets) > 1 {
+		p.line("Sheet      %s (the workbook has %s)", rep.File.Sheet, quoted(rep.File.Sheets))
 	} else {
 		p.line("Sheet      %s", rep.File.Sheet)
 	}

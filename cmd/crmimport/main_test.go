@@ -95,7 +95,7 @@ func TestCheckCleanFiles(t *testing.T) {
 		{[]string{"check", files("customers-utf16.txt"), "--entity", "customers", "--preview", "4"},
 			append([]string{"Encoding   utf-16le", "Delimiter  tab", "Rows       4"}, customerValues...)},
 		{[]string{"check", files("two-sheets.ods"), "--entity", "customers", "--sheet", "Customers"},
-			[]string{"Sheet      Customers", "Rows       4"}},
+			[]string{`Sheet      Customers (the workbook has "Customers", "Contacts", "Notes")`, "Rows       4"}},
 		{[]string{"check", files("customers-cp1252-semicolon.csv"), "--entity", "customers", "--encoding", "windows-1252", "--delimiter", ";"},
 			[]string{"Encoding   windows-1252"}},
 	}
