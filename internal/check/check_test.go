@@ -247,3 +247,26 @@ func TestConfiguredColumnsTheFileLacksAreWarnedAbout(t *testing.T) {
 		t.Errorf("Warnings = %q, want %q", rep.Warnings, want)
 	}
 }
+
+// Rows are validated in batches on several goroutines; each must still see
+// them in file order, with their own values.
+func TestRecordsArriveInFileOrder(t *testing.T) {
+	const n = 10*batchSize + 7
+	var rows [][]string
+	for i := 0; i < n; i++ {
+		rows = append(rows, []string{fmt.Sprintf("Kunde %d", i), fmt.Sprintf("030 %06d", 900000+i)})
+	}
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "locale": "de-DE"}`)
+	rep, recs, err := collect(t, texts([]string{"Name", "Telefon"}, rows...), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Rows != n || len(recs) != n {
+		t.Fatalf("Rows = %d, records %d, want %d", rep.Rows, len(recs), n)
+	}
+	for i, r := range recs {
+		if r.Row != i+2 || r.Fields["name"] != fmt.Sprintf("Kunde %d", i) || r.Fields["phone"] != fmt.Sprintf("+4930%06d", 900000+i) {
+			t.Fatalf("record %d = %+v, want row %d, Kunde %d", i, r, i+2, i)
+		}
+	}
+}
