@@ -270,3 +270,27 @@ func TestRecordsArriveInFileOrder(t *testing.T) {
 		}
 	}
 }
+
+// processoagil requires CPF/CNPJ, phone, e-mail and group of every customer.
+func TestTheTenantsOwnRequiredFields(t *testing.T) {
+	cfg := parseConfig(t, `{"version": 1, "entity": "customers", "required": ["national_id", "email", "group"], "locale": "pt-BR"}`)
+	_, _, err := collect(t, texts([]string{"Nome/Razão Social", "CPF/CNPJ", "E-mail principal"}, []string{"A"}), Options{Config: cfg})
+	if err == nil || !strings.Contains(err.Error(), "group") {
+		t.Fatalf("RunReader without a Grupo column = %v, want a refusal naming group", err)
+	}
+	r := texts([]string{"Nome/Razão Social", "CPF/CNPJ", "E-mail principal", "Grupo"},
+		[]string{"Padaria Silva", "11.222.333/0001-81", "contato@silva.example", "Varejo"},
+		[]string{"João Souza", "", "joao@souza.example", "Varejo"},
+	)
+	_, recs, err := collect(t, r, Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs[0].Errors) != 0 || recs[0].Fields["national_id"] != "11222333000181" {
+		t.Errorf("row 2 = %+v, want valid", recs[0])
+	}
+	want := []RowError{{Row: 3, Column: "CPF/CNPJ", Field: "national_id", Reason: "is empty, but a new record needs it"}}
+	if !reflect.DeepEqual(recs[1].Errors, want) {
+		t.Errorf("row 3 errors = %+v, want %+v", recs[1].Errors, want)
+	}
+}

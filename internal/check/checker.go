@@ -53,8 +53,14 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 	}
 	c := &checker{cfg: cfg, entity: e, parser: parser, header: header, assignCol: -1, maxErrors: maxErrors,
 		fields: make([]*schema.Field, len(header))}
+	missing := m.Missing
+	for _, name := range cfg.Required { // the tenant's own required fields
+		if _, ok := m.Column(name); !ok && !contains(missing, name) {
+			missing = append(missing, name)
+		}
+	}
 	c.report = &Report{Entity: e.Name, Locale: parser.Locale.Tag, Mapping: m.Columns, Unmapped: m.Unmapped,
-		Missing: m.Missing, Errors: []RowError{}}
+		Missing: missing, Errors: []RowError{}}
 	if c.report.Unmapped == nil {
 		c.report.Unmapped = []string{}
 	}
@@ -68,13 +74,13 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		}
 		f, _ := e.Field(col.Field)
 		c.fields[i] = &f
-		if f.Required && cfg.Mode == config.Add {
+		if (f.Required || contains(cfg.Required, f.Name)) && cfg.Mode == config.Add {
 			c.required = append(c.required, i)
 		}
 	}
 
-	if cfg.Mode == config.Add && len(m.Missing) > 0 {
-		return nil, refused(nil, "%s", missingReason(e, m.Missing))
+	if cfg.Mode == config.Add && len(missing) > 0 {
+		return nil, refused(nil, "%s", missingReason(e, missing))
 	}
 	if cfg.Mode != config.Add {
 		var absent []string
@@ -179,6 +185,15 @@ func missingReason(e *schema.Entity, missing []string) string {
 	}
 	return fmt.Sprintf("no column holds the required field%s %s; new %s cannot be created without %s: add the column, or map an existing column to it",
 		plural(missing), strings.Join(parts, ", "), e.Name, it(missing))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func hasTitle(header []string) bool {

@@ -69,6 +69,11 @@ type Config struct {
 	// KeyFields together identify an existing record (1 to 8); needed by
 	// every mode but add.
 	KeyFields []string `json:"key_fields,omitempty"`
+	// Required lists fields the tenant requires beyond the entity's own
+	// (processoagil requires CPF/CNPJ, phone, e-mail and group): in mode
+	// add a file without them is refused and a row with one empty is in
+	// error.
+	Required []string `json:"required,omitempty"`
 	// Policies per field; the others take DefaultPolicy.
 	Policies      map[string]Policy `json:"policies,omitempty"`
 	DefaultPolicy Policy            `json:"default_policy"`
@@ -262,6 +267,11 @@ func (c *Config) Validate() error {
 		seen[k] = true
 	}
 
+	for _, r := range c.Required {
+		if _, ok := e.Field(r); !ok {
+			add("the required field %q is not a field of %s", r, e.Name)
+		}
+	}
 	for field, pol := range c.Policies {
 		f, ok := e.Field(field)
 		if !ok {

@@ -86,6 +86,7 @@ func TestParseRefusesWithClearMessages(t *testing.T) {
 			[]string{`the mapping of column "Spitzname" names the field "nickname", which customers do not have`}},
 		{"too many keys", `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["name","street","postcode","city","country","email","phone","mobile","website"]}`,
 			[]string{"9 key fields are too many: at most 8"}},
+		{"unknown required field", `{"version": 1, "entity": "customers", "required": ["cpf"]}`, []string{`the required field "cpf" is not a field of customers`}},
 		{"unknown key", `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["kdnr"]}`, []string{`the key field "kdnr" is not a field of customers`}},
 		{"key twice", `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["name", "name"]}`, []string{`the key field "name" is listed twice`}},
 		{"update without keys", `{"version": 1, "entity": "customers", "mode": "update"}`, []string{"mode update needs at least one key field"}},
