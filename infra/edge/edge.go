@@ -109,7 +109,7 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svc, op := classify(r)
-	e.stats.add(svc, op)
+	e.stats.add(accessKeyOf(r), svc, op)
 	if name, ok := invokePath(r); ok {
 		e.serveInvoke(w, r, name)
 		return
@@ -122,10 +122,12 @@ func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/_edge/health" && r.Method == http.MethodGet:
 		e.serveHealth(w, r)
 	case r.URL.Path == "/_edge/stats" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, e.stats.snapshot())
+		writeJSON(w, http.StatusOK, e.stats.snapshot(r.URL.Query().Get("accessKey")))
 	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
-		e.stats.reset()
+		e.stats.reset(r.URL.Query().Get("accessKey"))
 		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_edge/functions" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.functions.processes())
 	case r.URL.Path == "/_edge/esm" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.mappings.snapshot())
 	case r.URL.Path == "/_edge/esm/sync" && r.Method == http.MethodPost:

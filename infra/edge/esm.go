@@ -206,7 +206,7 @@ func (m *mappings) deliver(ctx context.Context, mp *mapping, region string, msgs
 		m.e.logger.Error("sqs event", "err", err)
 		return
 	}
-	m.e.stats.add("lambda", "Invoke")
+	m.e.stats.add("", "lambda", "Invoke")
 	out, _, err := m.e.functions.invoke(ctx, mp.FunctionARN, payload, "")
 	m.mu.Lock()
 	mp.Invocations++

@@ -12,52 +12,68 @@ import (
 
 // stats counts requests by service and operation, so tests can assert how
 // an adapter talks to AWS ("one Query per user, not one GetItem per row").
+//
+// Counts are also kept per access key id: test binaries share one edge, so
+// a test that signs with its own key reads only its own requests.
 type stats struct {
 	mu     sync.Mutex
-	counts map[string]map[string]int
+	counts map[statKey]int
 }
 
-func newStats() *stats { return &stats{counts: map[string]map[string]int{}} }
+type statKey struct{ accessKey, service, op string }
 
-func (s *stats) add(service, op string) {
+func newStats() *stats { return &stats{counts: map[statKey]int{}} }
+
+func (s *stats) add(accessKey, service, op string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ops := s.counts[service]
-	if ops == nil {
-		ops = map[string]int{}
-		s.counts[service] = ops
-	}
-	ops[op]++
+	s.counts[statKey{accessKey, service, op}]++
 }
 
-func (s *stats) snapshot() map[string]map[string]int {
+// snapshot sums the counts by service and operation, of one access key if
+// accessKey is not empty.
+func (s *stats) snapshot(accessKey string) map[string]map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]map[string]int, len(s.counts))
-	for svc, ops := range s.counts {
-		cp := make(map[string]int, len(ops))
-		for op, n := range ops {
-			cp[op] = n
+	out := map[string]map[string]int{}
+	for k, n := range s.counts {
+		if accessKey != "" && k.accessKey != accessKey {
+			continue
 		}
-		out[svc] = cp
+		if out[k.service] == nil {
+			out[k.service] = map[string]int{}
+		}
+		out[k.service][k.op] += n
 	}
 	return out
 }
 
-func (s *stats) reset() {
+func (s *stats) reset(accessKey string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.counts = map[string]map[string]int{}
+	for k := range s.counts {
+		if accessKey == "" || k.accessKey == accessKey {
+			delete(s.counts, k)
+		}
+	}
 }
 
-var credentialScope = regexp.MustCompile(`Credential=[^/]+/[^/]+/[^/]+/([^/]+)/`)
+var credentialScope = regexp.MustCompile(`Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/`)
+
+// accessKeyOf reads the access key id a request was signed with.
+func accessKeyOf(r *http.Request) string {
+	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // classify names the service and operation of an AWS API request: the
 // service from the SigV4 credential scope, the operation from X-Amz-Target
 // (JSON protocols), the Action parameter (query protocols) or the REST path.
 func classify(r *http.Request) (service, op string) {
 	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		service = m[1]
+		service = m[2]
 	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		if i := strings.LastIndexByte(target, '.'); i >= 0 {

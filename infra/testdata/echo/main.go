@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +29,11 @@ type request struct {
 	Fail    string          `json:"fail,omitempty"`    // error type to return
 	SleepMS int             `json:"sleepMs,omitempty"` // sleep before answering
 	Exit    int             `json:"exit,omitempty"`    // exit the process with this code
+	// Barrier and Parties make invocations wait for each other: each
+	// writes its pid into the Barrier directory and answers once Parties
+	// pids are there, or fails after a few seconds.
+	Barrier string `json:"barrier,omitempty"`
+	Parties int    `json:"parties,omitempty"`
 }
 
 // RetryableError is a named error type, as the workflow's Retry matches it.
@@ -63,6 +70,11 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	slog.Info("invoked", "requestId", lc.AwsRequestID, "sleepMs", req.SleepMS)
 	if req.SleepMS > 0 {
 		time.Sleep(time.Duration(req.SleepMS) * time.Millisecond)
+	}
+	if req.Barrier != "" {
+		if err := await(req.Barrier, req.Parties); err != nil {
+			return nil, err
+		}
 	}
 	if req.Exit != 0 {
 		os.Exit(req.Exit)
@@ -115,4 +127,22 @@ func handleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse
 func main() {
 	slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stdout, nil)))
 	lambda.Start(handle)
+}
+
+func await(dir string, parties int) error {
+	if err := os.WriteFile(filepath.Join(dir, strconv.Itoa(os.Getpid())), nil, 0o644); err != nil {
+		return fmt.Errorf("barrier: %w", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return fmt.Errorf("barrier: %w", err)
+		}
+		if len(entries) >= parties {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("barrier: %d parties did not arrive together", parties)
 }
