@@ -1,0 +1,117 @@
+package cloudtest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// Stats are the edge's request counts: service -> operation -> count, with
+// services named as in SigV4 ("dynamodb", "s3", "states", "sqs", "lambda").
+type Stats map[string]map[string]int
+
+// Count returns how many op requests the service received.
+func (s Stats) Count(service, op string) int { return s[service][op] }
+
+// Counter counts the requests of the clients built from its AWS config,
+// apart from every other client of the shared edge: they sign with an
+// access key of their own, and the edge counts per access key.
+type Counter struct {
+	cloud     Cloud
+	accessKey string
+}
+
+// Counted returns a copy of the cloud whose AWS config signs with a fresh
+// access key, and the Counter that reads that key's counts. Requests that
+// the deployed functions make sign with their own key and are not counted
+// here: read those with cloud.Stats.
+func (c Cloud) Counted(t testing.TB) (Cloud, *Counter) {
+	t.Helper()
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	key := "cloudtest" + hex.EncodeToString(b[:])
+	cp := c
+	cp.AWS = c.AWS.Copy()
+	cp.AWS.Credentials = credentials.NewStaticCredentialsProvider(key, "test", "")
+	return cp, &Counter{cloud: cp, accessKey: key}
+}
+
+// Stats reads the counts of this counter's requests.
+func (k *Counter) Stats(t testing.TB) Stats {
+	t.Helper()
+	return k.cloud.stats(t, k.accessKey)
+}
+
+// Reset zeroes this counter's counts.
+func (k *Counter) Reset(t testing.TB) {
+	t.Helper()
+	k.cloud.reset(t, k.accessKey)
+}
+
+// Stats reads the counts of every request the edge received since the
+// last ResetStats, from tests and deployed functions alike. Test binaries
+// run in parallel against one edge: prefer Counted where that matters.
+func (c Cloud) Stats(t testing.TB) Stats {
+	t.Helper()
+	return c.stats(t, "")
+}
+
+// ResetStats zeroes every count.
+func (c Cloud) ResetStats(t testing.TB) {
+	t.Helper()
+	c.reset(t, "")
+}
+
+func (c Cloud) adminURL(t testing.TB, path, accessKey string) string {
+	t.Helper()
+	if !c.edge {
+		t.Skipf("request counts need the project's edge; %s is another endpoint", c.Endpoint)
+	}
+	u := strings.TrimRight(c.Endpoint, "/") + path
+	if accessKey != "" {
+		u += "?accessKey=" + url.QueryEscape(accessKey)
+	}
+	return u
+}
+
+func (c Cloud) stats(t testing.TB, accessKey string) Stats {
+	t.Helper()
+	resp, err := http.Get(c.adminURL(t, "/_edge/stats", accessKey))
+	if err != nil {
+		t.Fatalf("edge stats: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("edge stats: %s", resp.Status)
+	}
+	var s Stats
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatalf("edge stats: %v", err)
+	}
+	return s
+}
+
+func (c Cloud) reset(t testing.TB, accessKey string) {
+	t.Helper()
+	resp, err := http.Post(c.adminURL(t, "/_edge/stats/reset", accessKey), "", nil)
+	if err != nil {
+		t.Fatalf("reset edge stats: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("reset edge stats: %s", resp.Status)
+	}
+}
+
+// String helps failure messages.
+func (s Stats) String() string {
+	b, _ := json.Marshal(map[string]map[string]int(s))
+	return fmt.Sprint(string(b))
+}
