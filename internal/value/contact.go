@@ -44,7 +44,7 @@ func Email(s string) (string, error) {
 // the locale's region.
 func (l Locale) Phone(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	n, err := phonenumbers.Parse(s, l.Region)
+	n, err := phonenumbers.Parse(compactPhone(s), l.Region)
 	if err != nil {
 		return "", fail("is not a phone number")
 	}
@@ -55,4 +55,25 @@ func (l Locale) Phone(s string) (string, error) {
 		return "", fail("is not a valid phone number")
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// compactPhone drops the spaces, dashes, dots and slashes of a number that
+// holds nothing else but digits, parentheses and a leading +. libphonenumber
+// ignores them too, but its patterns take about half as long on the
+// shorter text. Anything else (an extension, letters) is left as it is.
+func compactPhone(s string) string {
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == ' ', r == '-', r == '.', r == '/', r == '(', r == ')':
+		case r == '+' && i == 0:
+		default:
+			return s
+		}
+	}
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '.' || r == '/' {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nyaruka/phonenumbers"
+
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/sheet"
 )
@@ -456,6 +458,26 @@ func FuzzEmail(f *testing.F) {
 		}
 		if again, err := Email(got); err != nil || again != got {
 			t.Fatalf("Email(Email(%q) = %q) = %q, %v", s, got, again, err)
+		}
+	})
+}
+
+// compactPhone only saves time: libphonenumber finds the same valid number
+// in the compacted text as in the original, or none in both.
+func FuzzCompactPhone(f *testing.F) {
+	for _, s := range []string{"030 901820", "+49 (0)30 901-820", "0049 30 901820", "(11) 98765-4321", "08-123 456 78", "+1 201.555.0123", "1/2"} {
+		f.Add(s)
+	}
+	valid := func(s string) string {
+		n, err := phonenumbers.Parse(s, "DE")
+		if err != nil || !phonenumbers.IsValidNumber(n) {
+			return "invalid"
+		}
+		return phonenumbers.Format(n, phonenumbers.E164)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if a, b := valid(s), valid(compactPhone(s)); a != b {
+			t.Fatalf("%q reads as %s, compacted %q as %s", s, a, compactPhone(s), b)
 		}
 	})
 }
