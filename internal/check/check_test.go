@@ -294,3 +294,23 @@ func TestTheTenantsOwnRequiredFields(t *testing.T) {
 		t.Errorf("row 3 errors = %+v, want %+v", recs[1].Errors, want)
 	}
 }
+
+func TestHugeCellsMakeSmallBatches(t *testing.T) {
+	big := strings.Repeat("x", 600<<10)
+	var rows [][]string
+	for i := 0; i < 20; i++ {
+		rows = append(rows, []string{big})
+	}
+	c, err := newChecker(parseConfig(t, `{"version": 1, "entity": "customers"}`), []string{"Name"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.start(context.Background(), texts([]string{"Name"}, rows...))
+	defer p.wait()
+	for b := range p.inOrder {
+		<-b.done
+		if len(b.items) > 2 {
+			t.Errorf("a batch of %d rows of 600 KiB, want at most 2", len(b.items))
+		}
+	}
+}

@@ -10,9 +10,14 @@ import (
 	"github.com/crmimport/crm-import/internal/sheet"
 )
 
-// batchSize rows are read, validated and handed over together, so that
-// the goroutines synchronise once per batch rather than once per row.
-const batchSize = 256
+// Up to batchSize rows, or batchBytes of cell text, are read, validated and
+// handed over together, so that the goroutines synchronise once per batch
+// rather than once per row. The byte bound keeps a file of huge cells from
+// filling memory with a few hundred of its rows per batch.
+const (
+	batchSize  = 256
+	batchBytes = 1 << 20
+)
 
 type item struct {
 	row sheet.Row
@@ -27,7 +32,7 @@ type batch struct {
 
 // pipeline reads batches in one goroutine and validates them in others.
 // Batches reach inOrder in file order; at most about three per worker are
-// in memory at once.
+// in memory at once (a few MiB).
 type pipeline struct {
 	inOrder <-chan *batch
 	wg      sync.WaitGroup
@@ -48,14 +53,17 @@ func (c *checker) start(ctx context.Context, r sheet.Reader) *pipeline {
 		defer close(inOrder)
 		for {
 			b := &batch{done: make(chan struct{})}
-			last := false
-			for len(b.items) < batchSize && !last {
+			last, size := false, 0
+			for len(b.items) < batchSize && size < batchBytes && !last {
 				row, err := r.Next()
 				if err == io.EOF {
 					last = true
 					break
 				}
 				b.items = append(b.items, item{row: row, err: err})
+				for _, c := range row.Cells {
+					size += len(c.Text)
+				}
 				var se *sheet.Error
 				last = err != nil && !(errors.As(err, &se) && se.RowOnly)
 			}

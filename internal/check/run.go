@@ -11,7 +11,8 @@ import (
 )
 
 // Run checks the file at path and calls each with every data row, in
-// order, valid or not; it holds one row at a time. An error from each stops
+// order, valid or not. It streams: whatever the file's size, it holds a few
+// batches of rows at a time (see RunReader). An error from each stops
 // the run and is returned as it is. A file that cannot be imported at all
 // is a *RefusedError; a bad configuration is a *config.Error.
 func Run(ctx context.Context, path string, opts Options, each func(Record) error) (*Report, error) {
