@@ -41,7 +41,14 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		maxErrors = DefaultMaxErrors
 	}
 	if !hasTitle(header) {
-		return nil, refused(nil, "the first row has no column titles; it must name the columns, for example %q", e.Fields[0].Title(schema.EN))
+		example := e.Fields[0]
+		for _, f := range e.Fields {
+			if f.Required {
+				example = f
+				break
+			}
+		}
+		return nil, refused(nil, "the first row has no column titles; it must name the columns, for example %q", example.Title(schema.EN))
 	}
 	m, err := mapping.Map(e, header, cfg.Mapping)
 	if err != nil {
@@ -111,7 +118,7 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 // record validates one row.
 func (c *checker) record(row sheet.Row) Record {
 	rec := Record{Row: row.Number, Fields: make(map[string]string, len(c.fields))}
-	bad := map[int]bool{}
+	var bad map[int]bool // columns whose value is in error; allocated on the first
 	for i, f := range c.fields {
 		if f == nil || i >= len(row.Cells) {
 			continue
@@ -119,6 +126,9 @@ func (c *checker) record(row sheet.Row) Record {
 		cell := row.Cells[i]
 		v, err := c.parser.Cell(*f, cell)
 		if err != nil {
+			if bad == nil {
+				bad = map[int]bool{}
+			}
 			bad[i] = true
 			rec.Errors = append(rec.Errors, RowError{Row: row.Number, Column: c.header[i], Field: f.Name, Value: shown(cell.Text), Reason: err.Error()})
 			continue
