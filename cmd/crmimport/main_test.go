@@ -278,6 +278,14 @@ func TestTemplate(t *testing.T) {
 		t.Errorf("check of the German companies template = exit %d\n%s", code, out)
 	}
 
+	ptbr := filepath.Join(t.TempDir(), "clientes.xlsx")
+	if code, _, errOut := run(t, "template", "--config", configs("processoagil.json"), "--lang", "pt", "-o", ptbr); code != ExitOK {
+		t.Fatalf("template --config processoagil.json = exit %d: %s", code, errOut)
+	}
+	if code, out, _ := run(t, "check", ptbr, "--config", configs("processoagil.json")); code != ExitOK || !contains(out, "| R | CPF/CNPJ * | national_id | title |") {
+		t.Errorf("check of the processoagil template = exit %d\n%s", code, out)
+	}
+
 	if code, _, errOut := run(t, "template", "--entity", "invoices"); code != ExitFailure || !strings.Contains(errOut, "unknown entity") {
 		t.Errorf("template --entity invoices = exit %d, %q", code, errOut)
 	}

@@ -8,18 +8,30 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/template"
 )
 
 func newTemplateCommand(stdout io.Writer) *cobra.Command {
-	var entity, lang, output string
+	var entity, lang, output, configPath string
 	cmd := &cobra.Command{
 		Use:   "template --entity E > template.xlsx",
 		Short: "Write the XLSX template of an entity: its columns, required ones marked, one example row",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var required []string
+			if configPath != "" {
+				cfg, err := config.LoadFile(configPath)
+				if err != nil {
+					return &exitError{code: ExitFailure, err: err}
+				}
+				if entity == "" {
+					entity = cfg.Entity
+				}
+				required = cfg.Required
+			}
 			if entity == "" {
 				return &exitError{code: ExitFailure, err: errors.New("say which template with --entity, e.g. --entity customers")}
 			}
@@ -41,7 +53,7 @@ func newTemplateCommand(stdout io.Writer) *cobra.Command {
 			} else if isTerminal(stdout) {
 				return &exitError{code: ExitFailure, err: errors.New("the template is a binary XLSX file: redirect it to a file (> template.xlsx) or use --output")}
 			}
-			if err := template.Write(w, e, schema.Lang(lang)); err != nil {
+			if err := template.Write(w, e, template.Options{Lang: schema.Lang(lang), Required: required}); err != nil {
 				return err
 			}
 			if f, ok := w.(*os.File); ok && output != "" {
@@ -53,6 +65,7 @@ func newTemplateCommand(stdout io.Writer) *cobra.Command {
 	cmd.Flags().StringVar(&entity, "entity", "", "customers, contacts, companies, leads, deals, products, tasks, appointments, notes, visit_reports or users")
 	cmd.Flags().StringVar(&lang, "lang", "en", "language of the column titles: en, de, fr, it, es, pt, pl or sv")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of standard output")
+	cmd.Flags().StringVar(&configPath, "config", "", "import configuration whose required fields the template marks too")
 	return cmd
 }
 

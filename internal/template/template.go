@@ -32,9 +32,17 @@ func Title(f schema.Field, lang schema.Lang) string {
 	return f.Title(lang)
 }
 
-// Write writes the template of e, titled in lang, as XLSX to w.
-func Write(w io.Writer, e *schema.Entity, lang schema.Lang) error {
-	f, err := Build(e, lang)
+// Options say how a template is made.
+type Options struct {
+	Lang schema.Lang // language of the titles; empty means English
+	// Required marks more fields as required, those a tenant's import
+	// configuration requires beyond the entity's own.
+	Required []string
+}
+
+// Write writes the template of e as XLSX to w.
+func Write(w io.Writer, e *schema.Entity, opts Options) error {
+	f, err := Build(e, opts)
 	if err != nil {
 		return err
 	}
@@ -45,8 +53,12 @@ func Write(w io.Writer, e *schema.Entity, lang schema.Lang) error {
 	return nil
 }
 
-// Build makes the template workbook of e, titled in lang.
-func Build(e *schema.Entity, lang schema.Lang) (*excelize.File, error) {
+// Build makes the template workbook of e.
+func Build(e *schema.Entity, opts Options) (*excelize.File, error) {
+	lang := opts.Lang
+	if lang == "" {
+		lang = schema.EN
+	}
 	f := excelize.NewFile()
 	sheet := sheetName(e)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
@@ -57,6 +69,11 @@ func Build(e *schema.Entity, lang schema.Lang) (*excelize.File, error) {
 		return nil, fmt.Errorf("template %s: %w", e.Name, err)
 	}
 	for i, field := range e.Fields {
+		for _, r := range opts.Required {
+			if r == field.Name {
+				field.Required = true
+			}
+		}
 		col, err := excelize.ColumnNumberToName(i + 1)
 		if err != nil {
 			return nil, err

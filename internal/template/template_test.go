@@ -23,7 +23,7 @@ func writeTemplate(t *testing.T, e *schema.Entity, lang schema.Lang) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(out, e, lang); err != nil {
+	if err := Write(out, e, Options{Lang: lang}); err != nil {
 		t.Fatalf("Write(%s, %s): %v", e.Name, lang, err)
 	}
 	if err := out.Close(); err != nil {
@@ -144,4 +144,25 @@ func mustLocale(t *testing.T, tag string) value.Locale {
 		t.Fatal(err)
 	}
 	return l
+}
+
+func TestTemplateMarksTheTenantsRequiredFields(t *testing.T) {
+	f, err := Build(&schema.Customers, Options{Lang: schema.PT, Required: []string{"national_id", "email"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Customers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var required []string
+	for _, title := range rows[0] {
+		if strings.HasSuffix(title, RequiredMark) {
+			required = append(required, title)
+		}
+	}
+	if want := []string{"Nome/Razão Social *", "E-mail *", "CPF/CNPJ *"}; strings.Join(required, "|") != strings.Join(want, "|") {
+		t.Errorf("required titles = %q, want %q", required, want)
+	}
 }
