@@ -42,6 +42,7 @@ var Appointments = Entity{
 			Zoho: {"Venue"},
 		}},
 		companyRef(),
+		companyNumberRef(),
 		contactRef(),
 		owner("Host", "Event Owner", "Meeting Host"),
 		description(),

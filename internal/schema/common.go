@@ -281,6 +281,18 @@ func companyRef() Field {
 	}}
 }
 
+// companyNumberRef names the company by its customer number instead of its
+// name, the safer link when two companies share a name.
+func companyNumberRef() Field {
+	f := customerNumber()
+	f.Name, f.Type, f.Ref = "company_number", Reference, "companies"
+	f.Titles[EN] = append(f.Titles[EN], "Company number", "Company ID")
+	f.Titles[DE] = append(f.Titles[DE], "Firmennummer")
+	f.Titles[PL] = append(f.Titles[PL], "Numer firmy")
+	f.Titles[SV] = append(f.Titles[SV], "Företagsnummer")
+	return f
+}
+
 func contactRef() Field {
 	return Field{Name: "contact", Type: Reference, Ref: "contacts", Example: "Anna Berg", Titles: Titles{
 		EN:   {"Contact", "Contact person", "Contact name"},

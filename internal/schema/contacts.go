@@ -23,6 +23,7 @@ var Contacts = Entity{
 		jobTitle(),
 		department(),
 		companyRef(),
+		companyNumberRef(),
 		email(),
 		phone(),
 		mobile(),

@@ -85,6 +85,7 @@ var Deals = Entity{
 			Zoho: {"Type"},
 		}},
 		companyRef(),
+		companyNumberRef(),
 		contactRef(),
 		leadSource(),
 		{Name: "next_step", Type: Text, Example: "Send the offer", Titles: Titles{

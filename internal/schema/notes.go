@@ -41,6 +41,7 @@ var Notes = Entity{
 			Zoho: {"Created Time"},
 		}},
 		companyRef(),
+		companyNumberRef(),
 		contactRef(),
 		owner("Note Owner"),
 	},

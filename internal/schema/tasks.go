@@ -52,6 +52,7 @@ var Tasks = Entity{
 			Zoho: {"Priority"},
 		}},
 		companyRef(),
+		companyNumberRef(),
 		contactRef(),
 		owner("Task Owner"),
 		description(),
