@@ -357,8 +357,10 @@ def write_env(path, outputs):
         lines[name] = v
         if name.endswith("_NAME"):
             lines.setdefault(name[: -len("_NAME")], v)
-    if len(queue_urls) == 1:
-        lines.setdefault("QUEUE_URL", outputs[queue_urls[0]])
+    # QUEUE_URL is the intake queue: the only queue, or the one named Intake.
+    intake = [k for k in queue_urls if "Intake" in k] if len(queue_urls) > 1 else queue_urls
+    if len(intake) == 1:
+        lines.setdefault("QUEUE_URL", outputs[intake[0]])
     with open(path, "a") as f:
         for k, v in sorted(lines.items()):
             f.write(f"export {k}={shell_quote(v)}\n")

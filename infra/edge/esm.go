@@ -298,11 +298,15 @@ func sqsEvent(msgs []sqstypes.Message, queueARN, region string) events.SQSEvent 
 				DataType:         aws.ToString(v.DataType),
 			}
 		}
+		body, md5OfBody := aws.ToString(msg.Body), aws.ToString(msg.MD5OfBody)
+		if fixed, ok := fixS3Event(body); ok {
+			body, md5OfBody = fixed, md5Hex(fixed)
+		}
 		ev.Records = append(ev.Records, events.SQSMessage{
 			MessageId:              aws.ToString(msg.MessageId),
 			ReceiptHandle:          aws.ToString(msg.ReceiptHandle),
-			Body:                   aws.ToString(msg.Body),
-			Md5OfBody:              aws.ToString(msg.MD5OfBody),
+			Body:                   body,
+			Md5OfBody:              md5OfBody,
 			Md5OfMessageAttributes: aws.ToString(msg.MD5OfMessageAttributes),
 			Attributes:             attrs,
 			MessageAttributes:      mattrs,
