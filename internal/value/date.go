@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Excel's day 0 is 1899-12-30 from day 61 on: Lotus 1-2-3 counted a 29
@@ -102,15 +103,22 @@ func (l Locale) notADateTime() error {
 	return fail("is not a date and time: expected something like %s 14:30", l.DateExample())
 }
 
-// splitDateTime cuts "31.12.2026 14:30" or "2026-12-31T14:30" in two.
+// splitDateTime cuts "31.12.2026 14:30", "Dec 31, 2026 2:30 PM" or
+// "2026-12-31T14:30" into date and time: the time starts with the word that
+// holds the first colon.
 func splitDateTime(s string) (string, string) {
-	if i := strings.IndexByte(s, ' '); i > 0 {
-		return s[:i], strings.TrimSpace(s[i+1:])
+	if len(s) > 10 && s[10] == 'T' && s[4] == '-' {
+		return s[:10], s[11:]
 	}
-	if i := strings.IndexByte(s, 'T'); i == 10 {
-		return s[:i], s[i+1:]
+	colon := strings.IndexByte(s, ':')
+	if colon < 0 {
+		return s, ""
 	}
-	return s, ""
+	start := strings.LastIndexByte(s[:colon], ' ')
+	if start < 0 {
+		return s, ""
+	}
+	return strings.TrimSpace(s[:start]), strings.TrimSpace(s[start+1:])
 }
 
 // isSerial says whether s looks like an Excel serial day: five digits,
@@ -134,6 +142,13 @@ func (l Locale) day(s string) (time.Time, error) {
 			}
 		}
 		return time.Time{}, l.notADate()
+	}
+	if strings.IndexFunc(s, unicode.IsLetter) >= 0 {
+		y, m, d, ok := namedMonthDay(s)
+		if !ok {
+			return time.Time{}, l.notADate()
+		}
+		return l.ymd(strconv.Itoa(y), strconv.Itoa(m), strconv.Itoa(d))
 	}
 	sepAt := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 	if sepAt <= 0 {

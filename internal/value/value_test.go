@@ -76,6 +76,21 @@ func TestDate(t *testing.T) {
 		{"de-DE", "31.12.2026 14:30", "2026-12-31"},
 		{"de-DE", "2026-12-31T00:00:00", "2026-12-31"},
 		{"de-DE", "29.02.2028", "2028-02-29"},
+		{"en-US", "Dec 31, 2026", "2026-12-31"},
+		{"en-GB", "31 December 2026", "2026-12-31"},
+		{"en-US", "31-Dec-2026", "2026-12-31"},
+		{"de-DE", "31. Dezember 2026", "2026-12-31"},
+		{"de-DE", "1. März 2026", "2026-03-01"},
+		{"fr-FR", "1er janvier 2026", "2026-01-01"},
+		{"en-US", "January 1st, 2026", "2026-01-01"},
+		{"pt-BR", "1º de janeiro de 2026", "2026-01-01"},
+		{"fr-FR", "14 févr. 2026", "2026-02-14"},
+		{"pt-BR", "31 de dezembro de 2026", "2026-12-31"},
+		{"es-ES", "5 de agosto de 2026", "2026-08-05"},
+		{"it-IT", "5 ago 2026", "2026-08-05"},
+		{"pl-PL", "31 grudnia 2026", "2026-12-31"},
+		{"sv-SE", "31 okt 2026", "2026-10-31"},
+		{"en-US", "Dec 31, 2026 2:30 PM", "2026-12-31"},
 	}
 	for _, tt := range tests {
 		got, err := locale(t, tt.locale).Date(tt.in)
@@ -99,6 +114,9 @@ func TestDateRefusesWithAReason(t *testing.T) {
 		{"de-DE", "0.0.0", "is not a date: write the year with four digits, like 31.12.2026"},
 		{"de-DE", "01.01.0026", "is not a date: the year 0026 is not plausible (expected a day like 31.12.2026)"},
 		{"de-DE", "", "is not a date: expected a day like 31.12.2026"},
+		{"en-US", "Dec 2026", "is not a date: expected a day like 12/31/2026"},
+		{"en-US", "Dec Jan 31 2026", "is not a date: expected a day like 12/31/2026"},
+		{"en-US", "Feb 30, 2026", "is not a date: February 2026 has no day 30"},
 	}
 	for _, tt := range tests {
 		got, err := locale(t, tt.locale).Date(tt.in)
@@ -130,6 +148,8 @@ func TestDateTime(t *testing.T) {
 		{"de-DE", nil, "2026-12-31T14:30:00.000", "2026-12-31T14:30:00Z"},
 		{"de-DE", nil, "46387.5", "2026-12-31T12:00:00Z"},
 		{"de-DE", nil, "31.12.2026", "2026-12-31T00:00:00Z"},
+		{"en-US", nil, "Dec 31, 2026 2:30 PM", "2026-12-31T14:30:00Z"},
+		{"de-DE", berlin, "31. Dezember 2026 14:30", "2026-12-31T13:30:00Z"},
 	}
 	for _, tt := range tests {
 		got, err := locale(t, tt.locale).DateTime(tt.in, tt.zone)
