@@ -91,7 +91,7 @@ def main():
     for k, v in sorted(visible.items()):
         print(f"{k}={v}")
     if args.env_file:
-        write_env(args.env_file, visible)
+        write_env(args.env_file, visible, args)
 
 
 class Clients:
@@ -349,7 +349,18 @@ def env_name(key):
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).upper()
 
 
-def write_env(path, outputs):
+def write_env(path, outputs, args):
+    """Write what `source` needs to reach the stack: endpoint, region, dummy
+    credentials, and each output under its UPPER_SNAKE name (BucketName ->
+    BUCKET_NAME and BUCKET)."""
+    header = {
+        "AWS_ENDPOINT_URL": args.endpoint,
+        "AWS_REGION": args.region,
+        "AWS_DEFAULT_REGION": args.region,
+        "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+        "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
+        "STACK_NAME": args.stack_name,
+    }
     lines = {}
     queue_urls = [k for k in outputs if k.endswith("QueueUrl") and not re.search(r"Dead|Dlq|DLQ", k)]
     for k, v in outputs.items():
@@ -361,8 +372,8 @@ def write_env(path, outputs):
     intake = [k for k in queue_urls if "Intake" in k] if len(queue_urls) > 1 else queue_urls
     if len(intake) == 1:
         lines.setdefault("QUEUE_URL", outputs[intake[0]])
-    with open(path, "a") as f:
-        for k, v in sorted(lines.items()):
+    with open(path, "w") as f:
+        for k, v in list(header.items()) + sorted(lines.items()):
             f.write(f"export {k}={shell_quote(v)}\n")
 
 

@@ -32,7 +32,9 @@ func TestSQSMappingDeletesSucceededMessagesAndLeavesFailedOnesToTheDLQ(t *testin
 	}
 	dlqURL, dlqARN := createQueue(t, q, "esm-test-dlq", nil)
 	queueURL, queueARN := createQueue(t, q, "esm-test", map[string]string{
-		"VisibilityTimeout": "1",
+		// As Lambda requires, longer than the function's timeout: a
+		// message in flight never comes back while it is processed.
+		"VisibilityTimeout": "6",
 		"RedrivePolicy":     `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":"1"}`,
 	})
 	name := createFunction(t, 5, map[string]string{"TABLE": table})
