@@ -101,19 +101,20 @@ func (m *mappings) sync(ctx context.Context) error {
 			m.mu.Lock()
 			_, running := m.adopted[id]
 			m.mu.Unlock()
-			if running {
-				continue
-			}
 			enabled := aws.ToString(c.State) == "Enabled"
-			if !enabled && !known[id] {
+			if !enabled && !running && !known[id] {
 				continue // disabled by someone else: leave it off
 			}
 			if enabled {
+				// Also after a stack update turned it back on in moto.
 				if _, err := m.e.lambda.UpdateEventSourceMapping(ctx, &lambda.UpdateEventSourceMappingInput{
 					UUID: c.UUID, Enabled: aws.Bool(false),
 				}); err != nil {
 					return fmt.Errorf("take over mapping %s: %w", id, err)
 				}
+			}
+			if running {
+				continue
 			}
 			mp := &mapping{
 				UUID:                    id,

@@ -88,6 +88,10 @@ var (
 // Main runs the tests and releases the local cloud if this binary asked
 // for it. Call it from TestMain.
 func Main(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
 	mu.Lock()
 	inMain = true
 	mu.Unlock()
@@ -98,7 +102,7 @@ func Main(m *testing.M) {
 			code = 1
 		}
 	}
-	os.Exit(code)
+	return code
 }
 
 // Env returns the local cloud, starting it if needed.
