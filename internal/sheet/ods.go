@@ -23,6 +23,10 @@ const (
 	// are counted, never expanded.
 	odsMaxRows = 1 << 20
 	odsMaxCols = 1 << 14
+	// Cells with values that repeats may add to a sheet: a few bytes of
+	// XML repeating a full row a million times would otherwise keep the
+	// reader busy with billions of cells.
+	odsMaxRepeatedCells = 10_000_000
 )
 
 func openODS(path string, opts Options) (Reader, error) {
@@ -69,10 +73,21 @@ type odsSource struct {
 	dec     *xml.Decoder
 	maxCell int
 
-	row    int // rows consumed so far, counting repeats
-	repeat int // copies of last still to return
-	last   []Cell
-	done   bool
+	row      int // rows consumed so far, counting repeats
+	repeat   int // copies of last still to return
+	last     []Cell
+	repeated int // cells with values added by repeats so far
+	done     bool
+}
+
+// addRepeated counts n cells made by a repeat and refuses the sheet once
+// there are too many.
+func (s *odsSource) addRepeated(n, row int) error {
+	s.repeated += n
+	if s.repeated > odsMaxRepeatedCells {
+		return rowError(row, "the sheet repeats rows or cells with values more than %d times in all; it may be damaged: save it again", odsMaxRepeatedCells)
+	}
+	return nil
 }
 
 // open starts reading content.xml from the beginning.
@@ -245,6 +260,9 @@ func (s *odsSource) next() (Row, error) {
 				}
 				s.row++
 				if n > 1 {
+					if err := s.addRepeated((n-1)*len(cells), s.row); err != nil {
+						return Row{}, err
+					}
 					s.repeat, s.last = n-1, cells
 				}
 				return Row{Number: s.row, Cells: cells}, nil
@@ -320,6 +338,9 @@ func (s *odsSource) readRow() ([]Cell, error) {
 			}
 			if len(cells)+emptyRun+n > odsMaxCols {
 				return nil, rowError(rowNum, "has values beyond column %d, more than a spreadsheet can hold; it may be damaged: save it again", odsMaxCols)
+			}
+			if err := s.addRepeated(n-1, rowNum); err != nil {
+				return nil, err
 			}
 			for ; emptyRun > 0; emptyRun-- {
 				cells = append(cells, Cell{})

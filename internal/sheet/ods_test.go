@@ -100,6 +100,14 @@ func TestODSRepeats(t *testing.T) {
 			err: "row 2: has values beyond column 16384, more than a spreadsheet can hold; it may be damaged: save it again",
 		},
 		{
+			name: "repeats that would make billions of cells are refused",
+			rows: []string{
+				odsRow("", `<table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="1"/>`),
+				odsRow(`table:number-rows-repeated="1000000"`, `<table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="2"/>`),
+			},
+			err: "row 2: the sheet repeats rows or cells with values more than 10000000 times in all; it may be damaged: save it again",
+		},
+		{
 			name: "a row with values repeated beyond the last row is refused",
 			rows: []string{
 				odsHeader,

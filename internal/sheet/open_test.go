@@ -14,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-func writeFile(t *testing.T, name string, data []byte) string {
+func writeFile(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
@@ -31,7 +31,7 @@ type zipEntry struct {
 	claimed uint64
 }
 
-func makeZip(t *testing.T, entries ...zipEntry) []byte {
+func makeZip(t testing.TB, entries ...zipEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -57,7 +57,7 @@ func makeZip(t *testing.T, entries ...zipEntry) []byte {
 }
 
 // zipEntries reads every entry of a fixture, to build variants of it.
-func zipEntries(t *testing.T, path string) []zipEntry {
+func zipEntries(t testing.TB, path string) []zipEntry {
 	t.Helper()
 	z, err := zip.OpenReader(path)
 	if err != nil {
