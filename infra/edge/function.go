@@ -20,6 +20,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -66,7 +67,7 @@ func (e *edge) describe(ctx context.Context, nameOrARN string) (*function, error
 	out, err := e.lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(nameOrARN)},
 		func(o *lambda.Options) { o.Region = region })
 	if err != nil {
-		if strings.Contains(err.Error(), "ResourceNotFound") || strings.Contains(err.Error(), "StatusCode: 404") {
+		if _, ok := errors.AsType[*lambdatypes.ResourceNotFoundException](err); ok {
 			return nil, fmt.Errorf("get function %s: %w", nameOrARN, errFunctionNotFound)
 		}
 		return nil, fmt.Errorf("get function %s: %w", nameOrARN, err)

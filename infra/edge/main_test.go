@@ -205,7 +205,7 @@ var roleSeq int
 
 // createFunction deploys the echo bootstrap as a function the way
 // CloudFormation does: from a zip in S3.
-func createFunction(t *testing.T, timeoutSeconds int32, env map[string]string) string {
+func createFunction(t testing.TB, timeoutSeconds int32, env map[string]string) string {
 	t.Helper()
 	ctx := context.Background()
 	roleSeq++
@@ -250,7 +250,7 @@ func sanitize(s string) string {
 
 // createRole uses IAM's query API directly: the module does not depend on
 // the IAM SDK client, and moto only checks that the role exists.
-func createRole(t *testing.T, name string) string {
+func createRole(t testing.TB, name string) string {
 	t.Helper()
 	form := url.Values{
 		"Action":                   {"CreateRole"},

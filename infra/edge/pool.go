@@ -70,9 +70,10 @@ func (fs *functions) invoke(ctx context.Context, nameOrARN string, payload []byt
 	inv := &invocation{
 		RequestID:     newRequestID(),
 		Payload:       payload,
-		Deadline:      time.Now().Add(f.Timeout),
+		Timeout:       f.Timeout,
 		FunctionARN:   f.ARN,
 		ClientContext: clientContext,
+		picked:        make(chan time.Time, 1),
 		done:          make(chan outcome, 1),
 	}
 	start := time.Now()

@@ -25,12 +25,18 @@ const maxPayload = 6 << 20
 type invocation struct {
 	RequestID     string
 	Payload       []byte
-	Deadline      time.Time
+	Timeout       time.Duration
 	FunctionARN   string
 	ClientContext string
 
-	done chan outcome // buffered: the runtime API never blocks on it
+	// picked receives the deadline when the runtime takes the event: as
+	// in Lambda, the timeout runs from there, not from a cold start.
+	picked chan time.Time
+	done   chan outcome // buffered: the runtime API never blocks on it
 }
+
+// initTimeout is Lambda's limit for a runtime to start and ask for work.
+const initTimeout = 10 * time.Second
 
 // outcome is what a function answered: a payload, or an error payload whose
 // errorType Step Functions' Retry and Catch match on.
@@ -165,7 +171,20 @@ func processEnv(f *function, runtimeAPI string, env sandboxEnv) []string {
 // deadline. healthy reports whether the process can take another event.
 func (s *sandbox) run(inv *invocation) (out outcome, healthy bool) {
 	s.next <- inv
-	timer := time.NewTimer(time.Until(inv.Deadline))
+	initTimer := time.NewTimer(initTimeout)
+	defer initTimer.Stop()
+	var deadline time.Time
+	select {
+	case deadline = <-inv.picked:
+	case msg := <-s.failed:
+		return outcome{Payload: []byte(msg), ErrorType: errorTypeOf([]byte(msg), "Runtime.InitError")}, false
+	case <-s.exited:
+		return s.exitOutcome(inv), false
+	case <-initTimer.C:
+		s.kill()
+		return errorOutcome("Runtime.Unknown", fmt.Sprintf("RequestId: %s Error: the runtime did not ask for an event within %s of starting", inv.RequestID, initTimeout)), false
+	}
+	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	select {
 	case out := <-inv.done:
@@ -173,20 +192,24 @@ func (s *sandbox) run(inv *invocation) (out outcome, healthy bool) {
 	case msg := <-s.failed:
 		return outcome{Payload: []byte(msg), ErrorType: errorTypeOf([]byte(msg), "Runtime.InitError")}, false
 	case <-s.exited:
-		// The process may have answered just before dying.
-		select {
-		case out := <-inv.done:
-			return out, false
-		default:
-		}
-		s.mu.Lock()
-		werr := s.waitErr
-		s.mu.Unlock()
-		return errorOutcome("Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %v", inv.RequestID, werr)), false
+		return s.exitOutcome(inv), false
 	case <-timer.C:
 		s.kill()
-		return errorOutcome("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.RequestID, s.fn.Timeout.Seconds())), false
+		return errorOutcome("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.RequestID, inv.Timeout.Seconds())), false
 	}
+}
+
+func (s *sandbox) exitOutcome(inv *invocation) outcome {
+	// The process may have answered just before dying.
+	select {
+	case out := <-inv.done:
+		return out
+	default:
+	}
+	s.mu.Lock()
+	werr := s.waitErr
+	s.mu.Unlock()
+	return errorOutcome("Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: Runtime exited with error: %v", inv.RequestID, werr))
 }
 
 // kill stops the process group and the runtime listener and removes the
@@ -210,9 +233,11 @@ func (s *sandbox) serveNext(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.current = inv
 	s.mu.Unlock()
+	deadline := time.Now().Add(inv.Timeout)
+	inv.picked <- deadline
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.RequestID)
-	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(inv.Deadline.UnixMilli(), 10))
+	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(deadline.UnixMilli(), 10))
 	h.Set("Lambda-Runtime-Invoked-Function-Arn", inv.FunctionARN)
 	h.Set("Lambda-Runtime-Trace-Id", "Root=1-"+strconv.FormatInt(time.Now().Unix(), 16)+"-"+strings.ReplaceAll(inv.RequestID, "-", "")[:24]+";Sampled=0")
 	if inv.ClientContext != "" {
