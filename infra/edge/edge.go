@@ -122,9 +122,9 @@ func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/_edge/health" && r.Method == http.MethodGet:
 		e.serveHealth(w, r)
 	case r.URL.Path == "/_edge/stats" && r.Method == http.MethodGet:
-		writeJSON(w, http.StatusOK, e.stats.snapshot(r.URL.Query().Get("accessKey")))
+		writeJSON(w, http.StatusOK, e.stats.snapshot(filterOf(r)))
 	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
-		e.stats.reset(r.URL.Query().Get("accessKey"))
+		e.stats.reset(filterOf(r))
 		w.WriteHeader(http.StatusNoContent)
 	case r.URL.Path == "/_edge/functions" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.functions.processes())

@@ -85,6 +85,11 @@ func TestSQSMappingDeletesSucceededMessagesAndLeavesFailedOnesToTheDLQ(t *testin
 	if want := []string{"fail-3"}; !slices.Equal(dead, want) {
 		t.Errorf("dead-letter queue = %v, want %v", dead, want)
 	}
+	// The function signs with a key of its own: its requests are counted
+	// apart from the test's.
+	if got := testEdge.stats.snapshot(statsFilter{function: name}); got["dynamodb"]["PutItem"] != 2 || len(got) != 1 {
+		t.Errorf("requests of %s = %v, want dynamodb PutItem 2 only", name, got)
+	}
 }
 
 func createQueue(t *testing.T, q *sqs.Client, name string, attrs map[string]string) (url, arn string) {

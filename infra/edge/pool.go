@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -190,6 +191,8 @@ func (fs *functions) processes() map[string]int {
 	}
 	return out
 }
+
+var errPoolClosed = errors.New("edge is shutting down")
 
 func newRequestID() string {
 	var b [16]byte

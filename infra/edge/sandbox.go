@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -152,10 +151,11 @@ func processEnv(f *function, runtimeAPI string, env sandboxEnv) []string {
 		"AWS_LAMBDA_LOG_STREAM_NAME":      "localcloud/" + f.version(),
 		"AWS_REGION":                      f.Region,
 		"AWS_DEFAULT_REGION":              f.Region,
-		"AWS_ACCESS_KEY_ID":               "test",
-		"AWS_SECRET_ACCESS_KEY":           "test",
-		"AWS_SESSION_TOKEN":               "test",
-		"AWS_ENDPOINT_URL":                env.endpoint,
+		// Its own key, so the edge can count what each function asks of AWS.
+		"AWS_ACCESS_KEY_ID":     functionKeyPrefix + f.Name,
+		"AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_SESSION_TOKEN":     "test",
+		"AWS_ENDPOINT_URL":      env.endpoint,
 	}
 	for k, v := range f.Env {
 		vars[k] = v
@@ -360,5 +360,3 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
-
-var errPoolClosed = errors.New("edge is shutting down")

@@ -14,7 +14,8 @@ import (
 // an adapter talks to AWS ("one Query per user, not one GetItem per row").
 //
 // Counts are also kept per access key id: test binaries share one edge, so
-// a test that signs with its own key reads only its own requests.
+// a test that signs with its own key reads only its own requests, and each
+// function signs with a key naming it.
 type stats struct {
 	mu     sync.Mutex
 	counts map[statKey]int
@@ -30,14 +31,37 @@ func (s *stats) add(accessKey, service, op string) {
 	s.counts[statKey{accessKey, service, op}]++
 }
 
-// snapshot sums the counts by service and operation, of one access key if
-// accessKey is not empty.
-func (s *stats) snapshot(accessKey string) map[string]map[string]int {
+// functionKeyPrefix starts the access key id each function signs with.
+const functionKeyPrefix = "fn-"
+
+// statsFilter selects counts: of one access key, or of the functions whose
+// name contains a string (a CloudFormation logical id such as
+// "ApplyFunction" is part of the deployed name). Empty selects all.
+type statsFilter struct{ accessKey, function string }
+
+func (f statsFilter) match(k statKey) bool {
+	switch {
+	case f.accessKey != "":
+		return k.accessKey == f.accessKey
+	case f.function != "":
+		name, ok := strings.CutPrefix(k.accessKey, functionKeyPrefix)
+		return ok && strings.Contains(name, f.function)
+	}
+	return true
+}
+
+func filterOf(r *http.Request) statsFilter {
+	q := r.URL.Query()
+	return statsFilter{accessKey: q.Get("accessKey"), function: q.Get("function")}
+}
+
+// snapshot sums the selected counts by service and operation.
+func (s *stats) snapshot(f statsFilter) map[string]map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := map[string]map[string]int{}
 	for k, n := range s.counts {
-		if accessKey != "" && k.accessKey != accessKey {
+		if !f.match(k) {
 			continue
 		}
 		if out[k.service] == nil {
@@ -48,11 +72,11 @@ func (s *stats) snapshot(accessKey string) map[string]map[string]int {
 	return out
 }
 
-func (s *stats) reset(accessKey string) {
+func (s *stats) reset(f statsFilter) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k := range s.counts {
-		if accessKey == "" || k.accessKey == accessKey {
+		if f.match(k) {
 			delete(s.counts, k)
 		}
 	}

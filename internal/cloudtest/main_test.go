@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -16,14 +18,13 @@ import (
 )
 
 // TestMain runs the package's tests under Main, as integration tests
-// elsewhere do. Unless a cloud is given in the environment (make test
-// sources .localcloud/env), the cloud Env starts is the local cloud's own
-// test stack on free ports, so these tests never depend on, or stop, the
-// project's stack.
+// elsewhere do, but on a cloud of their own: the local cloud's test stack
+// on free ports, even when make test has the project's stack up, so these
+// tests never depend on, or stop, the project's stack.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	dir := ""
-	if os.Getenv("AWS_ENDPOINT_URL") == "" && !testing.Short() {
+	if !testing.Short() {
 		var err error
 		if dir, err = isolate(); err != nil {
 			fmt.Fprintln(os.Stderr, "cloudtest:", err)
@@ -56,6 +57,7 @@ func isolate() (string, error) {
 		ln.Close()
 	}
 	build := filepath.Join(dir, "build")
+	os.Unsetenv("AWS_ENDPOINT_URL")
 	for k, v := range map[string]string{
 		"LOCALCLOUD_DIR":       filepath.Join(dir, "state"),
 		"LOCALCLOUD_PORT":      ports[0],
@@ -94,8 +96,31 @@ func TestEnvGivesTheDeployedStackAndCountsRequests(t *testing.T) {
 	if got.Count("s3", "HeadBucket") != 1 || got.Count("dynamodb", "DescribeTable") != 2 {
 		t.Errorf("counted = %v, want s3 HeadBucket 1 and dynamodb DescribeTable 2", got)
 	}
+	// The deployed function's own requests: an upload under incoming/
+	// reaches it through S3 -> SQS, and it writes one item per message
+	// (the S3 test event and this upload).
+	if _, err := s3.NewFromConfig(counted.AWS, PathStyle).PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(cloud.Output(t, "BUCKET")), Key: aws.String("incoming/t1/env-test.csv"), Body: strings.NewReader("a\n"),
+	}); err != nil {
+		t.Fatalf("PutObject: %v", err)
+	}
+	waitFor(t, func() bool { return cloud.FunctionStats(t, "EchoFunction").Count("dynamodb", "PutItem") >= 2 })
+	if got := cloud.FunctionStats(t, "EchoFunction"); got.Count("s3", "PutObject") != 0 {
+		t.Errorf("function stats = %v, want none of the test's own requests", got)
+	}
 	counter.Reset(t)
 	if got := counter.Stats(t); len(got) != 0 {
 		t.Errorf("counted after Reset = %v, want none", got)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met after 30s")
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

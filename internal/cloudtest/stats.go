@@ -30,8 +30,8 @@ type Counter struct {
 
 // Counted returns a copy of the cloud whose AWS config signs with a fresh
 // access key, and the Counter that reads that key's counts. Requests that
-// the deployed functions make sign with their own key and are not counted
-// here: read those with cloud.Stats.
+// the deployed functions make sign with their own keys and are not counted
+// here: read those with FunctionStats.
 func (c Cloud) Counted(t testing.TB) (Cloud, *Counter) {
 	t.Helper()
 	var b [8]byte
@@ -46,44 +46,60 @@ func (c Cloud) Counted(t testing.TB) (Cloud, *Counter) {
 // Stats reads the counts of this counter's requests.
 func (k *Counter) Stats(t testing.TB) Stats {
 	t.Helper()
-	return k.cloud.stats(t, k.accessKey)
+	return k.cloud.stats(t, url.Values{"accessKey": {k.accessKey}})
 }
 
 // Reset zeroes this counter's counts.
 func (k *Counter) Reset(t testing.TB) {
 	t.Helper()
-	k.cloud.reset(t, k.accessKey)
+	k.cloud.reset(t, url.Values{"accessKey": {k.accessKey}})
 }
 
 // Stats reads the counts of every request the edge received since the
 // last ResetStats, from tests and deployed functions alike. Test binaries
-// run in parallel against one edge: prefer Counted where that matters.
+// run in parallel against one edge: prefer Counted or FunctionStats where
+// that matters.
 func (c Cloud) Stats(t testing.TB) Stats {
 	t.Helper()
-	return c.stats(t, "")
+	return c.stats(t, nil)
 }
 
 // ResetStats zeroes every count.
 func (c Cloud) ResetStats(t testing.TB) {
 	t.Helper()
-	c.reset(t, "")
+	c.reset(t, nil)
 }
 
-func (c Cloud) adminURL(t testing.TB, path, accessKey string) string {
+// FunctionStats reads the counts of the requests that deployed functions
+// made, of those whose name contains function: a logical id such as
+// "ApplyFunction" selects that step (each function signs with a key of its
+// own). Functions of every test binary using the cloud are counted.
+func (c Cloud) FunctionStats(t testing.TB, function string) Stats {
+	t.Helper()
+	return c.stats(t, url.Values{"function": {function}})
+}
+
+// ResetFunctionStats zeroes the counts FunctionStats reads.
+func (c Cloud) ResetFunctionStats(t testing.TB, function string) {
+	t.Helper()
+	c.reset(t, url.Values{"function": {function}})
+}
+
+func (c Cloud) adminURL(t testing.TB, path string, q url.Values) string {
 	t.Helper()
 	if !c.edge {
 		t.Skipf("request counts need the project's edge; %s is another endpoint", c.Endpoint)
 	}
 	u := strings.TrimRight(c.Endpoint, "/") + path
-	if accessKey != "" {
-		u += "?accessKey=" + url.QueryEscape(accessKey)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
 	}
 	return u
 }
 
-func (c Cloud) stats(t testing.TB, accessKey string) Stats {
+func (c Cloud) stats(t testing.TB, q url.Values) Stats {
 	t.Helper()
-	resp, err := http.Get(c.adminURL(t, "/_edge/stats", accessKey))
+	resp, err := http.Get(c.adminURL(t, "/_edge/stats", q))
 	if err != nil {
 		t.Fatalf("edge stats: %v", err)
 	}
@@ -98,9 +114,9 @@ func (c Cloud) stats(t testing.TB, accessKey string) Stats {
 	return s
 }
 
-func (c Cloud) reset(t testing.TB, accessKey string) {
+func (c Cloud) reset(t testing.TB, q url.Values) {
 	t.Helper()
-	resp, err := http.Post(c.adminURL(t, "/_edge/stats/reset", accessKey), "", nil)
+	resp, err := http.Post(c.adminURL(t, "/_edge/stats/reset", q), "", nil)
 	if err != nil {
 		t.Fatalf("reset edge stats: %v", err)
 	}
