@@ -12,10 +12,16 @@
 //
 // Env uses the cloud described by .localcloud/env (found next to go.mod),
 // or by the environment (AWS_ENDPOINT_URL and the stack outputs, as after
-// `source .localcloud/env` or against LocalStack). If none answers, it runs
-// `infra/localcloud up` once per test binary, and Main stops it when the
-// last test binary using it is done. With CI=true a cloud that cannot start
-// fails the test; elsewhere the test is skipped with the reason.
+// `source .localcloud/env` or against LocalStack). Under Main it holds a
+// lease on the local cloud (`infra/localcloud up --lease`), starting it if
+// none answers; a cloud started that way stops when the last test binary
+// holding a lease is done, one started by hand stays up. With CI=true a
+// cloud that cannot start fails the test; elsewhere the test is skipped
+// with the reason.
+//
+// Request counts: cloud.Counted(t) gives clients whose requests are counted
+// apart (test binaries share one edge); cloud.FunctionStats(t,
+// "ApplyFunction") reads what a deployed function asked of AWS.
 package cloudtest
 
 import (
@@ -134,11 +140,15 @@ func env() (*Cloud, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := existing(root); ok {
+	c, fromStateDir := existing(root)
+	if c != nil && (!inMain || !fromStateDir) {
 		cached = c
 		return c, nil
 	}
 	tried = true
+	// Under Main, a local cloud is always used through a lease, also one
+	// that is already up: another test binary may have started it and
+	// would otherwise stop it when it is done.
 	if !inMain {
 		startErr = fmt.Errorf("no local cloud is up and this package's TestMain does not call cloudtest.Main, which would stop one it starts; run `infra/localcloud up` or add TestMain")
 		return nil, startErr
@@ -148,8 +158,8 @@ func env() (*Cloud, error) {
 		return nil, err
 	}
 	started = true
-	c, ok := existing(root)
-	if !ok {
+	c, fromStateDir = existing(root)
+	if c == nil || !fromStateDir {
 		startErr = fmt.Errorf("infra/localcloud up succeeded but %s does not answer", filepath.Join(stateDir(root), "env"))
 		return nil, startErr
 	}
@@ -157,9 +167,9 @@ func env() (*Cloud, error) {
 	return c, nil
 }
 
-// existing finds a cloud that answers: .localcloud/env first, then the
-// process environment.
-func existing(root string) (*Cloud, bool) {
+// existing finds a cloud that answers: the one .localcloud/env describes
+// (fromStateDir), else one the process environment names.
+func existing(root string) (c *Cloud, fromStateDir bool) {
 	if vars, err := readEnvFile(filepath.Join(stateDir(root), "env")); err == nil {
 		if c := newCloud(vars); c != nil && c.answers() {
 			return c, true
@@ -171,7 +181,7 @@ func existing(root string) (*Cloud, bool) {
 		vars[k] = v
 	}
 	if c := newCloud(vars); c != nil && c.answers() {
-		return c, true
+		return c, false
 	}
 	return nil, false
 }
