@@ -24,7 +24,7 @@ import (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	dir := ""
-	if !testing.Short() {
+	if !testing.Short() && os.Getenv("CLOUDTEST_HELPER") == "" {
 		var err error
 		if dir, err = isolate(); err != nil {
 			fmt.Fprintln(os.Stderr, "cloudtest:", err)
