@@ -39,7 +39,7 @@ var demoConfigJSON = `{
   "version": 1,
   "entity": "customers",
   "mode": "update",
-  "keys": ["customer_number"],
+  "key_fields": ["customer_number"],
   "assignment": {"column": "Agent email", "by": "email"},
   "locale": "de-DE"
 }`
@@ -74,7 +74,8 @@ func runDemo(ctx context.Context, out io.Writer, path string) error {
 	if err != nil {
 		return fmt.Errorf("load aws config: %w", err)
 	}
-	db, s3c, sf := dynamodb.NewFromConfig(cfg), s3.NewFromConfig(cfg), sfn.NewFromConfig(cfg)
+	db, sf := dynamodb.NewFromConfig(cfg), sfn.NewFromConfig(cfg)
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
 	tenants, jobs := dynamo.NewTenants(db, table), dynamo.NewJobs(db, table)
 
 	if err := tenants.PutUser(ctx, demoTenant, demoUser); err != nil {
@@ -186,9 +187,9 @@ func countRecords(ctx context.Context, db *dynamodb.Client, table, tenantID, use
 func printSummary(out io.Writer, j job.Job, items int) {
 	t := table.NewWriter()
 	t.SetOutputMirror(out)
-	t.SetTitle("import " + j.ID + ": " + string(j.Status))
 	c := j.Counts
 	t.AppendRows([]table.Row{
+		{"import", j.ID}, {"status", j.Status},
 		{"rows in file", c.Rows}, {"invalid", c.Invalid}, {"created", c.Created}, {"updated", c.Updated},
 		{"unchanged", c.Unchanged}, {"deleted", c.Deleted}, {"skipped", c.Skipped}, {"failed", c.Failed},
 		{"records in DynamoDB", items},

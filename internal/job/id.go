@@ -3,6 +3,7 @@ package job
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 )
 
 // ID derives the import job id from the uploaded object. S3 may deliver an
@@ -11,6 +12,12 @@ import (
 // start a second import. A new upload under the same key is a new version
 // (or a new ETag where versioning is off) and so a new import.
 func ID(bucket, key, version, etag string) string {
+	// S3 events carry the ETag bare, PutObject answers it quoted; an
+	// unversioned object's version reads "null" in some answers, "" in others.
+	etag = strings.Trim(etag, `"`)
+	if version == "null" {
+		version = ""
+	}
 	h := sha256.New()
 	for _, part := range []string{bucket, key, version, etag} {
 		h.Write([]byte(part))

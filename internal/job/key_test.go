@@ -39,6 +39,9 @@ func TestIDIsStablePerObjectVersion(t *testing.T) {
 	if other := ID("b", "incoming/acme/customers/x.csv", "v2", `"etag"`); other == a {
 		t.Errorf("ID of a new version = %s, want different from %s", other, a)
 	}
+	if quoted, bare := ID("b", "k", "", `"e1"`), ID("b", "k", "null", "e1"); quoted != bare {
+		t.Errorf("ID with quoted ETag = %s, with bare ETag and null version = %s, want equal", quoted, bare)
+	}
 	if len(a) > 80 {
 		t.Errorf("ID length = %d, want <= 80 (Step Functions execution name limit)", len(a))
 	}

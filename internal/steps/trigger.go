@@ -47,11 +47,11 @@ func (t *Trigger) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEve
 }
 
 func (t *Trigger) message(ctx context.Context, msg events.SQSMessage) error {
-	var s3ev events.S3Event
+	var s3ev s3Notification
 	if err := json.Unmarshal([]byte(msg.Body), &s3ev); err != nil {
 		// Not an S3 event (S3 sends an s3:TestEvent when notifications are
 		// set up): nothing to import, and redelivery would not change that.
-		t.Log.Warn("ignoring a message that is not an S3 event", "messageId", msg.MessageId)
+		t.Log.Warn("ignoring a message that is not an S3 event", "messageId", msg.MessageId, "error", err)
 		return nil
 	}
 	var errs []error
@@ -63,7 +63,28 @@ func (t *Trigger) message(ctx context.Context, msg events.SQSMessage) error {
 	return errors.Join(errs...)
 }
 
-func (t *Trigger) object(ctx context.Context, rec events.S3EventRecord) error {
+// s3Notification is the part of an S3 event notification the trigger reads.
+// events.S3Event would do, but it parses eventTime as a time, and an event
+// whose time lacks a zone (moto's do) would then be lost.
+type s3Notification struct {
+	Records []s3Record `json:"Records"`
+}
+
+type s3Record struct {
+	S3 struct {
+		Bucket struct {
+			Name string `json:"name"`
+		} `json:"bucket"`
+		Object struct {
+			Key       string `json:"key"`
+			Size      int64  `json:"size"`
+			ETag      string `json:"eTag"`
+			VersionID string `json:"versionId"`
+		} `json:"object"`
+	} `json:"s3"`
+}
+
+func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 	bucket := rec.S3.Bucket.Name
 	// Keys in S3 events are URL-encoded, with '+' for spaces.
 	key, err := url.QueryUnescape(rec.S3.Object.Key)
