@@ -28,6 +28,7 @@ type config struct {
 	CodeBucket     string
 	MaxPerFunction int
 	ESMInterval    time.Duration
+	MaxIdle        time.Duration
 }
 
 // edge is the HTTP handler of the local cloud's single endpoint.
@@ -96,6 +97,25 @@ func (e *edge) Endpoint() string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.endpoint
+}
+
+// ReapIdle stops idle function processes until ctx ends.
+func (e *edge) ReapIdle(ctx context.Context) {
+	if e.cfg.MaxIdle <= 0 {
+		return
+	}
+	tick := time.NewTicker(min(e.cfg.MaxIdle/2, 30*time.Second))
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n := e.functions.reapIdle(e.cfg.MaxIdle); n > 0 {
+				e.logger.Info("stopped idle function processes", "count", n)
+			}
+		}
+	}
 }
 
 // Close stops every function process.

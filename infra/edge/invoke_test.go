@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -183,5 +184,23 @@ func TestInvokeByARNAndAsync(t *testing.T) {
 	})
 	if err != nil || out.StatusCode != 202 {
 		t.Errorf("Invoke(Event) = %v, %v; want status 202", out, err)
+	}
+}
+
+func TestIdleProcessesAreStopped(t *testing.T) {
+	needCloud(t)
+	name := createFunction(t, 5, nil)
+	pid := decodeReply(t, invoke(t, name, `{}`)).PID
+
+	testEdge.functions.reapIdle(time.Hour)
+	if !processAlive(pid) {
+		t.Fatalf("process %d was stopped though idle for less than the limit", pid)
+	}
+	testEdge.functions.reapIdle(0)
+	if processAlive(pid) {
+		t.Errorf("process %d still runs after reaping processes idle longer than 0", pid)
+	}
+	if again := decodeReply(t, invoke(t, name, `{}`)).PID; again == pid {
+		t.Errorf("invoke after reaping ran in pid %d, want a new process", again)
 	}
 }

@@ -33,6 +33,7 @@ func main() {
 	flag.StringVar(&cfg.CodeBucket, "code-bucket", os.Getenv("EDGE_CODE_BUCKET"), "bucket holding function zips (default: search all buckets)")
 	flag.IntVar(&cfg.MaxPerFunction, "max-per-function", 32, "concurrent sandboxes per function; further invokes wait")
 	flag.DurationVar(&cfg.ESMInterval, "esm-interval", 2*time.Second, "how often to look for new event source mappings")
+	flag.DurationVar(&cfg.MaxIdle, "max-idle", 5*time.Minute, "stop a function process idle this long")
 	flag.Parse()
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -59,6 +60,7 @@ func run(cfg config, logger *slog.Logger) error {
 
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	go e.RunEventSources(ctx)
+	go e.ReapIdle(ctx)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -152,6 +152,7 @@ func (fs *functions) release(p *pool, sb *sandbox, healthy bool) {
 	fs.mu.Lock()
 	current := fs.pools[p.fn.version()] == p && !fs.closed
 	if healthy && current {
+		sb.idleSince = time.Now()
 		p.idle = append(p.idle, sb)
 		fs.mu.Unlock()
 		return
@@ -159,6 +160,31 @@ func (fs *functions) release(p *pool, sb *sandbox, healthy bool) {
 	delete(fs.live, sb)
 	fs.mu.Unlock()
 	sb.kill()
+}
+
+// reapIdle stops processes idle for longer than maxIdle, as Lambda
+// retires execution environments: a burst of concurrency (a Map state)
+// does not keep its processes forever.
+func (fs *functions) reapIdle(maxIdle time.Duration) int {
+	fs.mu.Lock()
+	var stale []*sandbox
+	for _, p := range fs.pools {
+		keep := p.idle[:0]
+		for _, sb := range p.idle {
+			if time.Since(sb.idleSince) > maxIdle {
+				stale = append(stale, sb)
+				delete(fs.live, sb)
+			} else {
+				keep = append(keep, sb)
+			}
+		}
+		p.idle = keep
+	}
+	fs.mu.Unlock()
+	for _, sb := range stale {
+		sb.kill()
+	}
+	return len(stale)
 }
 
 // Close kills every sandbox; invocations still running answer an exit error.

@@ -60,10 +60,11 @@ type sandbox struct {
 	exited chan struct{} // closed when the process is gone
 	failed chan string   // init error payload, at most one
 
-	killOnce sync.Once
-	mu       sync.Mutex
-	current  *invocation
-	waitErr  error
+	idleSince time.Time // guarded by functions.mu
+	killOnce  sync.Once
+	mu        sync.Mutex
+	current   *invocation
+	waitErr   error
 }
 
 type sandboxEnv struct {
