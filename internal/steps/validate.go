@@ -60,6 +60,9 @@ type Validate struct {
 	Log     *slog.Logger
 }
 
+// countPastLimit is how far past the row limit validate keeps counting.
+const countPastLimit = 10
+
 // ConfigMetadata is the upload's metadata entry (x-amz-meta-config) naming
 // the saved import configuration to use.
 const ConfigMetadata = "config"
@@ -113,15 +116,23 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	rows := 0
 	report, err := check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r check.Record) error {
 		rows++
-		// Stop reading at the limit: counting a 10-million-row file to the
-		// end only to refuse it would waste the tenant's time.
-		if err := assign.CheckRows(rows, maxRows); err != nil {
-			return err
+		if rows <= maxRows {
+			return enc.Encode(r)
 		}
-		return enc.Encode(r)
+		// Over the limit nothing more is kept, but the tenant is told how
+		// many rows the file has, up to a point: reading a 10-million-row
+		// file to the end only to refuse it would waste their time.
+		if rows > countPastLimit*maxRows {
+			return failure.New(failure.Limit,
+				"the file has more than %d rows; one import may hold at most %d rows: split the file", rows-1, maxRows)
+		}
+		return nil
 	})
 	if err != nil {
 		return s, refusal(err)
+	}
+	if err := assign.CheckRows(rows, maxRows); err != nil {
+		return s, err
 	}
 	if err := w.Flush(); err != nil {
 		return s, fmt.Errorf("write records of %s: %w", s.ImportID, err)
