@@ -6,20 +6,22 @@ FUNCTIONS := Trigger Validate Split Preview Apply Finalize
 GO ?= go
 TEST_TIMEOUT ?= 12m
 
-.PHONY: run test lint unit build-local up down bench clean
+.PHONY: run test lint unit build-local up down deploy bench fuzz fixtures clean
 
 ## run: start the local cloud, deploy template.yaml, import testdata/sample/customers.csv, print what happened, stop.
+LOCALCLOUD_DIR ?= .localcloud
+export LOCALCLOUD_DIR
+
 run:
-	@infra/localcloud up
-	@trap 'infra/localcloud down' EXIT; source .localcloud/env && $(GO) run ./cmd/crmimport demo testdata/sample/customers.csv
+	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) run ./cmd/crmimport demo testdata/sample/customers.csv
 
 ## test: lint, unit tests, and integration tests against the local cloud.
 test: lint
-	@infra/localcloud up
-	@trap 'infra/localcloud down' EXIT; source .localcloud/env && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 lint:
 	cfn-lint template.yaml
+	npx --yes asl-validator@4 --silent --json-path statemachine/import.asl.json
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
@@ -31,8 +33,20 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+## fuzz: each fuzz target for a short while.
+fuzz:
+	@for f in FuzzCSV FuzzODS; do $(GO) test ./internal/sheet -run '^$$' -fuzz "^$$f$$" -fuzztime 30s || exit 1; done
+	@for f in FuzzDate FuzzNumber FuzzNationalID FuzzPhone FuzzEmail FuzzCompactPhone; do $(GO) test ./internal/value -run '^$$' -fuzz "^$$f$$" -fuzztime 20s || exit 1; done
+
+## fixtures: regenerate testdata/files with LibreOffice (apt-get install libreoffice-calc-nogui libreoffice-script-provider-python).
+fixtures:
+	sh testdata/files/make.sh
+
 up:
 	infra/localcloud up
+
+deploy:
+	infra/localcloud deploy
 
 down:
 	infra/localcloud down
