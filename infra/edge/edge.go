@@ -37,6 +37,7 @@ type edge struct {
 	logger *slog.Logger
 	proxy  *httputil.ReverseProxy
 	stats  *stats
+	faults *faults
 
 	// Clients talk to moto directly, so the edge's own calls are neither
 	// counted nor routed back through itself.
@@ -65,6 +66,7 @@ func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, err
 		cfg:    cfg,
 		logger: logger,
 		stats:  newStats(),
+		faults: &faults{},
 		proxy: &httputil.ReverseProxy{
 			Rewrite: func(r *httputil.ProxyRequest) {
 				r.SetURL(target)
@@ -129,9 +131,13 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svc, op := classify(r)
-	e.stats.add(accessKeyOf(r), svc, op)
+	key := accessKeyOf(r)
+	e.stats.add(key, svc, op)
 	if name, ok := invokePath(r); ok {
 		e.serveInvoke(w, r, name)
+		return
+	}
+	if e.injectFault(w, r, key, svc, op) {
 		return
 	}
 	e.proxy.ServeHTTP(w, r)
@@ -146,6 +152,8 @@ func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
 		e.stats.reset(filterOf(r))
 		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_edge/faults":
+		e.serveFaults(w, r)
 	case r.URL.Path == "/_edge/functions" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.functions.processes())
 	case r.URL.Path == "/_edge/esm" && r.Method == http.MethodGet:

@@ -55,6 +55,9 @@ type sandbox struct {
 	cmd    *exec.Cmd
 	srv    *http.Server
 	tmpDir string
+	// token is the session token the process signs with, which tells the
+	// edge which process sent a request (fault injection kills it).
+	token string
 
 	next   chan *invocation
 	exited chan struct{} // closed when the process is gone
@@ -82,6 +85,7 @@ func startSandbox(f *function, env sandboxEnv) (*sandbox, error) {
 	s := &sandbox{
 		fn:     f,
 		tmpDir: env.tmpDir,
+		token:  "sandbox-" + newRequestID(),
 		next:   make(chan *invocation, 1),
 		exited: make(chan struct{}),
 		failed: make(chan string, 1),
@@ -100,7 +104,7 @@ func startSandbox(f *function, env sandboxEnv) (*sandbox, error) {
 	}
 	cmd := exec.Command(env.bootstrap)
 	cmd.Dir = dirOf(env.bootstrap)
-	cmd.Env = processEnv(f, ln.Addr().String(), env)
+	cmd.Env = processEnv(f, ln.Addr().String(), s.token, env)
 	cmd.Stdout = newLineWriter(env.log, f.Name)
 	cmd.Stderr = newLineWriter(env.log, f.Name)
 	// Its own process group, killed with the edge: a timeout kills the
@@ -131,7 +135,7 @@ func dirOf(path string) string {
 
 // processEnv is the environment Lambda gives a provided.* runtime, plus
 // the function's configured variables and the local cloud's endpoint.
-func processEnv(f *function, runtimeAPI string, env sandboxEnv) []string {
+func processEnv(f *function, runtimeAPI, sessionToken string, env sandboxEnv) []string {
 	vars := map[string]string{
 		"PATH":                            "/usr/local/bin:/usr/bin:/bin",
 		"LANG":                            "en_US.UTF-8",
@@ -153,7 +157,7 @@ func processEnv(f *function, runtimeAPI string, env sandboxEnv) []string {
 		// Its own key, so the edge can count what each function asks of AWS.
 		"AWS_ACCESS_KEY_ID":     functionKeyPrefix + f.Name,
 		"AWS_SECRET_ACCESS_KEY": "test",
-		"AWS_SESSION_TOKEN":     "test",
+		"AWS_SESSION_TOKEN":     sessionToken,
 		"AWS_ENDPOINT_URL":      env.endpoint,
 	}
 	for k, v := range f.Env {
