@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/crmimport/crm-import/internal/cloudtest"
+	"github.com/crmimport/crm-import/internal/job"
+)
+
+// bulkRows is the size of the request-count import: enough for forty full
+// batches, small enough for moto.
+const bulkRows = 1000
+
+// batchItems is the most items one BatchWriteItem call takes.
+const batchItems = 25
+
+// TestImportRequestCounts measures what the preview and apply functions ask
+// of DynamoDB for 1,000 new rows of one user, then for the same rows again
+// (all unchanged). The counts are per function and shared by every test
+// binary using the cloud, so this test does not run in parallel: the
+// binary's parallel tests start only after it ends, and the other tests of
+// the binary run one after another.
+func TestImportRequestCounts(t *testing.T) {
+	st := newStack(t)
+	tn := newTenant(t)
+	st.addUser(t, tn, anna)
+	st.saveConfig(t, tn, "cfg", `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"], "locale": "en-US"}`)
+	var b strings.Builder
+	b.WriteString("Customer number,Name,City\n")
+	for i := range bulkRows {
+		fmt.Fprintf(&b, "B-%05d,Customer %d,City %d\n", i, i, i%50)
+	}
+	file := []byte(b.String())
+	batches := (bulkRows + batchItems - 1) / batchItems
+
+	t.Run("new rows", func(t *testing.T) {
+		st.cloud.ResetFunctionStats(t, "ApplyFunction")
+		st.cloud.ResetFunctionStats(t, "PreviewFunction")
+		j := st.waitJob(t, tn, st.upload(t, tn, customers, "bulk.csv", file, "cfg"))
+		if j.Status != job.Succeeded {
+			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
+		}
+		checkCounts(t, j, job.Counts{Rows: bulkRows, Created: bulkRows})
+		apply := st.cloud.FunctionStats(t, "ApplyFunction")
+		preview := st.cloud.FunctionStats(t, "PreviewFunction")
+		t.Logf("%d new rows, 1 user: apply %s; preview %s", bulkRows, apply, preview)
+
+		// Records and their before-images are written in full batches:
+		// the floor is 40 calls for each. Moto does not throttle, so
+		// retries of unprocessed items should be rare.
+		if n := apply.Count("dynamodb", "BatchWriteItem"); n < 2*batches || n > 2*batches+batches/10 {
+			t.Errorf("apply BatchWriteItem calls = %d, want %d (40 for records, 40 for before-images) to %d", n, 2*batches, 2*batches+batches/10)
+		}
+		// Apply re-checks each chunk of writes with one ranged Query; one
+		// per batch would be the most that makes sense.
+		if n := apply.Count("dynamodb", "Query"); n < 1 || n > batches {
+			t.Errorf("apply Query calls = %d, want 1 to %d", n, batches)
+		}
+		// The user has no records yet: one page.
+		if n := preview.Count("dynamodb", "Query"); n != 1 {
+			t.Errorf("preview Query calls = %d, want 1", n)
+		}
+		for name, s := range map[string]cloudtest.Stats{"apply": apply, "preview": preview} {
+			if n := s.Count("dynamodb", "GetItem"); n != 0 {
+				t.Errorf("%s GetItem calls = %d, want 0: records are read by Query", name, n)
+			}
+		}
+		if n := len(st.records(t, tn, anna.ID)); n != bulkRows {
+			t.Errorf("records = %d, want %d", n, bulkRows)
+		}
+	})
+
+	t.Run("same rows again", func(t *testing.T) {
+		st.cloud.ResetFunctionStats(t, "ApplyFunction")
+		st.cloud.ResetFunctionStats(t, "PreviewFunction")
+		j := st.waitJob(t, tn, st.upload(t, tn, customers, "again.csv", file, "cfg"))
+		if j.Status != job.Succeeded {
+			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
+		}
+		checkCounts(t, j, job.Counts{Rows: bulkRows, Unchanged: bulkRows})
+		apply := st.cloud.FunctionStats(t, "ApplyFunction")
+		preview := st.cloud.FunctionStats(t, "PreviewFunction")
+		t.Logf("%d unchanged rows against %d records: apply %s; preview %s", bulkRows, bulkRows, apply, preview)
+
+		if n := apply.Count("dynamodb", "BatchWriteItem"); n != 0 {
+			t.Errorf("apply BatchWriteItem calls = %d, want 0: nothing changed", n)
+		}
+		// 1,000 small records are well under one 1 MB page.
+		if n := preview.Count("dynamodb", "Query"); n < 1 || n > 2 {
+			t.Errorf("preview Query pages = %d, want 1 or 2 for one user", n)
+		}
+		for name, s := range map[string]cloudtest.Stats{"apply": apply, "preview": preview} {
+			if n := s.Count("dynamodb", "GetItem"); n != 0 {
+				t.Errorf("%s GetItem calls = %d, want 0: records are read by Query", name, n)
+			}
+		}
+	})
+}
