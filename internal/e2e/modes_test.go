@@ -27,7 +27,9 @@ var shops = []seeded{
 	{Entity: customers, ID: "schmidt-1", Version: 1, Fields: map[string]string{"name": "Bäckerei Schmidt", "postcode": "80331", "city": "München"}},
 	{Entity: customers, ID: "schmidt-2", Version: 2, Fields: map[string]string{"name": "Bäckerei Schmidt", "postcode": "80333", "city": "München"}},
 	{Entity: customers, ID: "dupont", Version: 2, Fields: map[string]string{"name": "Dupont SARL", "postcode": "75001", "city": "Paris", "last_visit": "2025-12-01"}},
-	{Entity: customers, ID: "svensson", Version: 1, Fields: map[string]string{"name": "Svensson AB", "postcode": "11151", "city": "Stockholm"}},
+	{Entity: customers, ID: "svensson", Version: 1, Fields: map[string]string{"name": "Svensson AB", "postcode": "11151", "city": "Stockholm", "revenue": "1200.5"}},
+	// No postcode: a wildcard on the record's side, which a row completes.
+	{Entity: customers, ID: "kranz", Version: 5, Fields: map[string]string{"name": "Café Kranz", "city": "Köln", "revenue": "100"}},
 }
 
 // numbered are keyed by customer number.
@@ -69,6 +71,18 @@ func (st *stack) importFile(t *testing.T, tn, config, csv string) job.Job {
 	j := st.waitJob(t, tn, id)
 	if j.Status != job.Succeeded {
 		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
+	}
+	// Every row of these files belongs to a user, so an ended job has done
+	// them all. Deleted records may count as work to do, but then in the
+	// total as well as in what is done.
+	rows, withDeletes := j.Counts.Rows, j.Counts.Rows+j.Counts.Deleted
+	if j.Done != j.Total || (j.Total != rows && j.Total != withDeletes) {
+		// Fails for update_delete until fixed: apply reports deleted
+		// records as done (internal/dynamo/apply.go, report), while the
+		// total that split puts on the job counts the file's rows only
+		// (internal/steps/split.go).
+		t.Errorf("job progress = %d/%d, want %d/%d (rows) or %d/%d (rows and deletes)",
+			j.Done, j.Total, rows, rows, withDeletes, withDeletes)
 	}
 	return j
 }
@@ -127,39 +141,49 @@ func TestUpdateModeMatchesByKeyUnderFieldPolicies(t *testing.T) {
 	st := newStack(t)
 	tn, other := seedTenants(t, st, shops)
 	j := st.importFile(t, tn, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["name", "postcode"],
-		"policies": {"group": "keep", "last_visit": "overwrite_if_greater"}, "default_policy": "overwrite", `+byAgent+`}`,
-		"Name,Postcode,City,Group,Last visit,Email,Agent email\n"+
+		"policies": {"group": "keep", "last_visit": "overwrite_if_greater", "revenue": "overwrite_if_greater"}, "default_policy": "overwrite", `+byAgent+`}`,
+		"Name,Postcode,City,Group,Last visit,Revenue,Email,Agent email\n"+
 			// row 2: empty postcode is a wildcard: the one Müller; city
 			// overwritten, group kept, the older visit does not win.
-			"Müller GmbH,,Berlin-Mitte,B,2026-02-01,,anna.berg@demo.example\n"+
+			"Müller GmbH,,Berlin-Mitte,B,2026-02-01,,,anna.berg@demo.example\n"+
 			// row 3: key compared without case; an empty kept field is
 			// filled, the newer visit wins.
-			"ROSSI S.R.L.,00184,Roma,C,2026-03-15,,anna.berg@demo.example\n"+
+			"ROSSI S.R.L.,00184,Roma,C,2026-03-15,,,anna.berg@demo.example\n"+
 			// row 4: two Bäckerei Schmidt: ambiguous.
-			"Bäckerei Schmidt,,München,,,,anna.berg@demo.example\n"+
+			"Bäckerei Schmidt,,München,,,,,anna.berg@demo.example\n"+
 			// row 5: nothing new.
-			"Dupont SARL,75001,Paris,,2025-12-01,,anna.berg@demo.example\n"+
+			"Dupont SARL,75001,Paris,,2025-12-01,,,anna.berg@demo.example\n"+
 			// row 6: no such record: created.
-			"Neu GmbH,20095,Hamburg,A,2026-03-20,,anna.berg@demo.example\n"+
+			"Neu GmbH,20095,Hamburg,A,2026-03-20,,,anna.berg@demo.example\n"+
 			// row 7: invalid e-mail.
-			"Bad Row,12345,Köln,,,"+formula+",anna.berg@demo.example\n"+
-			// row 8: bo's own Müller.
-			"Müller GmbH,10115,Potsdam,,,,bo@demo.example\n")
+			"Bad Row,12345,Köln,,,,"+formula+",anna.berg@demo.example\n"+
+			// row 8: bo's own Müller, found without case and accents.
+			"MULLER GMBH,10115,Potsdam,,,,,bo@demo.example\n"+
+			// row 9: a smaller revenue does not win.
+			"Svensson AB,11151,Göteborg,,,999.99,,anna.berg@demo.example\n"+
+			// row 10: the same key as row 9: reported, not applied.
+			"svensson ab,11151,Malmö,,,,,anna.berg@demo.example\n"+
+			// row 11: completes the postcode of the record without one;
+			// a greater revenue wins.
+			"Cafe Kranz,50667,Köln,,,250,,anna.berg@demo.example\n")
 
-	checkCounts(t, j, job.Counts{Rows: 7, Invalid: 1, Created: 1, Updated: 3, Unchanged: 1, Failed: 1})
+	checkCounts(t, j, job.Counts{Rows: 10, Invalid: 1, Created: 1, Updated: 5, Unchanged: 1, Failed: 2})
 	st.checkTable(t, tn, anna.ID, "name", asTable(shops).
 		update("mueller", j.ID, map[string]string{"city": "Berlin-Mitte"}).
 		update("rossi", j.ID, map[string]string{"group": "C", "last_visit": "2026-03-15"}).
+		update("svensson", j.ID, map[string]string{"city": "Göteborg"}).
+		update("kranz", j.ID, map[string]string{"postcode": "50667", "revenue": "250"}).
 		create("Neu GmbH", customers, j.ID, map[string]string{"name": "Neu GmbH", "postcode": "20095", "city": "Hamburg", "group": "A", "last_visit": "2026-03-20"}))
 	st.checkTable(t, tn, bo.ID, "name", asTable(shops).update("mueller", j.ID, map[string]string{"city": "Potsdam"}))
 	st.checkTable(t, other, anna.ID, "name", asTable(shops))
 
 	st.checkOutcomes(t, tn, j.ID, anna.ID, map[int]outcome.Status{
 		2: outcome.Updated, 3: outcome.Updated, 4: outcome.Error, 5: outcome.Unchanged, 6: outcome.Created, 7: outcome.Error,
+		9: outcome.Updated, 10: outcome.Error, 11: outcome.Updated,
 	}, 0)
 	st.checkOutcomes(t, tn, j.ID, bo.ID, map[int]outcome.Status{8: outcome.Updated}, 0)
-	if p := st.preview(t, tn, j.ID, anna.ID); p.Matched != 3 || p.Updates != 2 || p.Unchanged != 1 || p.Creates != 1 || p.Errors != 2 {
-		t.Errorf("anna's preview = %+v, want matched 3 (2 updates, 1 unchanged), 1 create, 2 errors", p)
+	if p := st.preview(t, tn, j.ID, anna.ID); p.Matched != 5 || p.Updates != 4 || p.Unchanged != 1 || p.Creates != 1 || p.Errors != 3 {
+		t.Errorf("anna's preview = %+v, want matched 5 (4 updates, 1 unchanged), 1 create, 3 errors", p)
 	}
 	if p := st.preview(t, tn, j.ID, bo.ID); p.Matched != 1 {
 		t.Errorf("bo's preview matched %d, want 1", p.Matched)
@@ -176,6 +200,9 @@ func TestUpdateModeMatchesByKeyUnderFieldPolicies(t *testing.T) {
 		}
 	}
 	checkEscapedFormula(t, lines, "7")
+	if dup := linesOfRow(lines, "10"); len(dup) != 1 || !strings.Contains(dup[0][3], "row 9 has the same key") {
+		t.Errorf("error file lines of row 10 = %q, want one saying row 9 has the same key", dup)
+	}
 }
 
 func TestUpdateOnlyWithKeyAndOneFieldChangesOnlyThatField(t *testing.T) {
