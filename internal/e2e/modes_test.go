@@ -241,6 +241,9 @@ func TestUpdateDeleteRemovesOnlyThatUsersAbsentRecords(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	tn, other := seedTenants(t, st, numbered)
+	carol := tenant.User{ID: "u-carol", Email: "carol@demo.example"}
+	st.addUser(t, tn, carol)
+	st.seed(t, tn, carol.ID, numbered)
 	st.seed(t, tn, anna.ID, []seeded{contact})
 	st.seed(t, other, anna.ID, []seeded{contact})
 	j := st.importFile(t, tn, `{"version": 1, "entity": "customers", "mode": "update_delete", "key_fields": ["customer_number"], `+byAgent+`}`,
@@ -248,26 +251,33 @@ func TestUpdateDeleteRemovesOnlyThatUsersAbsentRecords(t *testing.T) {
 			"C-1,Müller GmbH,Potsdam,,anna.berg@demo.example\n"+ // row 2
 			"C-2,Rossi S.r.l.,Roma,,anna.berg@demo.example\n"+ // row 3: unchanged
 			"C-3,Dupont SARL,Paris,"+formula+",anna.berg@demo.example\n"+ // row 4: invalid, yet it keeps C-3 from deletion
-			"C-6,Neu GmbH,Hamburg,,anna.berg@demo.example\n") // row 5
+			"C-6,Neu GmbH,Hamburg,,anna.berg@demo.example\n"+ // row 5
+			"C-5,Kowalski Sp. z o.o.,Kraków,,bo@demo.example\n") // row 6: bo's C-5 stays, anna's does not
 
-	// bo has no row: the file is not his, so none of his records is absent
-	// from it. Anna's contact is another entity.
-	checkCounts(t, j, job.Counts{Rows: 4, Invalid: 1, Created: 1, Updated: 1, Unchanged: 1, Deleted: 2})
+	// Each user's absent records go: anna's C-4 and C-5, bo's C-1 to C-4.
+	// Carol has no row: the file is not hers, so none of her records is
+	// absent from it. Anna's contact is another entity.
+	checkCounts(t, j, job.Counts{Rows: 5, Invalid: 1, Created: 1, Updated: 1, Unchanged: 2, Deleted: 6})
 	st.checkTable(t, tn, anna.ID, "customer_number", asTable(slices.Concat(numbered, []seeded{contact})).
 		update("c1", j.ID, map[string]string{"city": "Potsdam"}).
 		remove("c4").remove("c5").
 		create("C-6", customers, j.ID, map[string]string{"customer_number": "C-6", "name": "Neu GmbH", "city": "Hamburg"}))
-	st.checkTable(t, tn, bo.ID, "customer_number", asTable(numbered))
+	st.checkTable(t, tn, bo.ID, "customer_number", asTable(numbered).remove("c1").remove("c2").remove("c3").remove("c4"))
+	st.checkTable(t, tn, carol.ID, "customer_number", asTable(numbered))
 	st.checkTable(t, other, anna.ID, "customer_number", asTable(slices.Concat(numbered, []seeded{contact})))
 
 	st.checkOutcomes(t, tn, j.ID, anna.ID, map[int]outcome.Status{2: outcome.Updated, 3: outcome.Unchanged, 4: outcome.Error, 5: outcome.Created}, 2)
+	st.checkOutcomes(t, tn, j.ID, bo.ID, map[int]outcome.Status{6: outcome.Unchanged}, 4)
 	// The invalid row names C-3 but is an error, not a match.
 	if p := st.preview(t, tn, j.ID, anna.ID); p.Matched != 2 || p.Deletes != 2 {
 		t.Errorf("anna's preview matched %d, deletes %d; want 2, 2", p.Matched, p.Deletes)
 	}
-	// Undo needs the image of every record written: 1 update, 1 create, 2 deletes.
-	if n := st.beforeImages(t, tn, j.ID); n != 4 {
-		t.Errorf("before-images of the import = %d, want 4", n)
+	if p := st.preview(t, tn, j.ID, bo.ID); p.Matched != 1 || p.Deletes != 4 {
+		t.Errorf("bo's preview matched %d, deletes %d; want 1, 4", p.Matched, p.Deletes)
+	}
+	// Undo needs the image of every record written: 1 update, 1 create, 6 deletes.
+	if n := st.beforeImages(t, tn, j.ID); n != 8 {
+		t.Errorf("before-images of the import = %d, want 8", n)
 	}
 	checkEscapedFormula(t, st.errorLines(t, j), "4")
 }
