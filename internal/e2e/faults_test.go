@@ -1,0 +1,259 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/crmimport/crm-import/internal/cloudtest"
+	"github.com/crmimport/crm-import/internal/job"
+)
+
+// The fault tests import the same generated file on a fresh tenant three
+// ways: without faults, with the apply function killed after part of its
+// batches landed (Step Functions retries it), and with DynamoDB throttling
+// and leaving items unprocessed. Each run must leave the same table.
+//
+// The edge's fault rules are global: they hold for every test binary
+// sharing the local cloud, and can only name a function, not a tenant. So
+// these tests do not call t.Parallel (the binary's parallel tests start
+// only after its sequential ones end, so no other import of this binary
+// runs meanwhile), clear the rules as soon as the import ends, and keep
+// the import small. An import of another package's tests running at the
+// same moment could still take a fault meant for this one.
+
+const (
+	faultRows    = 300
+	faultUpdates = 50 // rows 6, 12, ... 300 update a seeded record
+	// faultSpare are seeded records the file does not name: untouched.
+	faultSpare = 5
+)
+
+// The tenant has one user, anna, who gets every row.
+const faultConfig = `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"], "locale": "en-US"}`
+
+var faultCities = []string{"Berlin", "Roma", "Paris", "Kraków", "Zürich", "Lisboa", "Wien"}
+
+func faultNumber(i int) string { return fmt.Sprintf("F-%04d", i) }
+
+// faultFile is the CSV: every sixth row has a seeded record with other
+// values.
+func faultFile() []byte {
+	var b strings.Builder
+	b.WriteString("Customer number,Name,City\n")
+	for i := 1; i <= faultRows; i++ {
+		fmt.Fprintf(&b, "%s,Firma %d,%s\n", faultNumber(i), i, faultCities[i%len(faultCities)])
+	}
+	return []byte(b.String())
+}
+
+func faultSeed() []seeded {
+	var recs []seeded
+	for i := 6; i <= faultRows; i += 6 {
+		recs = append(recs, seeded{Entity: customers, ID: strings.ToLower(faultNumber(i)), Version: int64(i%4 + 1),
+			Fields: map[string]string{"customer_number": faultNumber(i), "name": fmt.Sprintf("Alte Firma %d", i), "city": "Oslo"}})
+	}
+	for i := 1; i <= faultSpare; i++ {
+		n := 9000 + i
+		recs = append(recs, seeded{Entity: customers, ID: strings.ToLower(faultNumber(n)), Version: 2,
+			Fields: map[string]string{"customer_number": faultNumber(n), "name": "Spare", "city": "Oslo"}})
+	}
+	return recs
+}
+
+// numberedRecord is what the comparison sees of a record, keyed by its
+// customer number: record IDs and import IDs differ between tenants.
+type numberedRecord struct {
+	Entity  string
+	Fields  map[string]string
+	Version int64
+	// ByImport says whether the import under test wrote it last.
+	ByImport bool
+}
+
+// faultRun is what one import left.
+type faultRun struct {
+	job     job.Job
+	records map[string]numberedRecord
+	items   int
+	befores int
+}
+
+// runFaultImport seeds a fresh tenant, imports the file with the faults
+// injected (none when rules is empty) and reads what it left.
+func runFaultImport(t *testing.T, st *stack, rules ...cloudtest.Fault) faultRun {
+	t.Helper()
+	tn := newTenant(t)
+	st.addUser(t, tn, anna)
+	st.seed(t, tn, anna.ID, faultSeed())
+	st.saveConfig(t, tn, "cfg", faultConfig)
+	if len(rules) > 0 {
+		st.cloud.InjectFaults(t, rules...)
+	}
+	id := st.upload(t, tn, customers, "faults.csv", faultFile(), "cfg")
+	j := st.waitJob(t, tn, id)
+	if len(rules) > 0 {
+		for _, r := range st.cloud.Faults(t) {
+			t.Logf("fault %s on %s %s after %d: matched %d requests, injected %d", r.Action, r.Function, r.Operation, r.After, r.Matched, r.Injected)
+			if r.Injected != r.Times {
+				t.Errorf("fault %s injected %d times, want %d: the import did not meet the fault it was meant to survive", r.Action, r.Injected, r.Times)
+			}
+		}
+		st.cloud.ClearFaults(t)
+	}
+	if j.Status != job.Succeeded {
+		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
+	}
+	run := faultRun{job: j, records: map[string]numberedRecord{}, befores: st.beforeImages(t, tn, id)}
+	for _, r := range st.records(t, tn, anna.ID) {
+		run.items++
+		number := r.Fields["customer_number"]
+		if prev, dup := run.records[number]; dup {
+			t.Errorf("customer number %s is held by two records: %+v and %s %+v", number, prev, r.ID, r)
+		}
+		run.records[number] = numberedRecord{Entity: r.Entity, Fields: r.Fields, Version: r.Version, ByImport: r.ImportID == id}
+	}
+	return run
+}
+
+// wantFaultTable is the table the file must leave, worked out from the
+// file and the seed rather than from a run.
+func wantFaultTable() map[string]numberedRecord {
+	want := map[string]numberedRecord{}
+	for _, s := range faultSeed() {
+		want[s.Fields["customer_number"]] = numberedRecord{Entity: s.Entity, Fields: s.Fields, Version: s.Version}
+	}
+	for i := 1; i <= faultRows; i++ {
+		number := faultNumber(i)
+		version := int64(1)
+		if old, ok := want[number]; ok {
+			version = old.Version + 1
+		}
+		want[number] = numberedRecord{Entity: customers, Version: version, ByImport: true, Fields: map[string]string{
+			"customer_number": number, "name": fmt.Sprintf("Firma %d", i), "city": faultCities[i%len(faultCities)],
+		}}
+	}
+	return want
+}
+
+// checkSameAs compares a faulted run with the fault-free one.
+func checkSameAs(t *testing.T, got, want faultRun) {
+	t.Helper()
+	if diff := cmp.Diff(want.records, got.records); diff != "" {
+		t.Errorf("records by customer number differ from the fault-free run (-fault-free +faulted):\n%s", diff)
+	}
+	if got.items != want.items {
+		t.Errorf("records = %d, want %d as in the fault-free run", got.items, want.items)
+	}
+	if got.befores != want.befores {
+		t.Errorf("before-images = %d, want %d as in the fault-free run", got.befores, want.befores)
+	}
+	if got.job.Counts != want.job.Counts {
+		t.Errorf("job counts = %+v, want %+v as in the fault-free run", got.job.Counts, want.job.Counts)
+	}
+	if got.job.Done != want.job.Done || got.job.Total != want.job.Total {
+		t.Errorf("job progress = %d/%d, want %d/%d as in the fault-free run", got.job.Done, got.job.Total, want.job.Done, want.job.Total)
+	}
+}
+
+func applyFault(action string, after, times int) cloudtest.Fault {
+	return cloudtest.Fault{Function: "ApplyFunction", Service: "dynamodb", Operation: "BatchWriteItem", After: after, Times: times, Action: action}
+}
+
+func TestFaultedApplyLeavesTheFaultFreeTable(t *testing.T) {
+	st := newStack(t)
+	var clean faultRun
+	t.Run("fault-free", func(t *testing.T) {
+		clean = runFaultImport(t, st)
+		want := wantFaultTable()
+		if diff := cmp.Diff(want, clean.records); diff != "" {
+			t.Errorf("records by customer number (-want +got):\n%s", diff)
+		}
+		if clean.items != len(want) {
+			t.Errorf("records = %d, want %d", clean.items, len(want))
+		}
+		if clean.befores != faultRows {
+			t.Errorf("before-images = %d, want one per row (%d)", clean.befores, faultRows)
+		}
+		checkCounts(t, clean.job, job.Counts{Rows: faultRows, Created: faultRows - faultUpdates, Updated: faultUpdates})
+	})
+	if clean.records == nil {
+		t.Fatal("no fault-free run to compare with")
+	}
+
+	// Apply writes chunks of 100 ops: the chunk's before-images (4 calls of
+	// 25), then its records (4 calls). Crashing after 3 calls loses the
+	// answer of the last before-image call, before any record is written;
+	// after 5, half of the first chunk's records are in; after 13, the
+	// first chunk and half of the second.
+	crashes := []struct {
+		name  string
+		after int
+	}{
+		{"crash during the first before-images", 3},
+		{"crash after half of the first chunk's records", 5},
+		{"crash half-way through the second chunk's records", 13},
+	}
+	for _, c := range crashes {
+		t.Run(c.name, func(t *testing.T) {
+			got := runFaultImport(t, st, applyFault(cloudtest.Crash, c.after, 1))
+			checkSameAs(t, got, clean)
+			st.checkApplyRetried(t, got.job.ID)
+		})
+	}
+
+	t.Run("throttled and unprocessed", func(t *testing.T) {
+		// The throttles hit the first calls (the SDK retries twice, then
+		// the batch writer backs off); the half-written batches then hit
+		// the first chunk's records.
+		got := runFaultImport(t, st, applyFault(cloudtest.Throttle, 0, 3), applyFault(cloudtest.Unprocessed, 8, 3))
+		checkSameAs(t, got, clean)
+	})
+}
+
+// checkApplyRetried reads the execution's history: in the Apply state, a
+// first invoke of the apply function failed with the crash
+// (Runtime.ExitError) and a second one succeeded.
+func (st *stack) checkApplyRetried(t *testing.T, id string) {
+	t.Helper()
+	if exec := st.execution(t, id); exec.Status != sfntypes.ExecutionStatusSucceeded {
+		t.Errorf("execution status = %s, want SUCCEEDED", exec.Status)
+	}
+	arn := strings.Replace(st.smARN, ":stateMachine:", ":execution:", 1) + ":" + id
+	p := sfn.NewGetExecutionHistoryPaginator(st.sfn, &sfn.GetExecutionHistoryInput{ExecutionArn: &arn})
+	state := ""
+	var attempts []string // outcome of each invoke of the apply function
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("GetExecutionHistory(%s): %v", id, err)
+		}
+		for _, e := range page.Events {
+			switch {
+			case e.StateEnteredEventDetails != nil:
+				state = aws.ToString(e.StateEnteredEventDetails.Name)
+			case state != "Apply":
+			case e.TaskScheduledEventDetails != nil:
+				if !strings.Contains(aws.ToString(e.TaskScheduledEventDetails.Parameters), "ApplyFunction") {
+					t.Errorf("the Apply state invoked %s, want the apply function", aws.ToString(e.TaskScheduledEventDetails.Parameters))
+				}
+				attempts = append(attempts, "scheduled")
+			case e.TaskFailedEventDetails != nil && len(attempts) > 0:
+				attempts[len(attempts)-1] = "failed " + aws.ToString(e.TaskFailedEventDetails.Error)
+			case e.TaskSucceededEventDetails != nil && len(attempts) > 0:
+				attempts[len(attempts)-1] = "succeeded"
+			}
+		}
+	}
+	want := []string{"failed Runtime.ExitError", "succeeded"}
+	if !slices.Equal(attempts, want) {
+		t.Errorf("apply attempts in the execution history of %s = %q, want %q", id, attempts, want)
+	}
+}
