@@ -8,12 +8,17 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crmimport/crm-import/internal/cloudtest"
+	"github.com/crmimport/crm-import/internal/dynamo"
 	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/outcome"
 )
 
 // The fault tests import the same generated file on a fresh tenant three
@@ -78,12 +83,25 @@ type numberedRecord struct {
 	ByImport bool
 }
 
+// beforeImage is what the comparison sees of a before-image, keyed by the
+// customer number of its record. Undo puts Old back: after a crash it must
+// still be the record as it was before the import, not as the crashed
+// attempt left it.
+type beforeImage struct {
+	Op           string
+	Row          int
+	Existed      bool
+	VersionAfter int64
+	Old          *numberedRecord
+}
+
 // faultRun is what one import left.
 type faultRun struct {
-	job     job.Job
-	records map[string]numberedRecord
-	items   int
-	befores int
+	job      job.Job
+	records  map[string]numberedRecord
+	items    int
+	befores  map[string]beforeImage
+	outcomes map[int]outcome.Status // by row
 }
 
 // runFaultImport seeds a fresh tenant, imports the file with the faults
@@ -111,7 +129,8 @@ func runFaultImport(t *testing.T, st *stack, rules ...cloudtest.Fault) faultRun 
 	if j.Status != job.Succeeded {
 		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 	}
-	run := faultRun{job: j, records: map[string]numberedRecord{}, befores: st.beforeImages(t, tn, id)}
+	run := faultRun{job: j, records: map[string]numberedRecord{}, outcomes: map[int]outcome.Status{}}
+	numberOf := map[string]string{} // record ID -> customer number
 	for _, r := range st.records(t, tn, anna.ID) {
 		run.items++
 		number := r.Fields["customer_number"]
@@ -119,8 +138,62 @@ func runFaultImport(t *testing.T, st *stack, rules ...cloudtest.Fault) faultRun 
 			t.Errorf("customer number %s is held by two records: %+v and %s %+v", number, prev, r.ID, r)
 		}
 		run.records[number] = numberedRecord{Entity: r.Entity, Fields: r.Fields, Version: r.Version, ByImport: r.ImportID == id}
+		numberOf[r.ID] = number
+	}
+	run.befores = st.beforeImagesByNumber(t, tn, id, numberOf)
+	for _, o := range st.outcomes(t, tn, id, anna.ID) {
+		if prev, dup := run.outcomes[o.Row]; dup {
+			t.Errorf("outcome log has row %d twice: %s and %s", o.Row, prev, o.Status)
+		}
+		run.outcomes[o.Row] = o.Status
 	}
 	return run
+}
+
+// beforeImagesByNumber reads an import's before-images, keyed by the
+// customer number of the record each one is about.
+func (st *stack) beforeImagesByNumber(t *testing.T, tn, importID string, numberOf map[string]string) map[string]beforeImage {
+	t.Helper()
+	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
+		TableName:              &st.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :b)"),
+		ExpressionAttributeValues: map[string]dbtypes.AttributeValue{
+			":pk": &dbtypes.AttributeValueMemberS{Value: dynamo.ImportPK(tn, importID)},
+			":b":  &dbtypes.AttributeValueMemberS{Value: "BEFORE#"},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	out := map[string]beforeImage{}
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("Query before-images of %s: %v", importID, err)
+		}
+		for _, it := range page.Items {
+			var b struct {
+				ID           string        `dynamodbav:"id"`
+				Op           string        `dynamodbav:"op"`
+				Row          int           `dynamodbav:"row"`
+				Existed      bool          `dynamodbav:"existed"`
+				VersionAfter int64         `dynamodbav:"version_after"`
+				Item         *storedRecord `dynamodbav:"item"`
+			}
+			if err := attributevalue.UnmarshalMap(it, &b); err != nil {
+				t.Fatalf("decode before-image %v: %v", it["sk"], err)
+			}
+			img := beforeImage{Op: b.Op, Row: b.Row, Existed: b.Existed, VersionAfter: b.VersionAfter}
+			if b.Item != nil {
+				img.Old = &numberedRecord{Entity: b.Item.Entity, Fields: b.Item.Fields, Version: b.Item.Version, ByImport: b.Item.ImportID == importID}
+			}
+			number, ok := numberOf[b.ID]
+			if !ok {
+				t.Errorf("before-image of %s names no record of the table", b.ID)
+				number = "id " + b.ID
+			}
+			out[number] = img
+		}
+	}
+	return out
 }
 
 // wantFaultTable is the table the file must leave, worked out from the
@@ -152,8 +225,11 @@ func checkSameAs(t *testing.T, got, want faultRun) {
 	if got.items != want.items {
 		t.Errorf("records = %d, want %d as in the fault-free run", got.items, want.items)
 	}
-	if got.befores != want.befores {
-		t.Errorf("before-images = %d, want %d as in the fault-free run", got.befores, want.befores)
+	if diff := cmp.Diff(want.befores, got.befores); diff != "" {
+		t.Errorf("before-images by customer number differ from the fault-free run (-fault-free +faulted):\n%s", diff)
+	}
+	if diff := cmp.Diff(want.outcomes, got.outcomes); diff != "" {
+		t.Errorf("outcome log, status by row, differs from the fault-free run (-fault-free +faulted):\n%s", diff)
 	}
 	if got.job.Counts != want.job.Counts {
 		t.Errorf("job counts = %+v, want %+v as in the fault-free run", got.job.Counts, want.job.Counts)
@@ -179,8 +255,25 @@ func TestFaultedApplyLeavesTheFaultFreeTable(t *testing.T) {
 		if clean.items != len(want) {
 			t.Errorf("records = %d, want %d", clean.items, len(want))
 		}
-		if clean.befores != faultRows {
-			t.Errorf("before-images = %d, want one per row (%d)", clean.befores, faultRows)
+		if len(clean.befores) != faultRows {
+			t.Errorf("before-images = %d, want one per row (%d)", len(clean.befores), faultRows)
+		}
+		for number, b := range clean.befores {
+			if b.Old != nil && b.Old.ByImport {
+				t.Errorf("before-image of %s holds the record as the import left it: %+v", number, b.Old)
+			}
+		}
+		existed := 0
+		for _, b := range clean.befores {
+			if b.Existed {
+				existed++
+			}
+		}
+		if existed != faultUpdates {
+			t.Errorf("before-images of records that existed = %d, want %d", existed, faultUpdates)
+		}
+		if len(clean.outcomes) != faultRows {
+			t.Errorf("outcome log rows = %d, want %d", len(clean.outcomes), faultRows)
 		}
 		checkCounts(t, clean.job, job.Counts{Rows: faultRows, Created: faultRows - faultUpdates, Updated: faultUpdates})
 	})
@@ -189,21 +282,25 @@ func TestFaultedApplyLeavesTheFaultFreeTable(t *testing.T) {
 	}
 
 	// Apply writes chunks of 100 ops: the chunk's before-images (4 calls of
-	// 25), then its records (4 calls). Crashing after 3 calls loses the
-	// answer of the last before-image call, before any record is written;
-	// after 5, half of the first chunk's records are in; after 13, the
-	// first chunk and half of the second.
+	// 25), then its records (4 calls); 300 rows make 24 calls. Then it puts
+	// the outcome log and its result in S3.
 	crashes := []struct {
 		name  string
-		after int
+		fault cloudtest.Fault
 	}{
-		{"crash during the first before-images", 3},
-		{"crash after half of the first chunk's records", 5},
-		{"crash half-way through the second chunk's records", 13},
+		// The last before-image call of the first chunk lands, no record.
+		{"crash during the first before-images", applyFault(cloudtest.Crash, 3, 1)},
+		// 50 records of the first chunk are in.
+		{"crash after half of the first chunk's records", applyFault(cloudtest.Crash, 5, 1)},
+		// The first chunk and half of the second are in.
+		{"crash half-way through the second chunk's records", applyFault(cloudtest.Crash, 13, 1)},
+		// Every record is in; the retry finds them all applied.
+		{"crash on the last record batch", applyFault(cloudtest.Crash, 23, 1)},
+		{"crash while putting the outcome log", cloudtest.Fault{Function: "ApplyFunction", Service: "s3", Operation: "PutObject", Times: 1, Action: cloudtest.Crash}},
 	}
 	for _, c := range crashes {
 		t.Run(c.name, func(t *testing.T) {
-			got := runFaultImport(t, st, applyFault(cloudtest.Crash, c.after, 1))
+			got := runFaultImport(t, st, c.fault)
 			checkSameAs(t, got, clean)
 			st.checkApplyRetried(t, got.job.ID)
 		})
