@@ -13,6 +13,10 @@ import (
 // batches, small enough for moto.
 const bulkRows = 1000
 
+// bulkNote makes each record about 1.3 KB, so the user's 1,000 records are
+// more than one 1 MB Query page and the preview has to page.
+var bulkNote = strings.Repeat("Prefers visits on Monday mornings. ", 35)
+
 // batchItems is the most items one BatchWriteItem call takes.
 const batchItems = 25
 
@@ -27,12 +31,7 @@ func TestImportRequestCounts(t *testing.T) {
 	tn := newTenant(t)
 	st.addUser(t, tn, anna)
 	st.saveConfig(t, tn, "cfg", `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"], "locale": "en-US"}`)
-	var b strings.Builder
-	b.WriteString("Customer number,Name,City\n")
-	for i := range bulkRows {
-		fmt.Fprintf(&b, "B-%05d,Customer %d,City %d\n", i, i, i%50)
-	}
-	file := []byte(b.String())
+	file := bulkFile(0)
 	batches := (bulkRows + batchItems - 1) / batchItems
 
 	t.Run("new rows", func(t *testing.T) {
@@ -87,9 +86,9 @@ func TestImportRequestCounts(t *testing.T) {
 		if n := apply.Count("dynamodb", "BatchWriteItem"); n != 0 {
 			t.Errorf("apply BatchWriteItem calls = %d, want 0: nothing changed", n)
 		}
-		// 1,000 small records are well under one 1 MB page.
-		if n := preview.Count("dynamodb", "Query"); n < 1 || n > 2 {
-			t.Errorf("preview Query pages = %d, want 1 or 2 for one user", n)
+		// About 1.3 MB of records: two 1 MB pages.
+		if n := preview.Count("dynamodb", "Query"); n != 2 {
+			t.Errorf("preview Query pages = %d, want 2 for one user's 1.3 MB of records", n)
 		}
 		for name, s := range map[string]cloudtest.Stats{"apply": apply, "preview": preview} {
 			if n := s.Count("dynamodb", "GetItem"); n != 0 {
@@ -97,4 +96,43 @@ func TestImportRequestCounts(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("a tenth of the rows changed", func(t *testing.T) {
+		const changed = bulkRows / 10
+		st.cloud.ResetFunctionStats(t, "ApplyFunction")
+		st.cloud.ResetFunctionStats(t, "PreviewFunction")
+		j := st.waitJob(t, tn, st.upload(t, tn, customers, "tenth.csv", bulkFile(10), "cfg"))
+		if j.Status != job.Succeeded {
+			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
+		}
+		checkCounts(t, j, job.Counts{Rows: bulkRows, Updated: changed, Unchanged: bulkRows - changed})
+		apply := st.cloud.FunctionStats(t, "ApplyFunction")
+		preview := st.cloud.FunctionStats(t, "PreviewFunction")
+		t.Logf("%d rows, %d of them changed, against %d records: apply %s; preview %s", bulkRows, changed, bulkRows, apply, preview)
+
+		writes := (changed + batchItems - 1) / batchItems
+		if n := apply.Count("dynamodb", "BatchWriteItem"); n < 2*writes || n > 2*writes+1 {
+			t.Errorf("apply BatchWriteItem calls = %d, want %d (records and their before-images)", n, 2*writes)
+		}
+		for name, s := range map[string]cloudtest.Stats{"apply": apply, "preview": preview} {
+			if n := s.Count("dynamodb", "GetItem"); n != 0 {
+				t.Errorf("%s GetItem calls = %d, want 0: records are read by Query", name, n)
+			}
+		}
+	})
+}
+
+// bulkFile is the request-count file; with every > 0, every such row
+// names another city.
+func bulkFile(every int) []byte {
+	var b strings.Builder
+	b.WriteString("Customer number,Name,City,Notes\n")
+	for i := range bulkRows {
+		city := fmt.Sprintf("City %d", i%50)
+		if every > 0 && i%every == 0 {
+			city = "Moved " + city
+		}
+		fmt.Fprintf(&b, "B-%05d,Customer %d,%s,%d: %s\n", i, i, city, i, bulkNote)
+	}
+	return []byte(b.String())
 }
