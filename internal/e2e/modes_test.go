@@ -143,12 +143,14 @@ func TestUpdateModeMatchesByKeyUnderFieldPolicies(t *testing.T) {
 	j := st.importFile(t, tn, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["name", "postcode"],
 		"policies": {"group": "keep", "last_visit": "overwrite_if_greater", "revenue": "overwrite_if_greater"}, "default_policy": "overwrite", `+byAgent+`}`,
 		"Name,Postcode,City,Group,Last visit,Revenue,Email,Agent email\n"+
+			// Dates and numbers compare by value, written as ISO or in the
+			// locale's format (en-US).
 			// row 2: empty postcode is a wildcard: the one Müller; city
 			// overwritten, group kept, the older visit does not win.
-			"Müller GmbH,,Berlin-Mitte,B,2026-02-01,,,anna.berg@demo.example\n"+
+			"Müller GmbH,,Berlin-Mitte,B,2/1/2026,,,anna.berg@demo.example\n"+
 			// row 3: key compared without case; an empty kept field is
 			// filled, the newer visit wins.
-			"ROSSI S.R.L.,00184,Roma,C,2026-03-15,,,anna.berg@demo.example\n"+
+			"ROSSI S.R.L.,00184,Roma,C,3/15/2026,,,anna.berg@demo.example\n"+
 			// row 4: two Bäckerei Schmidt: ambiguous.
 			"Bäckerei Schmidt,,München,,,,,anna.berg@demo.example\n"+
 			// row 5: nothing new.
@@ -165,14 +167,14 @@ func TestUpdateModeMatchesByKeyUnderFieldPolicies(t *testing.T) {
 			"svensson ab,11151,Malmö,,,,,anna.berg@demo.example\n"+
 			// row 11: completes the postcode of the record without one;
 			// a greater revenue wins.
-			"Cafe Kranz,50667,Köln,,,250,,anna.berg@demo.example\n")
+			"Cafe Kranz,50667,Köln,,,\"1,250.75\",,anna.berg@demo.example\n")
 
 	checkCounts(t, j, job.Counts{Rows: 10, Invalid: 1, Created: 1, Updated: 5, Unchanged: 1, Failed: 2})
 	st.checkTable(t, tn, anna.ID, "name", asTable(shops).
 		update("mueller", j.ID, map[string]string{"city": "Berlin-Mitte"}).
 		update("rossi", j.ID, map[string]string{"group": "C", "last_visit": "2026-03-15"}).
 		update("svensson", j.ID, map[string]string{"city": "Göteborg"}).
-		update("kranz", j.ID, map[string]string{"postcode": "50667", "revenue": "250"}).
+		update("kranz", j.ID, map[string]string{"postcode": "50667", "revenue": "1250.75"}).
 		create("Neu GmbH", customers, j.ID, map[string]string{"name": "Neu GmbH", "postcode": "20095", "city": "Hamburg", "group": "A", "last_visit": "2026-03-20"}))
 	st.checkTable(t, tn, bo.ID, "name", asTable(shops).update("mueller", j.ID, map[string]string{"city": "Potsdam"}))
 	st.checkTable(t, other, anna.ID, "name", asTable(shops))
