@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
 func TestFaultRulesActAfterTheirCountForTheirTimes(t *testing.T) {
@@ -436,5 +437,56 @@ func TestCrashFaultKillsTheFunctionAfterItsWriteLands(t *testing.T) {
 	}
 	if r := testEdge.faults.snapshot()[0]; r.Matched != 2 || r.Injected != 1 {
 		t.Errorf("crash rule matched %d, injected %d; want 2, 1", r.Matched, r.Injected)
+	}
+}
+
+func TestCrashFaultKillsOnlyTheProcessThatSentTheRequest(t *testing.T) {
+	needCloud(t)
+	table := "faults-one-" + sanitize(t.Name())
+	db := dynamodb.NewFromConfig(testAWS)
+	createKeyTable(t, db, table)
+	name := createFunction(t, 10, map[string]string{"TABLE": table})
+	// Two warm processes: invocations that wait for each other.
+	barrier := fmt.Sprintf(`{"barrier":%q,"parties":2}`, t.TempDir())
+	outs := make(chan []byte, 2)
+	for range 2 {
+		go func() {
+			out, err := lambda.NewFromConfig(testAWS).Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(name), Payload: []byte(barrier)})
+			if err != nil {
+				outs <- []byte(err.Error())
+				return
+			}
+			outs <- out.Payload
+		}()
+	}
+	var pids [2]int
+	for i := range pids {
+		var r echoReply
+		if out := <-outs; json.Unmarshal(out, &r) != nil || r.PID == 0 {
+			t.Fatalf("invoke at the barrier = %s, want a reply with a pid", out)
+		}
+		pids[i] = r.PID
+	}
+	first, second := pids[0], pids[1]
+	if first == second {
+		t.Fatalf("both invocations ran in pid %d, want two processes", first)
+	}
+
+	setFaults(t, faultRule{Function: name, Service: "dynamodb", Operation: "PutItem", Times: 1, Action: faultCrash})
+	out := invoke(t, name, `{"Records":[{"messageId":"m1","body":"one"}]}`)
+	if !strings.Contains(string(out.Payload), "Runtime.ExitError") {
+		t.Fatalf("Invoke with a crash fault = %s, want a Runtime.ExitError", out.Payload)
+	}
+	alive := 0
+	for _, pid := range []int{first, second} {
+		if processAlive(pid) {
+			alive++
+		}
+	}
+	if alive != 1 {
+		t.Errorf("processes alive after one crashed = %d of pids %d and %d, want the one that did not send the request", alive, first, second)
+	}
+	if n := testEdge.functions.processes()[name]; n != 1 {
+		t.Errorf("processes of %s after the crash = %d, want 1", name, n)
 	}
 }
