@@ -9,7 +9,7 @@ TEST_TIMEOUT ?= 12m
 .PHONY: run test lint unit build-local up down deploy bench fuzz fixtures clean
 
 ## run: start the local cloud, deploy template.yaml, import testdata/sample/customers.csv, print what happened, stop.
-LOCALCLOUD_DIR ?= .localcloud
+LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
 export LOCALCLOUD_DIR
 
 run:
