@@ -21,10 +21,11 @@ import (
 	"github.com/crmimport/crm-import/internal/outcome"
 )
 
-// The fault tests import the same generated file on a fresh tenant three
-// ways: without faults, with the apply function killed after part of its
-// batches landed (Step Functions retries it), and with DynamoDB throttling
-// and leaving items unprocessed. Each run must leave the same table.
+// The fault tests import the same generated file, each time on a fresh
+// tenant: without faults, with the apply function killed at several points
+// after part of its writes landed (Step Functions retries it), and with
+// DynamoDB throttling and leaving items unprocessed. Each run must leave
+// the same records, before-images, outcome log and job counts.
 //
 // The edge's fault rules are global: they hold for every test binary
 // sharing the local cloud, and can only name a function, not a tenant. So
