@@ -15,6 +15,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Preview{Files: s.Bucket(), Records: s.Records(), Log: s.Log}
+	h := &steps.Preview{Files: s.Bucket(), Records: s.Records(), Jobs: s.Jobs(), Log: s.Log}
 	lambda.Start(h.Handle)
 }

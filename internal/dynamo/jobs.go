@@ -54,6 +54,9 @@ type jobItem struct {
 	PK       string         `dynamodbav:"pk"`
 	SK       string         `dynamodbav:"sk"`
 	Progress map[string]int `dynamodbav:"progress"`
+	// Deletes holds each user's planned deletions: records that no row
+	// names, so the file's row count alone does not know them.
+	Deletes map[string]int `dynamodbav:"deletes"`
 	job.Job
 }
 
@@ -62,7 +65,7 @@ type jobItem struct {
 func (s *Jobs) Create(ctx context.Context, j job.Job) (bool, error) {
 	now := s.now().UTC()
 	j.CreatedAt, j.UpdatedAt = now, now
-	item, err := attributevalue.MarshalMap(jobItem{PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Job: j})
+	item, err := attributevalue.MarshalMap(jobItem{PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Job: j})
 	if err != nil {
 		return false, fmt.Errorf("marshal job %s: %w", j.ID, err)
 	}
@@ -134,6 +137,9 @@ func unmarshalJob(item map[string]types.AttributeValue) (job.Job, error) {
 	for _, n := range it.Progress {
 		j.Done += n
 	}
+	for _, n := range it.Deletes {
+		j.Total += n
+	}
 	return j, nil
 }
 
@@ -196,12 +202,25 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c Change) error {
 	return nil
 }
 
-// SetProgress records how many of a user's rows are applied.
+// SetProgress records how many of a user's rows (and planned deletions)
+// are applied.
 func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done int) error {
+	return s.setPerUser(ctx, tenant, id, "progress", user, done)
+}
+
+// SetDeletes records how many records a user's plan deletes; they add to the
+// job's total, which split set to the file's rows.
+func (s *Jobs) SetDeletes(ctx context.Context, tenant, id, user string, n int) error {
+	return s.setPerUser(ctx, tenant, id, "deletes", user, n)
+}
+
+// setPerUser sets one user's entry of a map attribute. A retried step sets
+// the same value again, where an ADD would count it twice.
+func (s *Jobs) setPerUser(ctx context.Context, tenant, id, attr, user string, done int) error {
 	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                &s.table,
 		Key:                      jobKey(tenant, id),
-		UpdateExpression:         aws.String("SET progress.#user = :done, updated_at = :now"),
+		UpdateExpression:         aws.String("SET " + attr + ".#user = :done, updated_at = :now"),
 		ConditionExpression:      aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames: map[string]string{"#user": user},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
@@ -210,7 +229,7 @@ func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done in
 		},
 	})
 	if err != nil {
-		return asFailure(fmt.Errorf("set progress of job %s/%s: %w", tenant, id, err))
+		return asFailure(fmt.Errorf("set %s of job %s/%s: %w", attr, tenant, id, err))
 	}
 	return nil
 }

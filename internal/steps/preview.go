@@ -30,8 +30,11 @@ type Preview struct {
 		Reader
 	}
 	Records RecordStore
-	TmpDir  string
-	Log     *slog.Logger
+	Jobs    interface {
+		SetDeletes(ctx context.Context, tenant, id, user string, n int) error
+	}
+	TmpDir string
+	Log    *slog.Logger
 }
 
 // UserPlan is the preview step's output and the apply step's input.
@@ -104,6 +107,9 @@ func (p *Preview) run(ctx context.Context, log *slog.Logger, t UserTask) (UserPl
 		return out, fmt.Errorf("marshal preview of %s: %w", t.User.ID, err)
 	}
 	if err := p.Files.Put(ctx, previewKey(t.Tenant, t.ImportID, t.User.ID), data, "application/json"); err != nil {
+		return out, err
+	}
+	if err := p.Jobs.SetDeletes(ctx, t.Tenant, t.ImportID, t.User.ID, pl.Summary.Deletes); err != nil {
 		return out, err
 	}
 	out.Preview = pl.Summary
