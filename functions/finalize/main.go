@@ -15,6 +15,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Finalize{Files: s.Bucket(), Jobs: s.Jobs(), Notify: s.Notifier(), Log: s.Log}
+	h := &steps.Finalize{Files: s.Bucket(), Jobs: s.Jobs(), Notify: s.Notifier(), Changes: s.Records(), Log: s.Log}
 	lambda.Start(h.Handle)
 }

@@ -132,6 +132,7 @@ func TestRepeatedS3EventStartsOneImport(t *testing.T) {
 func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 	tests := []struct {
 		name       string
+		entity     string // "" = customers
 		file       string
 		config     string
 		profile    *tenant.Profile
@@ -170,6 +171,18 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 			wantReason: "assigns rows to 2 users; one import may hold at most 1 users",
 		},
 		{
+			name:       "an entity the CRM does not have",
+			entity:     "widgets",
+			file:       "Name\nA\n",
+			wantReason: `unknown entity "widgets"`,
+		},
+		{
+			name:       "update with deletion and a row that names no user",
+			file:       "Customer number,Name,Agent email\nC-1,A,anna.berg@demo.example\nC-2,B,anna@typo.example\n",
+			config:     strings.Replace(germanCustomers, `"mode": "update"`, `"mode": "update_delete"`, 1),
+			wantReason: `update with deletion would delete their records`,
+		},
+		{
 			name:       "data synced from Salesforce",
 			file:       "Customer number,Name\nC-1,A\n",
 			profile:    &tenant.Profile{SyncedFrom: "Salesforce"},
@@ -195,7 +208,11 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 				cfg = "cfg"
 				st.saveConfig(t, tn, cfg, tt.config)
 			}
-			id := st.upload(t, tn, "customers", "bad.csv", []byte(tt.file), cfg)
+			entity := tt.entity
+			if entity == "" {
+				entity = "customers"
+			}
+			id := st.upload(t, tn, entity, "bad.csv", []byte(tt.file), cfg)
 			j := st.waitJob(t, tn, id)
 			if j.Status != job.Failed {
 				t.Fatalf("job status = %s, want FAILED", j.Status)
@@ -213,6 +230,35 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 				t.Errorf("execution status = %s, want FAILED", exec.Status)
 			}
 		})
+	}
+}
+
+func TestAgentColumnSplitsRowsWithoutAConfiguration(t *testing.T) {
+	st := newStack(t)
+	tn := newTenant(t)
+	bo := tenant.User{ID: "u-bo", Email: "bo@demo.example"}
+	st.addUser(t, tn, anna)
+	st.addUser(t, tn, bo)
+	file := "Customer number,Name,Agent email\nC-1,Alpha,Anna.Berg@demo.example\nC-2,Beta,bo@demo.example\nC-3,Gamma,bo@demo.example\nC-4,Delta,nobody@demo.example\n"
+
+	id := st.upload(t, tn, "customers", "agents.csv", []byte(file), "")
+	j := st.waitJob(t, tn, id)
+
+	if j.Status != job.Succeeded {
+		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
+	}
+	if want := (job.Counts{Rows: 4, Created: 3, Skipped: 1}); j.Counts != want {
+		t.Errorf("job counts = %+v, want %+v", j.Counts, want)
+	}
+	if got := byField(st.records(t, tn, anna.ID), "customer_number"); len(got) != 1 || got["C-1"].Fields["name"] != "Alpha" {
+		t.Errorf("anna's records = %v, want C-1 only", got)
+	}
+	if got := byField(st.records(t, tn, bo.ID), "customer_number"); len(got) != 2 || got["C-3"].Fields["name"] != "Gamma" {
+		t.Errorf("bo's records = %v, want C-2 and C-3", got)
+	}
+	errs := string(st.object(t, j.ErrorFile))
+	if !strings.Contains(errs, "5,,nobody@demo.example,") || !strings.Contains(errs, "no user of your CRM") {
+		t.Errorf("error file = %q, want row 5 with the unknown agent and why", errs)
 	}
 }
 

@@ -2,11 +2,14 @@ package steps
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
 
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/failure"
@@ -25,14 +28,16 @@ func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, er
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	csv := outcome.NewErrorCSV(tmp)
-	n := 0
+	// Only rows not imported are kept, and they are sorted by row before
+	// writing: outcomes come per user and in record order, and a tenant
+	// fixing the file goes through it top to bottom.
+	var failed []outcome.Row
 	write := func(r outcome.Row) error {
 		switch r.Status {
 		case outcome.Error, outcome.Skipped, outcome.Conflict:
-			n++
+			failed = append(failed, r)
 		}
-		return csv.Write(r)
+		return nil
 	}
 
 	err = f.eachLine(ctx, unassignedKey(s.Tenant, s.ImportID), func(dec *json.Decoder) error {
@@ -57,17 +62,34 @@ func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, er
 			return "", 0, err
 		}
 	}
+	if len(failed) == 0 {
+		return "", 0, nil
+	}
+	// Deleted records that could not be deleted have no row: they go last.
+	slices.SortStableFunc(failed, func(a, b outcome.Row) int {
+		return cmp.Compare(rowOrder(a.Row), rowOrder(b.Row))
+	})
+	csv := outcome.NewErrorCSV(tmp)
+	for _, r := range failed {
+		if err := csv.Write(r); err != nil {
+			return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
+		}
+	}
 	if err := csv.Flush(); err != nil {
 		return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
-	}
-	if n == 0 {
-		return "", 0, nil
 	}
 	key := errorFileKey(s.Tenant, s.ImportID)
 	if err := f.Files.PutFile(ctx, key, tmp.Name(), "text/csv; charset=utf-8"); err != nil {
 		return "", 0, err
 	}
-	return key, n, nil
+	return key, len(failed), nil
+}
+
+func rowOrder(row int) int {
+	if row == 0 {
+		return math.MaxInt
+	}
+	return row
 }
 
 // eachLine calls decode for every JSON line of a work file; a file that does
@@ -103,5 +125,5 @@ func unassignedOutcome(r check.Record) outcome.Row {
 	if r.Assignee == "" {
 		reason = "the row names no sales agent: it was not imported"
 	}
-	return outcome.Row{Row: r.Row, Status: outcome.Skipped, Reason: reason}
+	return outcome.Row{Row: r.Row, Status: outcome.Skipped, Key: r.Assignee, Reason: reason}
 }

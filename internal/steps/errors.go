@@ -34,13 +34,19 @@ func forLambda(log *slog.Logger, err error) error {
 	}
 	var r *RetryableError
 	var dr *dynamo.RetryableError
+	var dp *dynamo.PermanentError
 	switch {
 	case errors.As(err, &r):
 		log.Warn("step will be retried", "error", err)
 		return r
 	case errors.As(err, &dr):
 		log.Warn("step will be retried", "error", err)
-		return &RetryableError{Message: err.Error()}
+		return dynamo.ForStep(err)
+	case errors.As(err, &dp):
+		// A request DynamoDB refuses whatever the attempt: the workflow
+		// does not retry it, and the tenant gets no internals.
+		log.Error("step failed", "error", err)
+		return dynamo.ForStep(err)
 	}
 	switch failure.CodeOf(err) {
 	case failure.Unavailable:

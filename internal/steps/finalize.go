@@ -28,7 +28,12 @@ type Finalize struct {
 	}
 	Jobs   JobStore
 	Notify Notifier
-	Log    *slog.Logger
+	// Changes counts the records an import has touched, from its
+	// before-images.
+	Changes interface {
+		CountBeforeImages(ctx context.Context, tenant, importID string) (int, error)
+	}
+	Log *slog.Logger
 }
 
 // Summary is the closing report of an import, kept in S3 and returned by the
@@ -117,15 +122,21 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary
 		c.Rows, c.Invalid = 0, 0
 		sum.Counts = sum.Counts.Add(c)
 	}
-	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 {
-		sum.Reason += fmt.Sprintf(" (already applied before the failure, for %d of %d users: %d created, %d updated, %d deleted; the import can be undone)",
-			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted)
+	// Users whose apply finished say what they did; a user cut off half-way
+	// leaves only before-images, which are written before each change.
+	touched, err := f.Changes.CountBeforeImages(ctx, s.Tenant, s.ImportID)
+	if err != nil {
+		return sum, err
+	}
+	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 || touched > 0 {
+		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be, and the import can be undone)",
+			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
 	}
 	if err := f.putSummary(ctx, sum); err != nil {
 		log.Error("failure summary not written", "error", err)
 	}
 	c := sum.Counts
-	err := f.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Failed, Reason: sum.Reason, Counts: &c})
+	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Failed, Reason: sum.Reason, Counts: &c})
 	if err != nil && failure.CodeOf(err) != failure.Conflict {
 		return sum, err
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/check"
@@ -16,6 +17,7 @@ import (
 	"github.com/crmimport/crm-import/internal/dynamo"
 	"github.com/crmimport/crm-import/internal/failure"
 	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // Reader streams work files.
@@ -62,16 +64,13 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 		return s, err
 	}
 	_, maxUsers := profile.Limits(sp.Limits.MaxRows, sp.Limits.MaxUsers)
-	by := assign.ByEmail
-	if cfg.Assignment != nil && cfg.Assignment.By == config.ByEmployeeNumber {
-		by = assign.ByEmployeeNumber
+	var report check.Report
+	if err := readJSON(ctx, sp.Files, reportKey(s.Tenant, s.ImportID), &report); err != nil {
+		return s, err
 	}
-	dir := assign.NewDirectory(users, by)
-	hasColumn := cfg.AssignmentColumn() != ""
-	only, hasOnly := dir.Only()
-	if !hasColumn && !hasOnly {
-		return s, failure.New(failure.Invalid,
-			"your CRM has %d users, so the file needs a column naming each row's sales agent (by e-mail or employee number); choose it in the import configuration", len(users))
+	as, err := newAssigner(&cfg, &report, users)
+	if err != nil {
+		return s, err
 	}
 
 	tmp, err := os.MkdirTemp(sp.TmpDir, "split-")
@@ -96,11 +95,9 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 		} else if err != nil {
 			return s, fmt.Errorf("split %s: read records: %w", s.ImportID, err)
 		}
-		u, ok := only, !hasColumn
-		if hasColumn {
-			u, ok = dir.Lookup(r.Assignee)
-		}
+		u, ok := as.user(r)
 		if !ok {
+			r.Assignee = as.value(r)
 			// A row in error is reported for its errors, wherever it
 			// belongs; only a valid row counts against the unmatched value.
 			if len(r.Errors) == 0 {
@@ -109,6 +106,13 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 			if err := files.write("unassigned", r); err != nil {
 				return s, err
 			}
+			continue
+		}
+		// Users past the limit are counted but get no file: the limit
+		// error below gives the count, and a file naming thousands of
+		// users does not open thousands of files first.
+		if files.count() > maxUsers && !files.has("user-"+u.ID) {
+			tally.Matched(u)
 			continue
 		}
 		// Rows in error go with the others: the plan reports them, and
@@ -126,6 +130,14 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	sel := tally.Selection()
 	if err := sel.Check(maxUsers); err != nil {
 		return s, err
+	}
+	if cfg.Mode == config.UpdateDelete && files.has("unassigned") {
+		// Update with deletion deletes each user's records that the file
+		// does not name. A row that reached no user names nothing, so its
+		// record would be deleted: refuse before anything is written.
+		return s, failure.New(failure.Invalid,
+			"some rows name no user of your CRM (%s); update with deletion would delete their records: correct the sales agent of those rows, or import without deletion",
+			describeUnassigned(sel))
 	}
 	if err := files.flush(); err != nil {
 		return s, err
@@ -173,6 +185,7 @@ func newFileSet(dir string) *fileSet {
 }
 
 func (fs *fileSet) path(name string) string { return filepath.Join(fs.dir, name+".jsonl") }
+func (fs *fileSet) count() int              { return len(fs.files) }
 func (fs *fileSet) has(name string) bool    { return fs.files[name] != nil }
 
 func (fs *fileSet) write(name string, v any) error {
@@ -219,4 +232,79 @@ func readJSON(ctx context.Context, r Reader, key string, v any) error {
 		return fmt.Errorf("read %s: %w", key, err)
 	}
 	return nil
+}
+
+// assigner finds the user each row belongs to.
+type assigner struct {
+	dir   *assign.Directory
+	field string       // when no column is configured: the mapped agent field read instead
+	only  *tenant.User // when the file names no agent at all: the tenant's one user
+}
+
+// newAssigner picks how rows are assigned: the configured assignment column;
+// else a column the automatic mapping took for the agent's e-mail or
+// employee number; else, for a tenant with one user, that user.
+func newAssigner(cfg *config.Config, report *check.Report, users []tenant.User) (*assigner, error) {
+	if len(users) == 0 {
+		return nil, failure.New(failure.Invalid, "your CRM has no users yet: add the sales agents before importing their records")
+	}
+	if cfg.AssignmentColumn() != "" {
+		by := assign.ByEmail
+		if cfg.Assignment.By == config.ByEmployeeNumber {
+			by = assign.ByEmployeeNumber
+		}
+		return &assigner{dir: assign.NewDirectory(users, by)}, nil
+	}
+	for _, c := range report.Mapping {
+		switch c.Field {
+		case agentEmailField:
+			return &assigner{dir: assign.NewDirectory(users, assign.ByEmail), field: c.Field}, nil
+		case agentNumberField:
+			return &assigner{dir: assign.NewDirectory(users, assign.ByEmployeeNumber), field: c.Field}, nil
+		}
+	}
+	if u, ok := assign.NewDirectory(users, assign.ByEmail).Only(); ok {
+		return &assigner{only: &u}, nil
+	}
+	return nil, failure.New(failure.Invalid,
+		"your CRM has %d users, so the file needs a column naming each row's sales agent (by e-mail or employee number); choose it in the import configuration", len(users))
+}
+
+// The fields the automatic mapping gives columns such as "Agent email".
+const (
+	agentEmailField  = "agent_email"
+	agentNumberField = "agent_number"
+)
+
+func (a *assigner) value(r check.Record) string {
+	if a.field != "" {
+		return r.Fields[a.field]
+	}
+	return r.Assignee
+}
+
+func (a *assigner) user(r check.Record) (tenant.User, bool) {
+	if a.only != nil {
+		return *a.only, true
+	}
+	return a.dir.Lookup(a.value(r))
+}
+
+func describeUnassigned(sel assign.Selection) string {
+	var parts []string
+	for i, v := range sel.Unmatched {
+		if i == 3 {
+			parts = append(parts, "...")
+			break
+		}
+		name := fmt.Sprintf("%q", v.Value)
+		if v.Value == "" {
+			name = "no agent"
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d rows", name, v.Rows))
+	}
+	if len(parts) == 0 {
+		return "rows with errors"
+	}
+	return strings.Join(parts, ", ")
 }

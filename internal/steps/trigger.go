@@ -28,6 +28,9 @@ type JobCreator interface {
 // workflow executions: one per uploaded object version, however often the
 // event arrives.
 type Trigger struct {
+	// Bucket is the upload bucket. Events of other buckets are refused: the
+	// steps read the upload from this bucket, whatever the event says.
+	Bucket  string
 	Jobs    JobCreator
 	Starter Starter
 	Log     *slog.Logger
@@ -90,6 +93,10 @@ func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 	key, err := url.QueryUnescape(rec.S3.Object.Key)
 	if err != nil {
 		key = rec.S3.Object.Key
+	}
+	if bucket != t.Bucket {
+		t.Log.Error("ignoring an event of another bucket", "bucket", bucket, "key", key, "uploadBucket", t.Bucket)
+		return nil
 	}
 	up, err := job.ParseKey(key)
 	if err != nil {

@@ -36,6 +36,7 @@ func TestTriggerStartsOneImportPerObject(t *testing.T) {
 		{"S3's test event starts nothing", `{"Service":"Amazon S3","Event":"s3:TestEvent"}`, nil, nil, 0},
 		{"a message that is not JSON is dropped, not redelivered forever", `not json`, nil, nil, 0},
 		{"an object outside the tenants' layout starts nothing", `{"Records":[{"s3":{"bucket":{"name":"uploads"},"object":{"key":"stray.csv"}}}]}`, nil, nil, 0},
+		{"an event of another bucket starts nothing", `{"Records":[{"s3":{"bucket":{"name":"elsewhere"},"object":{"key":"incoming%2Facme%2Fcustomers%2Fx.csv"}}}]}`, nil, nil, 0},
 		{"a failed start is returned for redelivery", event, errors.New("throttled"), []string{"incoming/acme/customers/my file.csv"}, 1},
 	}
 	for _, tt := range tests {
@@ -43,6 +44,7 @@ func TestTriggerStartsOneImportPerObject(t *testing.T) {
 			var starts []string
 			var ids []string
 			trig := &Trigger{
+				Bucket: "uploads",
 				Jobs: jobsFunc(func(j job.Job) (bool, error) {
 					ids = append(ids, j.ID)
 					if j.Tenant != "acme" || j.Entity != "customers" || j.Status != job.Received {

@@ -113,10 +113,16 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
 
-	rows := 0
+	rows, oversized := 0, 0
 	report, err := check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r check.Record) error {
 		rows++
 		if rows <= maxRows {
+			if e, ok := tooLarge(r); ok {
+				if len(r.Errors) == 0 {
+					oversized++
+				}
+				r.Errors = append(r.Errors, e)
+			}
 			return enc.Encode(r)
 		}
 		// Over the limit nothing more is kept, but the tenant is told how
@@ -146,7 +152,7 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	if err := v.putJSON(ctx, configKey(s.Tenant, s.ImportID), cfg); err != nil {
 		return s, err
 	}
-	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors
+	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors+oversized
 	if s.Rows == 0 {
 		return s, failure.New(failure.Invalid, "the file has column titles but no rows to import")
 	}
@@ -167,7 +173,12 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	}
 	name := meta[ConfigMetadata]
 	if name == "" {
-		return config.Default(s.Entity)
+		cfg, err := config.Default(s.Entity)
+		if err != nil {
+			// The entity comes from the folder the file was uploaded to.
+			return nil, failure.Wrap(err, failure.Invalid, "%s", err.Error())
+		}
+		return cfg, nil
 	}
 	raw, err := v.Tenants.Config(ctx, s.Tenant, name)
 	if err != nil {
@@ -189,6 +200,31 @@ func (v *Validate) putJSON(ctx context.Context, key string, value any) error {
 		return fmt.Errorf("marshal %s: %w", key, err)
 	}
 	return v.Files.Put(ctx, key, data, "application/json")
+}
+
+// maxRecordBytes keeps a record under DynamoDB's 400 KB item limit, with
+// room for the keys, version and bookkeeping attributes apply adds.
+const maxRecordBytes = 350 << 10
+
+// tooLarge reports a row whose values would not fit in one record. Cells
+// are capped one by one when read; many long cells together can still be
+// more than a record holds, and DynamoDB would refuse the whole batch.
+func tooLarge(r check.Record) (check.RowError, bool) {
+	size, longest, longestLen := 0, "", 0
+	for field, v := range r.Fields {
+		size += len(field) + len(v)
+		if len(v) > longestLen {
+			longest, longestLen = field, len(v)
+		}
+	}
+	if size <= maxRecordBytes {
+		return check.RowError{}, false
+	}
+	return check.RowError{
+		Row:    r.Row,
+		Field:  longest,
+		Reason: fmt.Sprintf("the row holds %d KB of text, more than one record can hold (%d KB): shorten its longest cells, such as the %s", size>>10, maxRecordBytes>>10, longest),
+	}, true
 }
 
 // refusal turns the checker's refusals of a file or a configuration into
