@@ -143,6 +143,7 @@ func printSteps(ctx context.Context, out io.Writer, sf *sfn.Client, smARN, id st
 	arn := strings.Replace(smARN, ":stateMachine:", ":execution:", 1) + ":" + id
 	p := sfn.NewGetExecutionHistoryPaginator(sf, &sfn.GetExecutionHistoryInput{ExecutionArn: &arn})
 	fmt.Fprintln(out, "workflow steps:")
+	depth := 0
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -150,14 +151,14 @@ func printSteps(ctx context.Context, out io.Writer, sf *sfn.Client, smARN, id st
 		}
 		for _, ev := range page.Events {
 			switch ev.Type {
-			case sfntypes.HistoryEventTypeTaskStateExited, sfntypes.HistoryEventTypeMapStateExited, sfntypes.HistoryEventTypeFailStateEntered:
-				var name string
-				if d := ev.StateExitedEventDetails; d != nil {
-					name = aws.ToString(d.Name)
-				} else if d := ev.StateEnteredEventDetails; d != nil {
-					name = aws.ToString(d.Name)
+			case sfntypes.HistoryEventTypeMapStateExited:
+				depth--
+			case sfntypes.HistoryEventTypeTaskStateEntered, sfntypes.HistoryEventTypeMapStateEntered, sfntypes.HistoryEventTypeFailStateEntered:
+				name := aws.ToString(ev.StateEnteredEventDetails.Name)
+				fmt.Fprintf(out, "  %s  %s%s\n", ev.Timestamp.Format("15:04:05.000"), strings.Repeat("  ", depth), name)
+				if ev.Type == sfntypes.HistoryEventTypeMapStateEntered {
+					depth++ // the states of each user follow, indented
 				}
-				fmt.Fprintf(out, "  %s  %s\n", ev.Timestamp.Format("15:04:05.000"), name)
 			}
 		}
 	}
