@@ -34,9 +34,17 @@ func FromSerial(serial float64) (time.Time, bool) {
 }
 
 // Date reads a day as the locale writes it (31.12.2026, 31/12/2026, or
-// 12/31/2026 in en-US), in ISO form (2026-12-31), as eight digits
-// (20261231) or as a five-digit Excel serial day (46387), and returns it as
-// 2006-01-02. A time of day after the date is accepted and dropped.
+// 12/31/2026 in en-US), in ISO form (2026-12-31) or as eight digits
+// (20261231), and returns it as 2006-01-02.
+//
+// A bare number such as 45000 is not a day: in text it is far more often a
+// typo, an amount or an ID in the wrong column than an Excel serial day,
+// and Excel writes its dates as dates when it saves text. Serial days are
+// read from the number cells of workbooks only (Parser.Cell).
+//
+// A time of day after the date must be midnight (2026-12-31 00:00:00, as
+// systems that store days as date-times export them): any other time would
+// be lost, and a column that holds times belongs in a date-and-time field.
 func (l Locale) Date(s string) (string, error) {
 	datePart, timePart := splitDateTime(strings.TrimSpace(s))
 	t, err := l.day(datePart)
@@ -44,11 +52,54 @@ func (l Locale) Date(s string) (string, error) {
 		return "", err
 	}
 	if timePart != "" {
-		if _, ok := clock(timePart); !ok {
+		c, ok := clock(strings.TrimSuffix(timePart, "Z"))
+		if !ok {
 			return "", l.notADate()
+		}
+		if c != 0 {
+			return "", fail("has a time of day (%s), but this column holds a day only: remove the time, or map the column to a date-and-time field", timePart)
 		}
 	}
 	return t.Format(time.DateOnly), nil
+}
+
+// DateOrderOf says in which order the day and month of the date s must be
+// read whatever the locale: DMY for 25/04/2026 or 01.02.2025 (dotted, since
+// nobody writes month.day.year), MDY for 04/25/2026. ok is false when either
+// order fits (03/04/2026), when the year comes first, or when s is not a
+// date of numbers. A column whose cells prove different orders mixes
+// conventions, which Date alone cannot see.
+func DateOrderOf(s string) (order DateOrder, dotted, ok bool) {
+	datePart, _ := splitDateTime(strings.TrimSpace(s))
+	if len(datePart) < 5 || datePart[0] < '0' || datePart[0] > '9' {
+		return 0, false, false
+	}
+	sepAt := strings.IndexFunc(datePart, func(r rune) bool { return r < '0' || r > '9' })
+	if sepAt <= 0 || sepAt > 2 {
+		return 0, false, false
+	}
+	sep := datePart[sepAt]
+	parts := strings.Split(datePart, string(sep))
+	if (sep != '.' && sep != '/' && sep != '-') || len(parts) != 3 {
+		return 0, false, false
+	}
+	for _, p := range parts {
+		if len(p) == 0 || len(p) > 4 || !allDigits(p) {
+			return 0, false, false
+		}
+	}
+	if sep == '.' {
+		return DMY, true, true
+	}
+	a, _ := strconv.Atoi(parts[0])
+	b, _ := strconv.Atoi(parts[1])
+	switch {
+	case a > 12 && a <= 31 && b >= 1 && b <= 12:
+		return DMY, false, true
+	case b > 12 && b <= 31 && a >= 1 && a <= 12:
+		return MDY, false, true
+	}
+	return 0, false, false
 }
 
 // DateTime reads a date and time of day (31.12.2026 14:30, 12/31/2026 2:30
@@ -63,26 +114,16 @@ func (l Locale) DateTime(s string, zone *time.Location) (string, error) {
 		}
 	}
 	datePart, timePart := splitDateTime(s)
-	var t time.Time
-	if f, err := strconv.ParseFloat(datePart, 64); err == nil && timePart == "" && isSerial(datePart) {
-		st, ok := FromSerial(f)
+	t, err := l.day(datePart)
+	if err != nil {
+		return "", l.notADateTime()
+	}
+	if timePart != "" {
+		c, ok := clock(timePart)
 		if !ok {
 			return "", l.notADateTime()
 		}
-		t = st
-	} else {
-		d, err := l.day(datePart)
-		if err != nil {
-			return "", l.notADateTime()
-		}
-		t = d
-		if timePart != "" {
-			c, ok := clock(timePart)
-			if !ok {
-				return "", l.notADateTime()
-			}
-			t = t.Add(c)
-		}
+		t = t.Add(c)
 	}
 	return InZone(t, zone).UTC().Format(time.RFC3339), nil
 }
@@ -121,25 +162,11 @@ func splitDateTime(s string) (string, string) {
 	return strings.TrimSpace(s[:start]), strings.TrimSpace(s[start+1:])
 }
 
-// isSerial says whether s looks like an Excel serial day: five digits,
-// 1927-05-18 to 2173-10-14, optionally with a fraction. Shorter numbers
-// such as 2026 are far more likely a year or a typo than a day in 1905.
-func isSerial(s string) bool {
-	intPart, _, _ := strings.Cut(s, ".")
-	return len(intPart) == 5 && allDigits(intPart)
-}
-
 // day reads the date part, returning midnight UTC of that day.
 func (l Locale) day(s string) (time.Time, error) {
 	if allDigits(s) {
-		switch len(s) {
-		case 8: // 20261231
+		if len(s) == 8 { // 20261231
 			return l.ymd(s[:4], s[4:6], s[6:])
-		case 5:
-			n, _ := strconv.Atoi(s)
-			if t, ok := FromSerial(float64(n)); ok {
-				return t, nil
-			}
 		}
 		return time.Time{}, l.notADate()
 	}

@@ -21,6 +21,16 @@ var spaceGroups = strings.NewReplacer(" ", "_", "\u00a0", "_", "\u202f", "_", "\
 // decimal separator if the locale's, else a thousands separator when three
 // digits follow it. Currency signs and a percent sign are dropped.
 func (l Locale) Number(s string) (string, error) {
+	v, _, err := l.ReadNumber(s)
+	return v, err
+}
+
+// ReadNumber is Number that also says which decimal separator the text
+// itself proves: ',' for 1.234,56, 1,5, 0,123 or 1.234.567; '.' for
+// 1,234.56, 0.5 or 1,234,567; 0 when only the locale can tell (1.234,
+// 1,234, 42). A column whose cells prove different separators mixes
+// conventions, which Number alone cannot see.
+func (l Locale) ReadNumber(s string) (v string, decimal byte, err error) {
 	s = strings.TrimSpace(numberNoise.Replace(s))
 	neg := false
 	switch {
@@ -40,15 +50,17 @@ func (l Locale) Number(s string) (string, error) {
 	s = spaceGroups.Replace(strings.TrimSpace(s))
 	if strings.ContainsAny(s, "eE") { // 1.5E+06 from a spreadsheet's scientific format
 		if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, ",") {
-			return canonical(neg, strconv.FormatFloat(f, 'f', -1, 64))
+			v, _ := canonical(neg, strconv.FormatFloat(f, 'f', -1, 64))
+			return v, 0, nil
 		}
-		return "", l.notANumber()
+		return "", 0, l.notANumber()
 	}
-	intPart, frac, ok := l.split(s)
+	intPart, frac, decimal, ok := l.split(s)
 	if !ok {
-		return "", l.notANumber()
+		return "", 0, l.notANumber()
 	}
-	return canonical(neg, intPart+"."+frac)
+	v, _ = canonical(neg, intPart+"."+frac)
+	return v, decimal, nil
 }
 
 func (l Locale) notANumber() error {
@@ -56,38 +68,41 @@ func (l Locale) notANumber() error {
 }
 
 // split finds the decimal separator of s and returns the digits before and
-// after it, without thousands separators.
-func (l Locale) split(s string) (intPart, frac string, ok bool) {
+// after it, without thousands separators, and the decimal separator s
+// proves by itself (0 when the locale decided).
+func (l Locale) split(s string) (intPart, frac string, proven byte, ok bool) {
 	if s == "" {
-		return "", "", false
+		return "", "", 0, false
 	}
 	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
 	var dec, group byte
 	switch {
 	case lastDot < 0 && lastComma < 0:
 		whole, ok := ungroup(s, 0)
-		return whole, "", ok
+		return whole, "", 0, ok
 	case lastDot >= 0 && lastComma >= 0: // both: the last one is the decimal
 		dec, group = '.', ','
 		if lastComma > lastDot {
 			dec, group = ',', '.'
 		}
+		proven = dec
 	default:
-		sep := byte('.')
+		sep, other := byte('.'), byte(',')
 		if lastComma >= 0 {
-			sep = ','
+			sep, other = ',', '.'
 		}
 		n := strings.Count(s, string(sep))
-		after := s[strings.LastIndexByte(s, sep)+1:]
+		i := strings.LastIndexByte(s, sep)
+		whole, after := s[:i], s[i+1:]
 		switch {
 		case n > 1: // 1.234.567
-			dec, group = 0, sep
+			dec, group, proven = 0, sep, other
+		case len(after) != 3 || notGrouped(whole): // 1,5 or 0,123: only a decimal separator fits
+			dec, group, proven = sep, 0, sep
 		case sep == l.Decimal:
 			dec, group = sep, 0
-		case len(after) == 3: // 1.234 in de-DE, 1,234 in en-US
+		default: // 1.234 in de-DE, 1,234 in en-US
 			dec, group = 0, sep
-		default: // 1.5 in de-DE, 1,5 in en-US: only a decimal separator fits
-			dec, group = sep, 0
 		}
 	}
 	whole, fraction := s, ""
@@ -95,17 +110,25 @@ func (l Locale) split(s string) (intPart, frac string, ok bool) {
 		i := strings.LastIndexByte(s, dec)
 		whole, fraction = s[:i], s[i+1:]
 		if fraction != "" && !allDigits(fraction) {
-			return "", "", false
+			return "", "", 0, false
 		}
 	}
 	if whole == "" && fraction == "" {
-		return "", "", false
+		return "", "", 0, false
 	}
 	if whole == "" {
-		return "", fraction, true
+		return "", fraction, proven, true
 	}
 	whole, ok = ungroup(whole, group)
-	return whole, fraction, ok
+	return whole, fraction, proven, ok
+}
+
+// notGrouped says whether the digits before a lone separator cannot be the
+// first group of a thousands-grouped number: none (,123), a leading zero
+// (0,123), more than three digits (1234,567) or groups of their own
+// (1 234,567, whose spaces group the thousands).
+func notGrouped(whole string) bool {
+	return whole == "" || whole[0] == '0' || len(whole) > 3 || strings.IndexByte(whole, '_') >= 0
 }
 
 // ungroup removes the thousands separators from the integer part s: group

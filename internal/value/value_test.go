@@ -72,9 +72,11 @@ func TestDate(t *testing.T) {
 		{"sv-SE", "31/12/2026", "2026-12-31"},
 		{"de-DE", "2026/12/31", "2026-12-31"},
 		{"de-DE", "20261231", "2026-12-31"},
-		{"de-DE", "46387", "2026-12-31"}, // Excel serial day
-		{"de-DE", "31.12.2026 14:30", "2026-12-31"},
 		{"de-DE", "2026-12-31T00:00:00", "2026-12-31"},
+		{"de-DE", "2026-12-31 00:00:00.000", "2026-12-31"}, // a day stored as a date-time
+		{"de-DE", "2026-12-31T00:00:00Z", "2026-12-31"},
+		{"de-DE", "31.12.2026 00:00", "2026-12-31"},
+		{"en-US", "12/31/2026 12:00 AM", "2026-12-31"},
 		{"de-DE", "29.02.2028", "2028-02-29"},
 		{"en-US", "Dec 31, 2026", "2026-12-31"},
 		{"en-GB", "31 December 2026", "2026-12-31"},
@@ -90,7 +92,6 @@ func TestDate(t *testing.T) {
 		{"it-IT", "5 ago 2026", "2026-08-05"},
 		{"pl-PL", "31 grudnia 2026", "2026-12-31"},
 		{"sv-SE", "31 okt 2026", "2026-10-31"},
-		{"en-US", "Dec 31, 2026 2:30 PM", "2026-12-31"},
 	}
 	for _, tt := range tests {
 		got, err := locale(t, tt.locale).Date(tt.in)
@@ -105,6 +106,15 @@ func TestDateRefusesWithAReason(t *testing.T) {
 		locale, in, reason string
 	}{
 		{"de-DE", "31.13.2026", "is not a date: there is no month 13 (expected a day like 31.12.2026)"},
+		// A bare number in text is not an Excel serial day: 45000 is far
+		// more likely an amount or an ID than 15 March 2023.
+		{"en-US", "45000", "is not a date: expected a day like 12/31/2026"},
+		{"de-DE", "46387", "is not a date: expected a day like 31.12.2026"},
+		{"de-DE", "46387.5", "is not a date: expected a day like 31.12.2026"},
+		// A time other than midnight would be lost in a day-only column.
+		{"en-US", "2026-01-01T10:00", "has a time of day (10:00), but this column holds a day only: remove the time, or map the column to a date-and-time field"},
+		{"de-DE", "31.12.2026 14:30", "has a time of day (14:30), but this column holds a day only: remove the time, or map the column to a date-and-time field"},
+		{"en-US", "Dec 31, 2026 2:30 PM", "has a time of day (2:30 PM), but this column holds a day only: remove the time, or map the column to a date-and-time field"},
 		{"de-DE", "29.02.2026", "is not a date: February 2026 has no day 29"},
 		{"en-US", "31/12/2026", "is not a date: there is no month 31 (expected a day like 12/31/2026)"},
 		{"de-DE", "31.12.26", "is not a date: write the year with four digits, like 31.12.2026"},
@@ -146,7 +156,6 @@ func TestDateTime(t *testing.T) {
 		{"de-DE", berlin, "2026-12-31T14:30:00+02:00", "2026-12-31T12:30:00Z"},
 		{"de-DE", berlin, "2026-12-31 14:30:00Z", "2026-12-31T14:30:00Z"},
 		{"de-DE", nil, "2026-12-31T14:30:00.000", "2026-12-31T14:30:00Z"},
-		{"de-DE", nil, "46387.5", "2026-12-31T12:00:00Z"},
 		{"de-DE", nil, "31.12.2026", "2026-12-31T00:00:00Z"},
 		{"en-US", nil, "Dec 31, 2026 2:30 PM", "2026-12-31T14:30:00Z"},
 		{"de-DE", berlin, "31. Dezember 2026 14:30", "2026-12-31T13:30:00Z"},
@@ -157,7 +166,7 @@ func TestDateTime(t *testing.T) {
 			t.Errorf("DateTime(%s, %q) = %q, %v, want %q", tt.locale, tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"31.12.2026 14", "31.12.2026 14:61", "13:00 PM", "gestern"} {
+	for _, bad := range []string{"31.12.2026 14", "31.12.2026 14:61", "13:00 PM", "gestern", "46387.5", "45000"} {
 		if got, err := locale(t, "de-DE").DateTime(bad, nil); err == nil {
 			t.Errorf("DateTime(%q) = %q, want an error", bad, got)
 		}
@@ -500,4 +509,59 @@ func FuzzCompactPhone(f *testing.F) {
 			t.Fatalf("%q reads as %s, compacted %q as %s", s, a, compactPhone(s), b)
 		}
 	})
+}
+
+func TestReadNumberSaysWhichDecimalTheTextProves(t *testing.T) {
+	tests := []struct {
+		name, locale, in, want string
+		decimal                byte
+	}{
+		{"both separators, comma last", "en-US", "2.500,75", "2500.75", ','},
+		{"both separators, point last", "de-DE", "1,234.56", "1234.56", '.'},
+		{"a lone comma without three digits", "en-US", "1,5", "1.5", ','},
+		{"a lone point without three digits", "de-DE", "0.5", "0.5", '.'},
+		{"repeated points group thousands", "en-US", "1.234.567", "1234567", ','},
+		{"repeated commas group thousands", "de-DE", "1,234,567", "1234567", '.'},
+		{"a leading zero cannot start a group", "en-US", "0,123", "0.123", ','},
+		{"no digits before the separator", "en-US", ",125", "0.125", ','},
+		{"four digits cannot start a group", "en-US", "1234,567", "1234.567", ','},
+		{"spaces group, so the comma is decimal", "en-US", "1 234,567", "1234.567", ','},
+		{"a point and three digits: the locale's grouping", "de-DE", "1.234", "1234", 0},
+		{"a point and three digits: the locale's decimal", "en-US", "1.234", "1.234", 0},
+		{"a comma and three digits: the locale's grouping", "en-US", "1,234", "1234", 0},
+		{"no separator", "de-DE", "42", "42", 0},
+		{"scientific notation", "en-US", "1.5E+06", "1500000", 0},
+	}
+	for _, tt := range tests {
+		got, dec, err := locale(t, tt.locale).ReadNumber(tt.in)
+		if err != nil || got != tt.want || dec != tt.decimal {
+			t.Errorf("%s: ReadNumber(%s, %q) = %q, %q, %v, want %q, %q", tt.name, tt.locale, tt.in, got, dec, err, tt.want, tt.decimal)
+		}
+	}
+}
+
+func TestDateOrderOf(t *testing.T) {
+	tests := []struct {
+		in         string
+		order      DateOrder
+		dotted, ok bool
+	}{
+		{"25/04/2026", DMY, false, true},
+		{"04/25/2026", MDY, false, true},
+		{"25-04-2026", DMY, false, true},
+		{"01.02.2025", DMY, true, true},
+		{"25/04/2026 14:30", DMY, false, true},
+		{"03/04/2026", 0, false, false},   // either order fits
+		{"2026-04-25", 0, false, false},   // the year first: no question
+		{"25/13/2026", 0, false, false},   // not a date either way
+		{"Apr 25, 2026", 0, false, false}, // a named month: no question
+		{"45000", 0, false, false},
+		{"", 0, false, false},
+	}
+	for _, tt := range tests {
+		order, dotted, ok := DateOrderOf(tt.in)
+		if order != tt.order || dotted != tt.dotted || ok != tt.ok {
+			t.Errorf("DateOrderOf(%q) = %v, %v, %v, want %v, %v, %v", tt.in, order, dotted, ok, tt.order, tt.dotted, tt.ok)
+		}
+	}
 }
