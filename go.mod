@@ -52,5 +52,6 @@ require (
 	golang.org/x/crypto v0.43.0 // indirect
 	golang.org/x/net v0.46.0 // indirect
 	golang.org/x/sys v0.46.0 // indirect
+	golang.org/x/term v0.36.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )

@@ -62,7 +62,7 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	if delimiter == "tab" {
 		delimiter = "\t"
 	}
-	opts := check.Options{Entity: fl.entity, Config: cfg,
+	opts := check.Options{Entity: fl.entity, Config: cfg, Locale: fl.locale,
 		Sheet: sheet.Options{Encoding: fl.encoding, Delimiter: delimiter, Sheet: fl.sheet}}
 
 	var preview []check.Record

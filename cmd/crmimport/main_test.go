@@ -173,7 +173,6 @@ func TestCheckRefusedFiles(t *testing.T) {
 		{"empty file", []string{"check", empty, "--entity", "customers"}, "empty"},
 		{"binary data", []string{"check", binary, "--entity", "customers"}, "refused"},
 		{"missing required column", []string{"check", noName, "--entity", "customers"}, "required field name"},
-		{"missing file", []string{"check", files("nothing-here.csv"), "--entity", "customers"}, "cannot be read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,12 +237,16 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"bad locale", []string{"check", files("customers.csv"), "--entity", "customers", "--locale", "xx-YY"}, `locale "xx-YY"`},
 		{"entity and configuration disagree", []string{"check", files("customers.csv"), "--entity", "deals", "--config", configs("customers-de.json")}, "the configuration is for customers, not deals"},
 		{"no file", []string{"check", "--entity", "customers"}, "arg"},
+		// A path that names no file is the caller's mistake, not a refused
+		// file; the path is said once.
+		{"missing file", []string{"check", files("nothing-here.csv"), "--entity", "customers"},
+			"crmimport: open " + files("nothing-here.csv") + ": no such file or directory\n"},
 		{"unknown flag", []string{"check", files("customers.csv"), "--entitty", "customers"}, "unknown flag"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, errOut := run(t, tt.args...)
-			if code != ExitFailure || !strings.Contains(errOut, tt.want) {
+			if code != ExitFailure || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "open ") > 1 {
 				t.Errorf("crmimport %q = exit %d, stderr %q, want exit %d saying %q", tt.args, code, errOut, ExitFailure, tt.want)
 			}
 		})
@@ -324,6 +327,50 @@ func TestBinaryExitCodes(t *testing.T) {
 		}
 		if code != tt.code {
 			t.Errorf("crmimport %q = exit %d, want %d", tt.args, code, tt.code)
+		}
+	}
+}
+
+// The template is binary: refused on a terminal, where it would garble the
+// screen, written anywhere else, /dev/null (a character device) included.
+func TestTemplateRefusesOnlyATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	script, err := exec.LookPath("script") // util-linux: runs a command on a pseudo-terminal
+	if err != nil {
+		t.Skip("no script(1) to give the command a terminal")
+	}
+	bin := filepath.Join(t.TempDir(), "crmimport")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	tests := []struct {
+		name string
+		cmd  *exec.Cmd
+		code int
+	}{
+		{"stdout is /dev/null", exec.Command(bin, "template", "--entity", "customers"), ExitOK},
+		{"stdout is a terminal", exec.Command(script, "-qec", bin+" template --entity customers", os.DevNull), ExitFailure},
+		{"a terminal, but -o names a file", exec.Command(script, "-qec", bin+" template --entity customers -o "+filepath.Join(t.TempDir(), "t.xlsx"), os.DevNull), ExitOK},
+	}
+	for _, tt := range tests {
+		tt.cmd.Stdout = devNull
+		err := tt.cmd.Run()
+		code := 0
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tt.code {
+			t.Errorf("%s: crmimport template = exit %d, want %d", tt.name, code, tt.code)
 		}
 	}
 }

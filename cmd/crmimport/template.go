@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/mapping"
@@ -78,13 +79,11 @@ func knownLang(lang string) bool {
 	return false
 }
 
+// isTerminal says whether w is a terminal, where binary data would garble
+// the screen. A character device is not enough: /dev/null is one too.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func letter(index int) string { return mapping.Letter(index) }

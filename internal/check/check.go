@@ -29,6 +29,12 @@ type Options struct {
 	Sheet sheet.Options
 	// MaxErrors bounds Report.Errors; 0 means DefaultMaxErrors.
 	MaxErrors int
+	// Locale, when set, is the locale the tenant chose for this file; it
+	// wins over the configuration's. The configuration cannot tell a
+	// locale it names from the default en-US it fills in, so the default
+	// counts as not chosen: a ";"-separated CSV is then read with a
+	// decimal comma where no value shows the separator.
+	Locale string
 }
 
 // Record is one data row, validated.

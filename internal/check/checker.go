@@ -24,6 +24,8 @@ type checker struct {
 	keys      []int           // column indexes of the key fields (update modes)
 	required  []int           // column indexes of required fields (add mode)
 	assignCol int             // -1 when none
+	conv      []convention    // by column index: how number and date columns are read (see learn)
+	parsers   []value.Parser  // by column index: parser with the column's convention
 	maxErrors int
 	report    *Report
 }
@@ -112,6 +114,7 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		c.report.AssignmentColumn = header[c.assignCol]
 		c.report.Assignees = map[string]int{}
 	}
+	c.settle(noVotes(len(header)), c.hint(true, "")) // the locale's conventions until learn reads the file
 	return c, nil
 }
 
@@ -124,7 +127,7 @@ func (c *checker) record(row sheet.Row) Record {
 			continue
 		}
 		cell := row.Cells[i]
-		v, err := c.parser.Cell(*f, cell)
+		v, err := c.cell(i, *f, cell)
 		if err != nil {
 			if bad == nil {
 				bad = map[int]bool{}
@@ -164,6 +167,34 @@ func (c *checker) record(row sheet.Row) Record {
 		rec.Assignee = strings.TrimSpace(row.Cells[c.assignCol].Text)
 	}
 	return rec
+}
+
+// cell reads one cell with its column's convention: a text number or date
+// that can only be read with the other convention is an error, not a value
+// read differently from its neighbours.
+func (c *checker) cell(i int, f schema.Field, cell sheet.Cell) (string, error) {
+	p := c.parsers[i]
+	if cell.Kind != sheet.Text {
+		return p.Cell(f, cell)
+	}
+	text := strings.TrimSpace(cell.Text)
+	switch {
+	case text == "":
+	case f.Type == schema.Number:
+		v, dec, err := p.Locale.ReadNumber(text)
+		if err != nil {
+			return "", err
+		}
+		if why := c.numberContradicts(i, v, dec); why != "" {
+			return "", errors.New(why)
+		}
+		return v, nil
+	case f.Type == schema.Date || f.Type == schema.DateTime:
+		if why := c.dateContradicts(i, text); why != "" {
+			return "", errors.New(why)
+		}
+	}
+	return p.Cell(f, cell)
 }
 
 func (c *checker) count(rec Record) {

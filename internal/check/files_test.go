@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -119,10 +120,13 @@ func TestRunRefusesAWorkbookWithSeveralSheetsUnnamed(t *testing.T) {
 	}
 }
 
-func TestRunRefusesAMissingFile(t *testing.T) {
-	_, err := Run(context.Background(), file("no-such-file.csv"), Options{Entity: "customers"}, func(Record) error { return nil })
+// A missing file says nothing about a tenant's file: it is the caller's
+// mistake, not a refusal, and the path is named once.
+func TestRunSaysAMissingFileIsMissing(t *testing.T) {
+	path := file("no-such-file.csv")
+	_, err := Run(context.Background(), path, Options{Entity: "customers"}, func(Record) error { return nil })
 	var ref *RefusedError
-	if !errors.As(err, &ref) {
-		t.Errorf("Run(missing file) error = %v, want a *RefusedError", err)
+	if !errors.Is(err, fs.ErrNotExist) || errors.As(err, &ref) || strings.Count(err.Error(), path) != 1 {
+		t.Errorf("Run(missing file) error = %v, want fs.ErrNotExist naming the path once, not a refusal", err)
 	}
 }

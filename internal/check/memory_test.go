@@ -13,6 +13,7 @@ type memReader struct {
 	rows   [][]sheet.Cell
 	errs   map[int]error // by index into rows: returned instead of the row
 	next   int
+	delim  string // Info's delimiter; "" means ","
 }
 
 func texts(header []string, rows ...[]string) *memReader {
@@ -30,7 +31,11 @@ func texts(header []string, rows ...[]string) *memReader {
 }
 
 func (m *memReader) Info() sheet.Info {
-	return sheet.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}
+	delim := m.delim
+	if delim == "" {
+		delim = ","
+	}
+	return sheet.Info{Format: "csv", Encoding: "utf-8", Delimiter: delim}
 }
 func (m *memReader) Header() []string { return m.header }
 func (m *memReader) Close() error     { return nil }

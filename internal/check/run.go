@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/schema"
@@ -36,6 +37,13 @@ func Run(ctx context.Context, path string, opts Options, each func(Record) error
 		if errors.As(err, &se) {
 			return nil, refused(err, "%s", se.Error())
 		}
+		// No file at path, or one that may not be read, says nothing about
+		// the file's content: the caller named the wrong path. The
+		// *fs.PathError names it once.
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "open" {
+			return nil, pe
+		}
 		return nil, refused(err, "the file cannot be read: %v", err)
 	}
 	defer r.Close()
@@ -44,6 +52,19 @@ func Run(ctx context.Context, path string, opts Options, each func(Record) error
 }
 
 func configOf(opts Options) (*config.Config, error) {
+	cfg, err := entityConfig(opts)
+	if err != nil || opts.Locale == "" || opts.Locale == cfg.Locale {
+		return cfg, err
+	}
+	withLocale := *cfg
+	withLocale.Locale = opts.Locale
+	if err := withLocale.Validate(); err != nil {
+		return nil, err
+	}
+	return &withLocale, nil
+}
+
+func entityConfig(opts Options) (*config.Config, error) {
 	if opts.Config == nil {
 		if opts.Entity == "" {
 			return nil, errors.New("check: no entity and no configuration given")
@@ -78,6 +99,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Reco
 		return nil, err
 	}
 	c.report.File = fileOf(r.Info())
+	r = c.learn(r, opts.Locale != "" || cfg.Locale != config.DefaultLocale)
 
 	ctx, cancel := context.WithCancel(ctx)
 	p := c.start(ctx, r)
