@@ -163,6 +163,7 @@ func TestCheckRefusedFiles(t *testing.T) {
 	empty := writeFile(t, "empty.csv", "")
 	noName := writeFile(t, "places.csv", "PLZ,Ort\n01067,Dresden\n")
 	binary := writeFile(t, "binary.csv", "\x00\x01\x02\x03PK\x00\xff\xfe\x00\x00garbage\x00\x00")
+	formula := writeFile(t, "formula.csv", "Name,City,Email\nAnna,=HYPERLINK(\"x\"),a@example.com\n")
 	tests := []struct {
 		name string
 		args []string
@@ -173,6 +174,7 @@ func TestCheckRefusedFiles(t *testing.T) {
 		{"empty file", []string{"check", empty, "--entity", "customers"}, "empty"},
 		{"binary data", []string{"check", binary, "--entity", "customers"}, "refused"},
 		{"missing required column", []string{"check", noName, "--entity", "customers"}, "required field name"},
+		{"an unquoted formula", []string{"check", formula, "--entity", "customers"}, `row 2, column B "City": the value holds a "`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -145,7 +145,7 @@ func (s *csvSource) next() (Row, error) {
 		return Row{}, io.EOF
 	}
 	if err != nil {
-		return Row{}, s.readError(err)
+		return Row{}, s.readError(err, len(rec))
 	}
 	line, _ := s.csv.FieldPos(0)
 	row := s.rowAt(line)
@@ -177,7 +177,9 @@ func (s *csvSource) rowAt(line int) int {
 	return s.row + 1 + (line - s.nextLine)
 }
 
-func (s *csvSource) readError(err error) error {
+// readError words a parse error of encoding/csv; fields is how many fields
+// of the record were read before it, so the bad one is column fields+1.
+func (s *csvSource) readError(err error, fields int) error {
 	var pe *csv.ParseError
 	line := s.nextLine
 	if errors.As(err, &pe) {
@@ -190,7 +192,11 @@ func (s *csvSource) readError(err error) error {
 	case errors.Is(err, csv.ErrQuote):
 		return rowError(row, `a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`)
 	case errors.Is(err, csv.ErrBareQuote):
-		return rowError(row, `a value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`)
+		// A formula such as =HYPERLINK("x") written without quotes ends
+		// here; naming the column lets the tenant find it in a wide row.
+		e := rowError(row, `the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`)
+		e.Column = fields + 1
+		return e
 	}
 	return fmt.Errorf("read csv row %d: %w", row, err)
 }

@@ -184,9 +184,19 @@ func TestCSVReading(t *testing.T) {
 			want:  result{header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, numbers: []int{2}, err: `row 3: a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`},
 		},
 		{
-			name:  "a stray quote names its row",
+			name:  "a stray quote names its row and column",
 			input: []byte("a,b\n1,2 \"inch\"\n"),
-			want:  result{err: `row 2: a value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
+			want:  result{err: `row 2, column B "b": the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
+		},
+		{
+			name:  "an unquoted formula names its column among many",
+			input: []byte("Name;City;Web;Email\nAnna;Roma;=HYPERLINK(\"x\");a@example.com\n"),
+			want:  result{err: `row 2, column C "Web": the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
+		},
+		{
+			name:  "a stray quote in the header names its column",
+			input: []byte("a,b 2\"\n1,2\n"),
+			want:  result{err: `row 1, column B: the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
 		},
 		{
 			name:  "a cell over the limit names its row and column",

@@ -10,10 +10,19 @@ type Error struct {
 	// RowOnly is set when only this row is bad and the rest of the file
 	// can still be read.
 	RowOnly bool
+	// Column is the 1-based column the problem is in, 0 when it is not
+	// one column's; Title is that column's title, when the header is read.
+	Column int
+	Title  string
 }
 
 func (e *Error) Error() string {
-	if e.Row > 0 {
+	switch {
+	case e.Row > 0 && e.Column > 0 && e.Title != "":
+		return fmt.Sprintf("row %d, column %s %q: %s", e.Row, columnName(e.Column), e.Title, e.Reason)
+	case e.Row > 0 && e.Column > 0:
+		return fmt.Sprintf("row %d, column %s: %s", e.Row, columnName(e.Column), e.Reason)
+	case e.Row > 0:
 		return fmt.Sprintf("row %d: %s", e.Row, e.Reason)
 	}
 	return e.Reason

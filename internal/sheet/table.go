@@ -97,12 +97,21 @@ func (t *table) Next() (Row, error) {
 	return row, err
 }
 
+// titled adds the column's title to an error that names a column.
+func (t *table) titled(err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Column > 0 && e.Column <= len(t.header) && e.Title == "" {
+		e.Title = t.header[e.Column-1]
+	}
+	return err
+}
+
 // read returns the next row that has a value, as wide as the header.
 func (t *table) read() (Row, error) {
 	for {
 		row, err := t.src.next()
 		if err != nil {
-			return Row{}, err
+			return Row{}, t.titled(err)
 		}
 		if emptyRow(row.Cells) {
 			continue
