@@ -141,7 +141,11 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []check.Re
 		p.line("Sheet      %s", rep.File.Sheet)
 	}
 	p.line("Entity     %s", rep.Entity)
-	p.line("Locale     %s", rep.Locale)
+	if rep.LocaleConfigured {
+		p.line("Locale     %s", rep.Locale)
+	} else {
+		p.line("Locale     %s (not configured: numbers and dates are read as each column's values show; choose one with --locale)", rep.Locale)
+	}
 	p.line("Rows       %d", rep.Rows)
 	p.line("")
 

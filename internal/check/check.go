@@ -70,13 +70,18 @@ func (e RowError) Error() string {
 
 // Report sums up a checked file.
 type Report struct {
-	Entity         string           `json:"entity"`
-	Locale         string           `json:"locale"`
-	File           File             `json:"file"`
-	Rows           int              `json:"rows"`             // data rows read (blank rows are skipped)
-	RowsWithErrors int              `json:"rows_with_errors"` // rows that must not be applied
-	Mapping        []mapping.Column `json:"mapping"`
-	Unmapped       []string         `json:"unmapped"`
+	Entity string `json:"entity"`
+	Locale string `json:"locale"`
+	// LocaleConfigured is false when neither the configuration nor
+	// Options.Locale chose a locale: Locale is then the default, and each
+	// number and date column is read as its own values show (Warnings say
+	// where that differs from Locale).
+	LocaleConfigured bool             `json:"locale_configured"`
+	File             File             `json:"file"`
+	Rows             int              `json:"rows"`             // data rows read (blank rows are skipped)
+	RowsWithErrors   int              `json:"rows_with_errors"` // rows that must not be applied
+	Mapping          []mapping.Column `json:"mapping"`
+	Unmapped         []string         `json:"unmapped"`
 	// Missing lists required fields no column maps to. Mode add refuses
 	// such a file; the update modes accept it (a file with the key and one
 	// field updates that field), so rows that would create a record need

@@ -88,6 +88,7 @@ type hint struct {
 	order   value.DateOrder
 	why     string // "as the locale de-DE writes"
 	guessed bool   // the locale is not configured: warn where it decides
+	locale  string // "the locale de-DE" or "the default locale en-US"
 }
 
 func (c *checker) hint(named bool, delimiter string) hint {
@@ -98,16 +99,17 @@ func (c *checker) hint(named bool, delimiter string) hint {
 	}
 	switch {
 	case named:
-		return hint{decimal: l.Decimal, order: order, why: fmt.Sprintf("as the locale %s writes", l.Tag)}
+		name := "the locale " + l.Tag
+		return hint{decimal: l.Decimal, order: order, why: "as " + name + " writes", locale: name}
 	case delimiter == ";":
 		// Excel writes ";" where "," is the decimal separator (Germany,
 		// France, Italy, Spain, Portugal, Brazil, Poland, Sweden...), and
 		// those countries write dates day first.
-		return hint{decimal: ',', order: value.DMY, guessed: true,
+		return hint{decimal: ',', order: value.DMY, guessed: true, locale: "the default locale " + l.Tag,
 			why: `as the file's ";" separator suggests (spreadsheet programs write ";" where the decimal separator is a comma)`}
 	}
-	return hint{decimal: l.Decimal, order: order, guessed: true,
-		why: fmt.Sprintf("as the default locale %s writes", l.Tag)}
+	name := "the default locale " + l.Tag
+	return hint{decimal: l.Decimal, order: order, guessed: true, locale: name, why: "as " + name + " writes"}
 }
 
 // learn reads up to lookAheadRows rows of r, settles the convention of
@@ -138,6 +140,7 @@ func (c *checker) learn(r sheet.Reader, named bool) sheet.Reader {
 			}
 		}
 	}
+	c.report.LocaleConfigured = named
 	c.settle(v, c.hint(named, c.report.File.Delimiter))
 	return rp
 }
@@ -190,8 +193,8 @@ func (c *checker) settle(v []votes, h hint) {
 			if dec, w := winner(v[i].decimal); w != nil {
 				conv = convention{decimal: dec, why: fmt.Sprintf("other rows of this column use a decimal %s, such as %s in row %d", separatorName(dec), w.value, w.row)}
 				if dec != c.parser.Locale.Decimal {
-					c.warn("column %q writes numbers with a decimal %s (%s in row %d), unlike the locale %s: its values are read so",
-						title, separatorName(dec), w.value, w.row, c.parser.Locale.Tag)
+					c.warn("column %q writes numbers with a decimal %s (%s in row %d), unlike %s: its values are read so",
+						title, separatorName(dec), w.value, w.row, h.locale)
 				}
 			} else {
 				conv = convention{decimal: h.decimal, why: fmt.Sprintf("this column is read with a decimal %s, %s numbers", separatorName(h.decimal), h.why)}
@@ -205,8 +208,8 @@ func (c *checker) settle(v []votes, h hint) {
 			if order, w := winner(v[i].order); w != nil {
 				conv = convention{order: order, why: fmt.Sprintf("other rows of this column write the %s first, such as %s in row %d", firstName(order), w.value, w.row)}
 				if order != c.parser.Locale.Order && !(order == value.DMY && c.parser.Locale.Order == value.YMD) {
-					c.warn("column %q writes dates %s first (%s in row %d), unlike the locale %s: its values are read so",
-						title, firstName(order), w.value, w.row, c.parser.Locale.Tag)
+					c.warn("column %q writes dates %s first (%s in row %d), unlike %s: its values are read so",
+						title, firstName(order), w.value, w.row, h.locale)
 				}
 			} else {
 				conv = convention{order: h.order, why: fmt.Sprintf("this column is read %s first, %s dates", firstName(h.order), h.why)}

@@ -30,10 +30,10 @@ func TestEachColumnIsReadWithOneConvention(t *testing.T) {
 	}{
 		{"a German file without a locale: 2.500,75 proves the comma, so 1.234 is 1234", noLocale, semi, "Revenue",
 			[]string{"1.234", "2.500,75"}, []cell{{value: "1234"}, {value: "2500.75"}},
-			`column "Revenue" writes numbers with a decimal comma (2.500,75 in row 3), unlike the locale en-US`},
+			`column "Revenue" writes numbers with a decimal comma (2.500,75 in row 3), unlike the default locale en-US`},
 		{"the proof counts in a comma-separated file too", noLocale, comma, "Revenue",
 			[]string{"1.234", "1,5"}, []cell{{value: "1234"}, {value: "1.5"}},
-			`column "Revenue" writes numbers with a decimal comma (1,5 in row 3), unlike the locale en-US: its values are read so`},
+			`column "Revenue" writes numbers with a decimal comma (1,5 in row 3), unlike the default locale en-US: its values are read so`},
 		{"a decimal comma in a decimal-point column is an error", noLocale, comma, "Revenue",
 			[]string{"0.5", "1.234", "2.500,75"}, []cell{{value: "0.5"}, {value: "1.234"},
 				{err: "reads as 2500.75 with a decimal comma, but other rows of this column use a decimal point, such as 0.5 in row 2: correct the value, or set the file's locale"}}, ""},
@@ -54,7 +54,7 @@ func TestEachColumnIsReadWithOneConvention(t *testing.T) {
 			`column "Revenue" writes numbers with a decimal point (13.05 in row 2), unlike the locale de-DE: its values are read so`},
 		{"25/04/2026 proves day first, so 03/04/2026 is 3 April", noLocale, comma, "Last visit",
 			[]string{"03/04/2026", "25/04/2026"}, []cell{{value: "2026-04-03"}, {value: "2026-04-25"}},
-			`column "Last visit" writes dates day first (25/04/2026 in row 3), unlike the locale en-US`},
+			`column "Last visit" writes dates day first (25/04/2026 in row 3), unlike the default locale en-US`},
 		{"a dotted date proves day first", noLocale, comma, "Last visit",
 			[]string{"01.02.2025", "03/04/2026"}, []cell{{value: "2025-02-01"}, {value: "2026-04-03"}},
 			`column "Last visit" writes dates day first (01.02.2025 in row 2)`},
@@ -104,6 +104,9 @@ func TestEachColumnIsReadWithOneConvention(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Run(%q) = %+v, want %+v", tt.cells, got, tt.want)
+			}
+			if rep.LocaleConfigured != (tt.locale != "") {
+				t.Errorf("LocaleConfigured = %v with Options.Locale %q", rep.LocaleConfigured, tt.locale)
 			}
 			if tt.warning != "" && !strings.Contains(strings.Join(rep.Warnings, "\n"), tt.warning) {
 				t.Errorf("Run(%q) warnings = %q, want one saying %q", tt.cells, rep.Warnings, tt.warning)
