@@ -156,11 +156,11 @@ func (c *checker) observe(v *votes, t schema.Type, row int, text string) {
 		case err != nil:
 		case dec != 0:
 			tally(v.decimal, dec, row, text)
-		case v.example == "" && strings.ContainsAny(text, ".,"):
+		case v.example == "" && strings.ContainsAny(text, ".,") && !strings.ContainsAny(text, "eE"):
 			v.example, v.exampleRow = text, row
 		}
 	case schema.Date, schema.DateTime:
-		if order, _, ok := value.DateOrderOf(text); ok {
+		if order, _, ok := value.DateOrderOf(text); ok && readsAs(order, text) != "" {
 			tally(v.order, order, row, text)
 		} else if v.example == "" && readsEitherWay(text) {
 			v.example, v.exampleRow = text, row
@@ -255,13 +255,25 @@ func (c *checker) dateContradicts(i int, text string) string {
 	if !ok || dotted || order == conv.order {
 		return ""
 	}
-	day := text
-	if s, err := (value.Locale{Order: order, DateSep: '/'}).DateTime(text, nil); err == nil {
-		if t, err := time.Parse(time.RFC3339, s); err == nil {
-			day = t.Format("2 January 2006")
-		}
+	day := readsAs(order, text)
+	if day == "" { // not a date either way: the parser says why
+		return ""
 	}
 	return fmt.Sprintf("reads as %s with the %s first, but %s: correct the value, or set the file's locale", day, firstName(order), conv.why)
+}
+
+// readsAs returns the day text reads as in order, like "25 April 2026",
+// or "" when it is no date in that order.
+func readsAs(order value.DateOrder, text string) string {
+	s, err := value.Locale{Order: order, DateSep: '/'}.DateTime(text, nil)
+	if err != nil {
+		return ""
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return ""
+	}
+	return t.Format("2 January 2006")
 }
 
 func separatorName(dec byte) string {

@@ -565,3 +565,44 @@ func TestDateOrderOf(t *testing.T) {
 		}
 	}
 }
+
+// A separator the text proves reads the same in every locale: that is what
+// lets a column's proven cells decide how its other cells are read.
+func FuzzReadNumberProofHoldsInEveryLocale(f *testing.F) {
+	for _, s := range []string{"2.500,75", "1,234.56", "1,5", "0.5", "1.234.567", "0,123", "1 234,567", "1.234", "42"} {
+		f.Add(s)
+	}
+	de, en := locale(f, "de-DE"), locale(f, "en-US")
+	f.Fuzz(func(t *testing.T, s string) {
+		dv, dd, derr := de.ReadNumber(s)
+		ev, ed, eerr := en.ReadNumber(s)
+		if dd != ed && derr == nil && eerr == nil {
+			t.Fatalf("ReadNumber(%q) proves %q in de-DE but %q in en-US", s, dd, ed)
+		}
+		if dd != 0 && derr == nil && (eerr != nil || ev != dv) {
+			t.Fatalf("ReadNumber(%q) proves %q but reads %q, %v in de-DE and %q, %v in en-US", s, dd, dv, derr, ev, eerr)
+		}
+	})
+}
+
+// A date whose order DateOrderOf proves never reads the other way.
+func FuzzDateOrderOf(f *testing.F) {
+	for _, s := range []string{"25/04/2026", "04/25/2026", "03/04/2026", "01.02.2025", "25-04-2026 10:00", "2026-04-25"} {
+		f.Add(s)
+	}
+	dmy := Locale{Order: DMY, DateSep: '/'}
+	mdy := Locale{Order: MDY, DateSep: '/'}
+	f.Fuzz(func(t *testing.T, s string) {
+		order, dotted, ok := DateOrderOf(s)
+		if !ok || dotted {
+			return
+		}
+		wrong := mdy
+		if order == MDY {
+			wrong = dmy
+		}
+		if got, err := wrong.DateTime(s, nil); err == nil {
+			t.Fatalf("DateOrderOf(%q) = %v, but it reads the other way too, as %s", s, order, got)
+		}
+	})
+}
