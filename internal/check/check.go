@@ -43,6 +43,8 @@ type Record struct {
 	Fields   map[string]string `json:"fields"`             // field -> canonical value; mapped, non-empty cells only
 	Assignee string            `json:"assignee,omitempty"` // trimmed assignment cell; "" when no assignment column is configured
 	Errors   []RowError        `json:"errors,omitempty"`   // non-empty: the row must not be applied
+
+	guesses []guess // cells read by a guessed convention, for a warning
 }
 
 // RowError is a value, or a row, the tenant must fix.

@@ -26,8 +26,10 @@ type checker struct {
 	assignCol int             // -1 when none
 	conv      []convention    // by column index: how number and date columns are read (see learn)
 	parsers   []value.Parser  // by column index: parser with the column's convention
-	maxErrors int
-	report    *Report
+	// warnedGuess: columns whose guessed convention count has warned about.
+	warnedGuess map[int]bool
+	maxErrors   int
+	report      *Report
 }
 
 func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, error) {
@@ -138,6 +140,11 @@ func (c *checker) record(row sheet.Row) Record {
 		}
 		if v != "" {
 			rec.Fields[f.Name] = v
+			if cell.Kind == sheet.Text {
+				if g := c.guessed(i, f.Type, strings.TrimSpace(cell.Text), v); g != nil {
+					rec.guesses = append(rec.guesses, *g)
+				}
+			}
 		}
 	}
 	for _, i := range c.required {
@@ -200,6 +207,9 @@ func (c *checker) cell(i int, f schema.Field, cell sheet.Cell) (string, error) {
 func (c *checker) count(rec Record) {
 	r := c.report
 	r.Rows++
+	for _, g := range rec.guesses {
+		c.warnGuess(rec.Row, g)
+	}
 	if len(rec.Errors) > 0 {
 		r.RowsWithErrors++
 	}

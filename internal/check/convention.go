@@ -37,6 +37,10 @@ type convention struct {
 	// row 3" or "this column is read with a decimal point, as the locale
 	// en-US writes numbers".
 	why string
+	// unwarned: the convention is a guess (no locale configured, no cell
+	// of the look-ahead proved one) and no warning said so yet, so the
+	// first cell past the look-ahead that reads either way gets one.
+	unwarned bool
 }
 
 // votes counts, per column, what the look-ahead's cells prove.
@@ -86,9 +90,17 @@ func winner[K comparable](m map[K]*vote) (K, *vote) {
 type hint struct {
 	decimal byte
 	order   value.DateOrder
-	why     string // "as the locale de-DE writes"
+	why     string // "as the locale de-DE writes %s", %s being numbers or dates; see whyFor
 	guessed bool   // the locale is not configured: warn where it decides
 	locale  string // "the locale de-DE" or "the default locale en-US"
+}
+
+// whyFor completes h.why for numbers or dates.
+func (h hint) whyFor(what string) string {
+	if strings.Contains(h.why, "%s") {
+		return fmt.Sprintf(h.why, what)
+	}
+	return h.why
 }
 
 func (c *checker) hint(named bool, delimiter string) hint {
@@ -100,16 +112,16 @@ func (c *checker) hint(named bool, delimiter string) hint {
 	switch {
 	case named:
 		name := "the locale " + l.Tag
-		return hint{decimal: l.Decimal, order: order, why: "as " + name + " writes", locale: name}
+		return hint{decimal: l.Decimal, order: order, why: "as " + name + " writes %s", locale: name}
 	case delimiter == ";":
 		// Excel writes ";" where "," is the decimal separator (Germany,
 		// France, Italy, Spain, Portugal, Brazil, Poland, Sweden...), and
 		// those countries write dates day first.
 		return hint{decimal: ',', order: value.DMY, guessed: true, locale: "the default locale " + l.Tag,
-			why: `as the file's ";" separator suggests (spreadsheet programs write ";" where the decimal separator is a comma)`}
+			why: `as the file's ";" separator suggests (spreadsheet programs write ";" in countries that write a decimal comma and the day first)`}
 	}
 	name := "the default locale " + l.Tag
-	return hint{decimal: l.Decimal, order: order, guessed: true, locale: name, why: "as " + name + " writes"}
+	return hint{decimal: l.Decimal, order: order, guessed: true, locale: name, why: "as " + name + " writes %s"}
 }
 
 // learn reads up to lookAheadRows rows of r, settles the convention of
@@ -197,10 +209,11 @@ func (c *checker) settle(v []votes, h hint) {
 						title, separatorName(dec), w.value, w.row, h.locale)
 				}
 			} else {
-				conv = convention{decimal: h.decimal, why: fmt.Sprintf("this column is read with a decimal %s, %s numbers", separatorName(h.decimal), h.why)}
+				conv = convention{decimal: h.decimal, why: fmt.Sprintf("this column is read with a decimal %s, %s", separatorName(h.decimal), h.whyFor("numbers")),
+					unwarned: h.guessed && v[i].example == ""}
 				if h.guessed && v[i].example != "" {
-					c.warn("the locale is not configured, and no value of column %q shows its decimal separator: values such as %s (row %d) are read with a decimal %s, %s numbers; set the locale if that is wrong",
-						title, v[i].example, v[i].exampleRow, separatorName(h.decimal), h.why)
+					c.warn("the locale is not configured, and no value of column %q shows its decimal separator: values such as %s (row %d) are read with a decimal %s, %s; set the locale if that is wrong",
+						title, v[i].example, v[i].exampleRow, separatorName(h.decimal), h.whyFor("numbers"))
 				}
 			}
 			c.parsers[i].Locale.Decimal = conv.decimal
@@ -212,10 +225,11 @@ func (c *checker) settle(v []votes, h hint) {
 						title, firstName(order), w.value, w.row, h.locale)
 				}
 			} else {
-				conv = convention{order: h.order, why: fmt.Sprintf("this column is read %s first, %s dates", firstName(h.order), h.why)}
+				conv = convention{order: h.order, why: fmt.Sprintf("this column is read %s first, %s", firstName(h.order), h.whyFor("dates")),
+					unwarned: h.guessed && v[i].example == ""}
 				if h.guessed && v[i].example != "" {
-					c.warn("the locale is not configured, and no value of column %q shows whether its dates give the day or the month first: values such as %s (row %d) are read %s first, %s dates; set the locale if that is wrong",
-						title, v[i].example, v[i].exampleRow, firstName(h.order), h.why)
+					c.warn("the locale is not configured, and no value of column %q shows whether its dates give the day or the month first: values such as %s (row %d) are read %s first, %s; set the locale if that is wrong",
+						title, v[i].example, v[i].exampleRow, firstName(h.order), h.whyFor("dates"))
 				}
 			}
 			l := &c.parsers[i].Locale
@@ -309,4 +323,44 @@ func (r *replay) Next() (sheet.Row, error) {
 		return sheet.Row{}, io.EOF
 	}
 	return r.Reader.Next()
+}
+
+// guess is a cell past the look-ahead that reads either way, in a column
+// whose convention is a guess nobody was warned about.
+type guess struct {
+	column      int
+	text, value string
+}
+
+// guessed returns the guess to report for cell text of column i read as v,
+// or nil.
+func (c *checker) guessed(i int, f schema.Type, text, v string) *guess {
+	if !c.conv[i].unwarned {
+		return nil
+	}
+	switch f {
+	case schema.Number:
+		if !strings.ContainsAny(text, ".,") || strings.ContainsAny(text, "eE") {
+			return nil
+		}
+	case schema.Date, schema.DateTime:
+		if !readsEitherWay(text) {
+			return nil
+		}
+		v = readsAs(c.conv[i].order, text)
+	}
+	return &guess{column: i, text: text, value: v}
+}
+
+// warnGuess warns once per column about a guessed convention.
+func (c *checker) warnGuess(row int, g guess) {
+	if c.warnedGuess[g.column] {
+		return
+	}
+	if c.warnedGuess == nil {
+		c.warnedGuess = map[int]bool{}
+	}
+	c.warnedGuess[g.column] = true
+	c.warn("the locale is not configured, and no value in the first rows of column %q showed how it is written: values such as %s (row %d) are read as %s, because %s; set the locale if that is wrong",
+		c.header[g.column], shown(g.text), row, g.value, c.conv[g.column].why)
 }

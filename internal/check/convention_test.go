@@ -145,3 +145,26 @@ func TestAProofPastTheLookAheadIsAnError(t *testing.T) {
 		t.Errorf("RowsWithErrors = %d, want 1", rep.RowsWithErrors)
 	}
 }
+
+// A column empty throughout the look-ahead is read by the guess; the first
+// later value that reads either way says so in a warning, once.
+func TestAGuessPastTheLookAheadIsWarnedAbout(t *testing.T) {
+	var rows [][]string
+	for i := 0; i < lookAheadRows; i++ {
+		rows = append(rows, []string{"Anna", ""})
+	}
+	rows = append(rows, []string{"Bert", "1.234"}, []string{"Carl", "2.345"})
+	r := texts([]string{"Name", "Revenue"}, rows...)
+	r.delim = ";"
+	rep, recs, err := collect(t, r, Options{Entity: "customers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recs[lookAheadRows].Fields["revenue"]; got != "1234" {
+		t.Errorf("revenue of row %d = %q, want 1234 (a decimal comma, as the \";\" suggests)", recs[lookAheadRows].Row, got)
+	}
+	want := []string{`the locale is not configured, and no value in the first rows of column "Revenue" showed how it is written: values such as 1.234 (row 1002) are read as 1234, because this column is read with a decimal comma, as the file's ";" separator suggests (spreadsheet programs write ";" in countries that write a decimal comma and the day first); set the locale if that is wrong`}
+	if !reflect.DeepEqual(rep.Warnings, want) {
+		t.Errorf("warnings = %q, want %q", rep.Warnings, want)
+	}
+}
