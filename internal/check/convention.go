@@ -20,8 +20,9 @@ import (
 // first rows (a bounded look-ahead, kept in memory and then handed on) are
 // read for cells that prove a convention, and each number and date column
 // is read with the convention most of them prove. Columns without such a
-// cell follow the locale; a later cell that proves the other convention is
-// a row error.
+// cell follow the locale or, when none is configured and the CSV is
+// separated by ";", a decimal comma and the day first. A later cell that
+// proves the other convention is a row error.
 const (
 	lookAheadRows  = 1000
 	lookAheadBytes = 8 << 20 // of cell text: 1,000 rows of huge cells stay a few MiB
