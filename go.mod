@@ -22,6 +22,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/xuri/excelize/v2 v2.10.0
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9
+	golang.org/x/term v0.36.0
 	golang.org/x/text v0.30.0
 )
 
@@ -52,6 +53,5 @@ require (
 	golang.org/x/crypto v0.43.0 // indirect
 	golang.org/x/net v0.46.0 // indirect
 	golang.org/x/sys v0.46.0 // indirect
-	golang.org/x/term v0.36.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
