@@ -27,13 +27,13 @@ type API interface {
 var _ API = (*dynamodb.Client)(nil)
 
 // UserPK is the partition of a user's records.
-func UserPK(tenant, user string) string { return "T#" + tenant + "#U#" + user }
+func UserPK(tenant, user string) string { return tenantPK(tenant) + "#U#" + user }
 
 // RecordSK is the sort key of a record: the entity in upper case, then the ID.
 func RecordSK(entity, id string) string { return strings.ToUpper(entity) + "#" + id }
 
 // ImportPK is the partition of an import's before-images.
-func ImportPK(tenant, importID string) string { return "T#" + tenant + "#IMPORT#" + importID }
+func ImportPK(tenant, importID string) string { return tenantPK(tenant) + "#IMPORT#" + importID }
 
 // BeforeSK is the sort key of the before-image of one record.
 func BeforeSK(user, entity, id string) string { return "BEFORE#" + user + "#" + RecordSK(entity, id) }

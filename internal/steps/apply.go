@@ -3,7 +3,6 @@ package steps
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -25,10 +24,7 @@ type Applier interface {
 // outcome. Running it again after a crash changes nothing more: the record
 // store recognises what this import already wrote.
 type Apply struct {
-	Files interface {
-		Files
-		Reader
-	}
+	Files   Files
 	Records Applier
 	Jobs    JobStore
 	TmpDir  string
@@ -108,11 +104,7 @@ func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResu
 		// Rows that failed validation were counted by the validate step.
 		Failed: r.Errors + r.Conflicts - p.Invalid,
 	}
-	data, err := json.Marshal(res)
-	if err != nil {
-		return res, fmt.Errorf("marshal result of %s: %w", p.User.ID, err)
-	}
-	if err := a.Files.Put(ctx, resultKey(p.Tenant, p.ImportID, p.User.ID), data, "application/json"); err != nil {
+	if err := putJSON(ctx, a.Files, resultKey(p.Tenant, p.ImportID, p.User.ID), res); err != nil {
 		return res, err
 	}
 	log.Info("user applied", "created", r.Created, "updated", r.Updated, "unchanged", r.Unchanged,

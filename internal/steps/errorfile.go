@@ -14,7 +14,6 @@ import (
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/failure"
 	"github.com/crmimport/crm-import/internal/outcome"
-	"github.com/crmimport/crm-import/internal/plan"
 )
 
 // writeErrorFile writes the import's error file: every row that was not
@@ -115,11 +114,7 @@ func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.D
 // unassignedOutcome is the outcome of a row split gave to no user.
 func unassignedOutcome(r check.Record) outcome.Row {
 	if len(r.Errors) > 0 {
-		row := outcome.Row{Row: r.Row, Status: outcome.Error}
-		for _, e := range r.Errors {
-			row.Errors = append(row.Errors, plan.RowError{Column: e.Column, Value: e.Value, Reason: e.Reason})
-		}
-		return row
+		return outcome.Row{Row: r.Row, Status: outcome.Error, Errors: planErrors(r.Errors)}
 	}
 	reason := fmt.Sprintf("no user of your CRM matches %q: the row was not imported", r.Assignee)
 	if r.Assignee == "" {

@@ -22,10 +22,7 @@ type Notifier interface {
 // failure path (the workflow's Catch) it marks the job FAILED with the reason
 // and with what was already applied, so no import stops half-done in silence.
 type Finalize struct {
-	Files interface {
-		Files
-		Reader
-	}
+	Files  Files
 	Jobs   JobStore
 	Notify Notifier
 	// Changes counts the records an import has touched, from its

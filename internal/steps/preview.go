@@ -25,10 +25,7 @@ type RecordStore interface {
 // plan is the preview. It writes the plan for the apply step and the
 // summary (counts and a sample of changes, field by field) for the tenant.
 type Preview struct {
-	Files interface {
-		Files
-		Reader
-	}
+	Files   Files
 	Records RecordStore
 	Jobs    interface {
 		SetDeletes(ctx context.Context, tenant, id, user string, n int) error
@@ -102,11 +99,7 @@ func (p *Preview) run(ctx context.Context, log *slog.Logger, t UserTask) (UserPl
 	if err := p.Files.PutFile(ctx, planKey(t.Tenant, t.ImportID, t.User.ID), path, "application/x-ndjson"); err != nil {
 		return out, err
 	}
-	data, err := json.Marshal(pl.Summary)
-	if err != nil {
-		return out, fmt.Errorf("marshal preview of %s: %w", t.User.ID, err)
-	}
-	if err := p.Files.Put(ctx, previewKey(t.Tenant, t.ImportID, t.User.ID), data, "application/json"); err != nil {
+	if err := putJSON(ctx, p.Files, previewKey(t.Tenant, t.ImportID, t.User.ID), pl.Summary); err != nil {
 		return out, err
 	}
 	if err := p.Jobs.SetDeletes(ctx, t.Tenant, t.ImportID, t.User.ID, pl.Summary.Deletes); err != nil {
@@ -137,10 +130,7 @@ func (p *Preview) rows(ctx context.Context, t UserTask) ([]plan.Row, int, error)
 		} else if err != nil {
 			return nil, 0, fmt.Errorf("read rows of %s: %w", t.User.ID, err)
 		}
-		row := plan.Row{Number: r.Row, Fields: r.Fields}
-		for _, e := range r.Errors {
-			row.Errors = append(row.Errors, plan.RowError{Column: e.Column, Value: e.Value, Reason: e.Reason})
-		}
+		row := plan.Row{Number: r.Row, Fields: r.Fields, Errors: planErrors(r.Errors)}
 		if len(row.Errors) > 0 {
 			invalid++
 		}

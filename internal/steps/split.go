@@ -20,19 +20,11 @@ import (
 	"github.com/crmimport/crm-import/internal/tenant"
 )
 
-// Reader streams work files.
-type Reader interface {
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
-}
-
 // Split gives each valid row to the user its assignment column names and
 // writes one work file per user, which the per-user steps then plan and
 // apply. Rows that name no user are kept aside for the error file.
 type Split struct {
-	Files interface {
-		Files
-		Reader
-	}
+	Files   Files
 	Jobs    JobStore
 	Tenants TenantStore
 	Limits  Limits
@@ -155,11 +147,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 			return s, err
 		}
 	}
-	data, err := json.Marshal(sel)
-	if err != nil {
-		return s, fmt.Errorf("marshal selection: %w", err)
-	}
-	if err := sp.Files.Put(ctx, selectionKey(s.Tenant, s.ImportID), data, "application/json"); err != nil {
+	if err := putJSON(ctx, sp.Files, selectionKey(s.Tenant, s.ImportID), sel); err != nil {
 		return s, err
 	}
 	total := 0
@@ -220,18 +208,6 @@ func (fs *fileSet) close() {
 	for _, f := range fs.files {
 		f.Close()
 	}
-}
-
-func readJSON(ctx context.Context, r Reader, key string, v any) error {
-	body, err := r.Open(ctx, key)
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	if err := json.NewDecoder(body).Decode(v); err != nil {
-		return fmt.Errorf("read %s: %w", key, err)
-	}
-	return nil
 }
 
 // assigner finds the user each row belongs to.

@@ -20,14 +20,6 @@ import (
 	"github.com/crmimport/crm-import/internal/tenant"
 )
 
-// Files is where steps read uploads and keep their work files.
-type Files interface {
-	Download(ctx context.Context, key, path string) error
-	Metadata(ctx context.Context, key string) (map[string]string, error)
-	PutFile(ctx context.Context, key, path, contentType string) error
-	Put(ctx context.Context, key string, data []byte, contentType string) error
-}
-
 // JobStore updates import job records.
 type JobStore interface {
 	Get(ctx context.Context, tenant, id string) (job.Job, error)
@@ -146,10 +138,10 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	if err := v.Files.PutFile(ctx, recordsKey(s.Tenant, s.ImportID), recordsPath, "application/x-ndjson"); err != nil {
 		return s, err
 	}
-	if err := v.putJSON(ctx, reportKey(s.Tenant, s.ImportID), report); err != nil {
+	if err := putJSON(ctx, v.Files, reportKey(s.Tenant, s.ImportID), report); err != nil {
 		return s, err
 	}
-	if err := v.putJSON(ctx, configKey(s.Tenant, s.ImportID), cfg); err != nil {
+	if err := putJSON(ctx, v.Files, configKey(s.Tenant, s.ImportID), cfg); err != nil {
 		return s, err
 	}
 	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors+oversized
@@ -192,14 +184,6 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 		return nil, failure.New(failure.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
 	}
 	return cfg, nil
-}
-
-func (v *Validate) putJSON(ctx context.Context, key string, value any) error {
-	data, err := json.Marshal(value)
-	if err != nil {
-		return fmt.Errorf("marshal %s: %w", key, err)
-	}
-	return v.Files.Put(ctx, key, data, "application/json")
 }
 
 // maxRecordBytes keeps a record under DynamoDB's 400 KB item limit, with
