@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
@@ -65,8 +67,8 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	opts := check.Options{Entity: fl.entity, Config: cfg, Locale: fl.locale,
 		Sheet: sheet.Options{Encoding: fl.encoding, Delimiter: delimiter, Sheet: fl.sheet}}
 
-	var preview []check.Record
-	rep, err := check.Run(cmd.Context(), path, opts, func(r check.Record) error {
+	var preview []crm.Row
+	rep, err := check.Run(cmd.Context(), path, opts, func(r crm.Row) error {
 		if len(preview) < fl.preview {
 			preview = append(preview, r)
 		}
@@ -128,7 +130,7 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func printReport(w io.Writer, path string, rep *check.Report, preview []check.Record) error {
+func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row) error {
 	p := &printer{w: w}
 	p.line("File       %s", path)
 	p.line("Format     %s", rep.File.Format)
@@ -219,11 +221,11 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []check.Re
 
 // printPreview shows one line per mapped field and one column per row, so
 // that a few rows of a wide file stay readable.
-func printPreview(w io.Writer, rep *check.Report, preview []check.Record) {
+func printPreview(w io.Writer, rep *check.Report, preview []crm.Row) {
 	t := newTable(w)
 	header := table.Row{"Field"}
 	for _, r := range preview {
-		header = append(header, fmt.Sprintf("Row %d", r.Row))
+		header = append(header, fmt.Sprintf("Row %d", r.Number))
 	}
 	t.AppendHeader(header)
 	for _, c := range rep.Mapping {

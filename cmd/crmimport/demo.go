@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -21,9 +23,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/job"
 	"github.com/crmimport/crm-import/internal/steps"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // The demo tenant of `make run`: one sales agent and a saved configuration
@@ -33,7 +33,7 @@ const (
 	demoConfig = "customers-de"
 )
 
-var demoUser = tenant.User{ID: "u-anna", Email: "anna.berg@demo.example", EmployeeNumber: "1007", Name: "Anna Berg"}
+var demoUser = crm.User{ID: "u-anna", Email: "anna.berg@demo.example", EmployeeNumber: "1007", Name: "Anna Berg"}
 
 var demoConfigJSON = `{
   "version": 1,
@@ -89,7 +89,7 @@ func runDemo(ctx context.Context, out io.Writer, path string) error {
 		return err
 	}
 	defer f.Close()
-	key := job.IncomingPrefix + demoTenant + "/customers/" + filepath.Base(path)
+	key := crm.IncomingPrefix + demoTenant + "/customers/" + filepath.Base(path)
 	put, err := s3c.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &bucketName, Key: &key, Body: f,
 		Metadata: map[string]string{steps.ConfigMetadata: demoConfig},
@@ -97,7 +97,7 @@ func runDemo(ctx context.Context, out io.Writer, path string) error {
 	if err != nil {
 		return fmt.Errorf("upload %s: %w", path, err)
 	}
-	id := job.ID(bucketName, key, aws.ToString(put.VersionId), aws.ToString(put.ETag))
+	id := crm.ImportID(bucketName, key, aws.ToString(put.VersionId), aws.ToString(put.ETag))
 	fmt.Fprintf(out, "uploaded %s to s3://%s/%s\nimport job %s\n", path, bucketName, key, id)
 
 	j, err := followJob(ctx, out, jobs, id)
@@ -112,15 +112,15 @@ func runDemo(ctx context.Context, out io.Writer, path string) error {
 		return err
 	}
 	printSummary(out, j, items)
-	if j.Status != job.Succeeded {
+	if j.Status != crm.Succeeded {
 		return fmt.Errorf("import %s ended %s: %s", id, j.Status, j.Reason)
 	}
 	return nil
 }
 
 // followJob polls the job record and prints each status it passes through.
-func followJob(ctx context.Context, out io.Writer, jobs *dynamo.Jobs, id string) (job.Job, error) {
-	var last job.Status
+func followJob(ctx context.Context, out io.Writer, jobs *dynamo.Jobs, id string) (crm.Job, error) {
+	var last crm.Status
 	for {
 		j, err := jobs.Get(ctx, demoTenant, id)
 		if err == nil && j.Status != last {
@@ -185,7 +185,7 @@ func countRecords(ctx context.Context, db *dynamodb.Client, table, tenantID, use
 	return n, nil
 }
 
-func printSummary(out io.Writer, j job.Job, items int) {
+func printSummary(out io.Writer, j crm.Job, items int) {
 	t := table.NewWriter()
 	t.SetOutputMirror(out)
 	c := j.Counts

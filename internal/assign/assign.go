@@ -9,29 +9,20 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/tenant"
-)
-
-// By says what the assignment column holds.
-type By string
-
-const (
-	ByEmail          By = "email"
-	ByEmployeeNumber By = "employee_number"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Directory finds a tenant's users by the value of the assignment column.
 type Directory struct {
-	by    By
-	users map[string]tenant.User
-	only  *tenant.User // the tenant's single user, for files with no assignment column
+	by    crm.AssignBy
+	users map[string]crm.User
+	only  *crm.User // the tenant's single user, for files with no assignment column
 }
 
 // NewDirectory indexes users by e-mail (case-insensitive) or employee number,
 // both trimmed.
-func NewDirectory(users []tenant.User, by By) *Directory {
-	d := &Directory{by: by, users: make(map[string]tenant.User, len(users))}
+func NewDirectory(users []crm.User, by crm.AssignBy) *Directory {
+	d := &Directory{by: by, users: make(map[string]crm.User, len(users))}
 	for _, u := range users {
 		if k := d.norm(d.keyOf(u)); k != "" {
 			d.users[k] = u
@@ -43,8 +34,8 @@ func NewDirectory(users []tenant.User, by By) *Directory {
 	return d
 }
 
-func (d *Directory) keyOf(u tenant.User) string {
-	if d.by == ByEmployeeNumber {
+func (d *Directory) keyOf(u crm.User) string {
+	if d.by == crm.ByEmployeeNumber {
 		return u.EmployeeNumber
 	}
 	return u.Email
@@ -52,23 +43,23 @@ func (d *Directory) keyOf(u tenant.User) string {
 
 func (d *Directory) norm(v string) string {
 	v = strings.TrimSpace(v)
-	if d.by == ByEmployeeNumber {
+	if d.by == crm.ByEmployeeNumber {
 		return v
 	}
 	return strings.ToLower(v)
 }
 
 // Lookup returns the user a value of the assignment column names.
-func (d *Directory) Lookup(value string) (tenant.User, bool) {
+func (d *Directory) Lookup(value string) (crm.User, bool) {
 	u, ok := d.users[d.norm(value)]
 	return u, ok
 }
 
 // Only returns the tenant's user when it has exactly one; a file without an
 // assignment column can only be meant for that user.
-func (d *Directory) Only() (tenant.User, bool) {
+func (d *Directory) Only() (crm.User, bool) {
 	if d.only == nil {
-		return tenant.User{}, false
+		return crm.User{}, false
 	}
 	return *d.only, true
 }
@@ -83,9 +74,9 @@ type Selection struct {
 // UserRows is a user found in the file with its number of valid rows and
 // of rows in error.
 type UserRows struct {
-	User    tenant.User `json:"user"`
-	Rows    int         `json:"rows"`
-	Invalid int         `json:"invalid,omitempty"`
+	User    crm.User `json:"user"`
+	Rows    int      `json:"rows"`
+	Invalid int      `json:"invalid,omitempty"`
 }
 
 // ValueRows is a value of the assignment column that matched no user.
@@ -106,12 +97,12 @@ func NewTally() *Tally {
 }
 
 // Matched counts one valid row for u.
-func (t *Tally) Matched(u tenant.User) { t.user(u).Rows++ }
+func (t *Tally) Matched(u crm.User) { t.user(u).Rows++ }
 
 // Invalid counts one row in error for u.
-func (t *Tally) Invalid(u tenant.User) { t.user(u).Invalid++ }
+func (t *Tally) Invalid(u crm.User) { t.user(u).Invalid++ }
 
-func (t *Tally) user(u tenant.User) *UserRows {
+func (t *Tally) user(u crm.User) *UserRows {
 	r, ok := t.users[u.ID]
 	if !ok {
 		r = &UserRows{User: u}
@@ -148,14 +139,14 @@ func (s Selection) Check(maxUsers int) error {
 	}
 	if valid == 0 {
 		if len(s.Unmatched) == 0 {
-			return failure.New(failure.Invalid, "no row can be imported: the file has no valid rows")
+			return crm.Errorf(crm.Invalid, "no row can be imported: the file has no valid rows")
 		}
-		return failure.New(failure.Invalid,
+		return crm.Errorf(crm.Invalid,
 			"no row matches a user of your CRM: the assignment column holds %s, none of which is a user's e-mail or employee number",
 			describe(s.Unmatched))
 	}
 	if len(s.Users) > maxUsers {
-		return failure.New(failure.Limit,
+		return crm.Errorf(crm.Refused,
 			"the file assigns rows to %d users; one import may hold at most %d users: split the file", len(s.Users), maxUsers)
 	}
 	return nil
@@ -164,7 +155,7 @@ func (s Selection) Check(maxUsers int) error {
 // CheckRows refuses a file over the row limit.
 func CheckRows(rows, maxRows int) error {
 	if rows > maxRows {
-		return failure.New(failure.Limit,
+		return crm.Errorf(crm.Refused,
 			"the file has %d rows; one import may hold at most %d rows: split the file", rows, maxRows)
 	}
 	return nil

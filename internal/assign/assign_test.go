@@ -4,11 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/tenant"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
-var users = []tenant.User{
+var users = []crm.User{
 	{ID: "u1", Email: "Anna.Rossi@acme.example", EmployeeNumber: "0042"},
 	{ID: "u2", Email: "bo@acme.example", EmployeeNumber: "7"},
 }
@@ -16,15 +15,15 @@ var users = []tenant.User{
 func TestLookup(t *testing.T) {
 	tests := []struct {
 		name   string
-		by     By
+		by     crm.AssignBy
 		value  string
 		wantID string
 	}{
-		{"e-mail ignores case and spaces", ByEmail, "  anna.rossi@ACME.example ", "u1"},
-		{"employee number is trimmed", ByEmployeeNumber, " 0042", "u1"},
-		{"employee number keeps leading zeros", ByEmployeeNumber, "42", ""},
-		{"unknown e-mail matches nobody", ByEmail, "eve@acme.example", ""},
-		{"empty value matches nobody", ByEmail, "", ""},
+		{"e-mail ignores case and spaces", crm.ByEmail, "  anna.rossi@ACME.example ", "u1"},
+		{"employee number is trimmed", crm.ByEmployeeNumber, " 0042", "u1"},
+		{"employee number keeps leading zeros", crm.ByEmployeeNumber, "42", ""},
+		{"unknown e-mail matches nobody", crm.ByEmail, "eve@acme.example", ""},
+		{"empty value matches nobody", crm.ByEmail, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,7 +36,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestSelectionCountsRowsPerUserAndUnmatchedValues(t *testing.T) {
-	d := NewDirectory(users, ByEmail)
+	d := NewDirectory(users, crm.ByEmail)
 	tally := NewTally()
 	for _, v := range []string{"anna.rossi@acme.example", "bo@acme.example", "ANNA.ROSSI@acme.example", "eve@x", "eve@x", "zed@x"} {
 		if u, ok := d.Lookup(v); ok {
@@ -57,17 +56,17 @@ func TestSelectionCountsRowsPerUserAndUnmatchedValues(t *testing.T) {
 
 func TestCheckRefuses(t *testing.T) {
 	noMatch := Selection{Unmatched: []ValueRows{{"eve@x", 3}}}
-	if err := noMatch.Check(100); failure.CodeOf(err) != failure.Invalid || !strings.Contains(err.Error(), `"eve@x" (3 rows)`) {
+	if err := noMatch.Check(100); crm.KindOf(err) != crm.Invalid || !strings.Contains(err.Error(), `"eve@x" (3 rows)`) {
 		t.Errorf("Check(no user matched) = %v, want an invalid error naming eve@x and its rows", err)
 	}
 	three := Selection{Users: []UserRows{{Rows: 1}, {Rows: 1}, {Rows: 1}}}
-	if err := three.Check(2); failure.CodeOf(err) != failure.Limit || !strings.Contains(err.Error(), "3 users") || !strings.Contains(err.Error(), "at most 2") {
+	if err := three.Check(2); crm.KindOf(err) != crm.Refused || !strings.Contains(err.Error(), "3 users") || !strings.Contains(err.Error(), "at most 2") {
 		t.Errorf("Check(3 users, limit 2) = %v, want a limit error with both counts", err)
 	}
 	if err := three.Check(3); err != nil {
 		t.Errorf("Check(3 users, limit 3) = %v, want nil", err)
 	}
-	if err := CheckRows(100001, 100000); failure.CodeOf(err) != failure.Limit || !strings.Contains(err.Error(), "100001 rows") {
+	if err := CheckRows(100001, 100000); crm.KindOf(err) != crm.Refused || !strings.Contains(err.Error(), "100001 rows") {
 		t.Errorf("CheckRows(100001, 100000) = %v, want a limit error with the count", err)
 	}
 	if err := CheckRows(100000, 100000); err != nil {

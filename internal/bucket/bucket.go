@@ -10,12 +10,12 @@ import (
 	"io"
 	"os"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
-
-	"github.com/crmimport/crm-import/internal/failure"
 )
 
 // Client is the part of the S3 API the bucket uses.
@@ -69,7 +69,7 @@ func (b *Bucket) Download(ctx context.Context, key, path string) error {
 	}
 	if _, err := io.Copy(f, body); err != nil {
 		f.Close()
-		return failure.Wrap(fmt.Errorf("download %s: %w", key, err), failure.Unavailable, "the upload could not be read")
+		return crm.Wrap(fmt.Errorf("download %s: %w", key, err), crm.Unavailable, "the upload could not be read")
 	}
 	return f.Close()
 }
@@ -102,13 +102,13 @@ func asFailure(err error, key string) error {
 	var nsk *types.NoSuchKey
 	var nf *types.NotFound
 	if errors.As(err, &nsk) || errors.As(err, &nf) {
-		return failure.Wrap(err, failure.NotFound, "file %s does not exist", key)
+		return crm.Wrap(err, crm.NotFound, "file %s does not exist", key)
 	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		switch api.ErrorCode() {
 		case "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout":
-			return failure.Wrap(err, failure.Unavailable, "file storage is busy")
+			return crm.Wrap(err, crm.Unavailable, "file storage is busy")
 		}
 	}
 	return err

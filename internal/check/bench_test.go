@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 )
 
@@ -89,7 +91,7 @@ func benchmarkCheckCSV(b *testing.B, phones bool) {
 		raw += time.Since(start)
 
 		start = time.Now()
-		rep, err := Run(context.Background(), path, Options{Config: cfg}, func(Record) error { return nil })
+		rep, err := Run(context.Background(), path, Options{Config: cfg}, func(crm.Row) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -119,7 +121,7 @@ func BenchmarkCheckMemory1M(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 		n := 0
-		rep, err := Run(context.Background(), path, Options{Config: cfg}, func(Record) error {
+		rep, err := Run(context.Background(), path, Options{Config: cfg}, func(crm.Row) error {
 			if n++; n%50_000 == 0 {
 				runtime.ReadMemStats(&ms)
 				peak = max(peak, ms.HeapAlloc)

@@ -6,6 +6,8 @@ package check
 import (
 	"fmt"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/sheet"
@@ -37,39 +39,6 @@ type Options struct {
 	Locale string
 }
 
-// Record is one data row, validated.
-type Record struct {
-	Row      int               `json:"row"`                // the row number the tenant sees (header = 1)
-	Fields   map[string]string `json:"fields"`             // field -> canonical value; mapped, non-empty cells only
-	Assignee string            `json:"assignee,omitempty"` // trimmed assignment cell; "" when no assignment column is configured
-	Errors   []RowError        `json:"errors,omitempty"`   // non-empty: the row must not be applied
-
-	guesses []guess // cells read by a guessed convention, for a warning
-}
-
-// RowError is a value, or a row, the tenant must fix.
-type RowError struct {
-	Row    int    `json:"row"`
-	Column string `json:"column,omitempty"` // the column's title as in the file; empty for the whole row
-	Field  string `json:"field,omitempty"`
-	Value  string `json:"value,omitempty"` // as in the file, cut to MaxShownValue characters
-	Reason string `json:"reason"`
-}
-
-// MaxShownValue is how much of a bad value an error repeats.
-const MaxShownValue = 100
-
-func (e RowError) Error() string {
-	switch {
-	case e.Column == "":
-		return fmt.Sprintf("row %d: %s", e.Row, e.Reason)
-	case e.Value == "":
-		return fmt.Sprintf("row %d, column %q: %s", e.Row, e.Column, e.Reason)
-	default:
-		return fmt.Sprintf("row %d, column %q: %q %s", e.Row, e.Column, e.Value, e.Reason)
-	}
-}
-
 // Report sums up a checked file.
 type Report struct {
 	Entity string `json:"entity"`
@@ -91,9 +60,9 @@ type Report struct {
 	Missing []string `json:"missing,omitempty"`
 	// Warnings are things the tenant should know that do not stop the
 	// import, such as configured columns the file does not have.
-	Warnings   []string   `json:"warnings,omitempty"`
-	Errors     []RowError `json:"errors"`      // the first MaxErrors row errors
-	ErrorCount int        `json:"error_count"` // all row errors
+	Warnings   []string       `json:"warnings,omitempty"`
+	Errors     []crm.RowError `json:"errors"`      // the first MaxErrors row errors
+	ErrorCount int            `json:"error_count"` // all row errors
 	// Assignees counts the rows per value of the assignment column (the
 	// empty value included), when the configuration names one. Past
 	// MaxAssignees distinct values, further new values count in

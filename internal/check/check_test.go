@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/sheet"
 )
@@ -21,10 +23,10 @@ func parseConfig(t *testing.T, js string) *config.Config {
 	return c
 }
 
-func collect(t *testing.T, r sheet.Reader, opts Options) (*Report, []Record, error) {
+func collect(t *testing.T, r sheet.Reader, opts Options) (*Report, []crm.Row, error) {
 	t.Helper()
-	var recs []Record
-	rep, err := RunReader(context.Background(), r, opts, func(rec Record) error {
+	var recs []crm.Row
+	rep, err := RunReader(context.Background(), r, opts, func(rec crm.Row) error {
 		recs = append(recs, rec)
 		return nil
 	})
@@ -42,15 +44,15 @@ func TestRunReaderValidatesEveryRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Record{
-		{Row: 2, Fields: map[string]string{"customer_number": "0042", "name": "Müller GmbH", "postcode": "01067",
+	want := []crm.Row{
+		{Number: 2, Fields: map[string]string{"customer_number": "0042", "name": "Müller GmbH", "postcode": "01067",
 			"last_visit": "2026-12-31", "revenue": "1234.56", "email": "info@mueller.example"}},
-		{Row: 3, Fields: map[string]string{"customer_number": "0043", "name": "Schäfer", "postcode": "80331"}, Errors: []RowError{
+		{Number: 3, Fields: map[string]string{"customer_number": "0043", "name": "Schäfer", "postcode": "80331"}, Errors: []crm.RowError{
 			{Row: 3, Column: "Letzter Besuch", Field: "last_visit", Value: "31.13.2026", Reason: "is not a date: there is no month 13 (expected a day like 31.12.2026)"},
 			{Row: 3, Column: "Umsatz", Field: "revenue", Value: "viel", Reason: "is not a number: expected something like 1.234,56"},
 			{Row: 3, Column: "E-Mail", Field: "email", Value: "schaefer(at)example.de", Reason: "is not an e-mail address: expected one like name@example.com"},
 		}},
-		{Row: 4, Fields: map[string]string{"customer_number": "0044", "postcode": "20095"}, Errors: []RowError{
+		{Number: 4, Fields: map[string]string{"customer_number": "0044", "postcode": "20095"}, Errors: []crm.RowError{
 			{Row: 4, Column: "Name", Field: "name", Reason: "is empty, but a new record needs it"},
 		}},
 	}
@@ -70,14 +72,14 @@ func TestRunReaderValidatesEveryRow(t *testing.T) {
 
 func TestRowErrorSpeaksTheTenantsWords(t *testing.T) {
 	tests := []struct {
-		err  RowError
+		err  crm.RowError
 		want string
 	}{
-		{RowError{Row: 7, Column: "Letzter Besuch", Field: "last_visit", Value: "31.13.2026", Reason: "is not a date: expected a day like 31.12.2026"},
+		{crm.RowError{Row: 7, Column: "Letzter Besuch", Field: "last_visit", Value: "31.13.2026", Reason: "is not a date: expected a day like 31.12.2026"},
 			`row 7, column "Letzter Besuch": "31.13.2026" is not a date: expected a day like 31.12.2026`},
-		{RowError{Row: 8, Column: "Name", Field: "name", Reason: "is empty, but a new record needs it"},
+		{crm.RowError{Row: 8, Column: "Name", Field: "name", Reason: "is empty, but a new record needs it"},
 			`row 8, column "Name": is empty, but a new record needs it`},
-		{RowError{Row: 9, Reason: "has 9 values but the header has 7 columns"},
+		{crm.RowError{Row: 9, Reason: "has 9 values but the header has 7 columns"},
 			`row 9: has 9 values but the header has 7 columns`},
 	}
 	for _, tt := range tests {
@@ -135,7 +137,7 @@ func TestUpdateModesNeedAKeyValueButNotRequiredFields(t *testing.T) {
 	}
 	for i, wantErrs := range []int{0, 0, 1} {
 		if got := len(recs[i].Errors); got != wantErrs {
-			t.Errorf("row %d: %d errors (%v), want %d", recs[i].Row, got, recs[i].Errors, wantErrs)
+			t.Errorf("row %d: %d errors (%v), want %d", recs[i].Number, got, recs[i].Errors, wantErrs)
 		}
 	}
 	if got, want := recs[2].Errors[0].Error(), `row 4: has no value in the key columns "Kundennummer", "Externe ID", so the record to update cannot be found`; got != want {
@@ -171,7 +173,7 @@ func TestRowOnlyReaderErrorsBecomeRowErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 3 || recs[1].Row != 3 || len(recs[1].Errors) != 1 || recs[1].Errors[0].Reason != "a quoted value is not closed properly" {
+	if len(recs) != 3 || recs[1].Number != 3 || len(recs[1].Errors) != 1 || recs[1].Errors[0].Reason != "a quoted value is not closed properly" {
 		t.Errorf("records = %+v, want row 3 to carry the reader's error", recs)
 	}
 	if rep.RowsWithErrors != 1 || rep.Rows != 3 {
@@ -205,7 +207,7 @@ func TestEachStopsTheRun(t *testing.T) {
 	stop := fmt.Errorf("over the limit")
 	n := 0
 	_, err := RunReader(context.Background(), texts([]string{"Name"}, []string{"A"}, []string{"B"}, []string{"C"}),
-		Options{Entity: "customers"}, func(Record) error {
+		Options{Entity: "customers"}, func(crm.Row) error {
 			n++
 			if n == 2 {
 				return stop
@@ -220,7 +222,7 @@ func TestEachStopsTheRun(t *testing.T) {
 func TestRunReaderStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := RunReader(ctx, texts([]string{"Name"}, []string{"A"}), Options{Entity: "customers"}, func(Record) error { return nil })
+	_, err := RunReader(ctx, texts([]string{"Name"}, []string{"A"}), Options{Entity: "customers"}, func(crm.Row) error { return nil })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("RunReader(cancelled) = %v, want context.Canceled", err)
 	}
@@ -265,7 +267,7 @@ func TestRecordsArriveInFileOrder(t *testing.T) {
 		t.Fatalf("Rows = %d, records %d, want %d", rep.Rows, len(recs), n)
 	}
 	for i, r := range recs {
-		if r.Row != i+2 || r.Fields["name"] != fmt.Sprintf("Kunde %d", i) || r.Fields["phone"] != fmt.Sprintf("+4930%06d", 900000+i) {
+		if r.Number != i+2 || r.Fields["name"] != fmt.Sprintf("Kunde %d", i) || r.Fields["phone"] != fmt.Sprintf("+4930%06d", 900000+i) {
 			t.Fatalf("record %d = %+v, want row %d, Kunde %d", i, r, i+2, i)
 		}
 	}
@@ -289,7 +291,7 @@ func TestTheTenantsOwnRequiredFields(t *testing.T) {
 	if len(recs[0].Errors) != 0 || recs[0].Fields["national_id"] != "11222333000181" {
 		t.Errorf("row 2 = %+v, want valid", recs[0])
 	}
-	want := []RowError{{Row: 3, Column: "CPF/CNPJ", Field: "national_id", Reason: "is empty, but a new record needs it"}}
+	want := []crm.RowError{{Row: 3, Column: "CPF/CNPJ", Field: "national_id", Reason: "is empty, but a new record needs it"}}
 	if !reflect.DeepEqual(recs[1].Errors, want) {
 		t.Errorf("row 3 errors = %+v, want %+v", recs[1].Errors, want)
 	}

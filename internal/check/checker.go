@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/schema"
@@ -71,7 +73,7 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		}
 	}
 	c.report = &Report{Entity: e.Name, Locale: parser.Locale.Tag, Mapping: m.Columns, Unmapped: m.Unmapped,
-		Missing: missing, Errors: []RowError{}}
+		Missing: missing, Errors: []crm.RowError{}}
 	if c.report.Unmapped == nil {
 		c.report.Unmapped = []string{}
 	}
@@ -85,15 +87,15 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		}
 		f, _ := e.Field(col.Field)
 		c.fields[i] = &f
-		if (f.Required || contains(cfg.Required, f.Name)) && cfg.Mode == config.Add {
+		if (f.Required || contains(cfg.Required, f.Name)) && cfg.Mode == crm.Add {
 			c.required = append(c.required, i)
 		}
 	}
 
-	if cfg.Mode == config.Add && len(missing) > 0 {
+	if cfg.Mode == crm.Add && len(missing) > 0 {
 		return nil, refused(nil, "%s", missingReason(e, missing))
 	}
-	if cfg.Mode != config.Add {
+	if cfg.Mode != crm.Add {
 		var absent []string
 		for _, k := range cfg.KeyFields {
 			col, ok := m.Column(k)
@@ -120,9 +122,16 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 	return c, nil
 }
 
+// record is a validated row and the cells of it read by a guessed
+// convention, for a warning.
+type record struct {
+	crm.Row
+	guesses []guess
+}
+
 // record validates one row.
-func (c *checker) record(row sheet.Row) Record {
-	rec := Record{Row: row.Number, Fields: make(map[string]string, len(c.fields))}
+func (c *checker) record(row sheet.Row) record {
+	rec := record{Row: crm.Row{Number: row.Number, Fields: make(map[string]string, len(c.fields))}}
 	var bad map[int]bool // columns whose value is in error; allocated on the first
 	for i, f := range c.fields {
 		if f == nil || i >= len(row.Cells) {
@@ -135,7 +144,7 @@ func (c *checker) record(row sheet.Row) Record {
 				bad = map[int]bool{}
 			}
 			bad[i] = true
-			rec.Errors = append(rec.Errors, RowError{Row: row.Number, Column: c.header[i], Field: f.Name, Value: shown(cell.Text), Reason: err.Error()})
+			rec.Errors = append(rec.Errors, crm.RowError{Row: row.Number, Column: c.header[i], Field: f.Name, Value: shown(cell.Text), Reason: err.Error()})
 			continue
 		}
 		if v != "" {
@@ -150,7 +159,7 @@ func (c *checker) record(row sheet.Row) Record {
 	for _, i := range c.required {
 		name := c.fields[i].Name
 		if _, ok := rec.Fields[name]; !ok && !bad[i] {
-			rec.Errors = append(rec.Errors, RowError{Row: row.Number, Column: c.header[i], Field: name,
+			rec.Errors = append(rec.Errors, crm.RowError{Row: row.Number, Column: c.header[i], Field: name,
 				Reason: "is empty, but a new record needs it"})
 		}
 	}
@@ -166,7 +175,7 @@ func (c *checker) record(row sheet.Row) Record {
 			for n, i := range c.keys {
 				titles[n] = c.header[i]
 			}
-			rec.Errors = append(rec.Errors, RowError{Row: row.Number,
+			rec.Errors = append(rec.Errors, crm.RowError{Row: row.Number,
 				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), quoteAll(titles))})
 		}
 	}
@@ -204,11 +213,11 @@ func (c *checker) cell(i int, f schema.Field, cell sheet.Cell) (string, error) {
 	return p.Cell(f, cell)
 }
 
-func (c *checker) count(rec Record) {
+func (c *checker) count(rec record) {
 	r := c.report
 	r.Rows++
 	for _, g := range rec.guesses {
-		c.warnGuess(rec.Row, g)
+		c.warnGuess(rec.Number, g)
 	}
 	if len(rec.Errors) > 0 {
 		r.RowsWithErrors++
@@ -274,11 +283,11 @@ func findColumn(header []string, title string) int {
 }
 
 func shown(s string) string {
-	if utf8.RuneCountInString(s) <= MaxShownValue {
+	if utf8.RuneCountInString(s) <= crm.MaxShownValue {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:MaxShownValue]) + "…"
+	return string(r[:crm.MaxShownValue]) + "…"
 }
 
 func quoteAll(titles []string) string {

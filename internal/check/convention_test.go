@@ -99,8 +99,8 @@ func TestEachColumnIsReadWithOneConvention(t *testing.T) {
 				c.value = rec.Fields[field[tt.column]]
 				if len(rec.Errors) > 0 {
 					c.err = rec.Errors[0].Reason
-					if e := rec.Errors[0]; e.Column != tt.column || e.Value != tt.cells[rec.Row-2] {
-						t.Errorf("row %d error names column %q, value %q, want %q, %q", rec.Row, e.Column, e.Value, tt.column, tt.cells[rec.Row-2])
+					if e := rec.Errors[0]; e.Column != tt.column || e.Value != tt.cells[rec.Number-2] {
+						t.Errorf("row %d error names column %q, value %q, want %q, %q", rec.Number, e.Column, e.Value, tt.column, tt.cells[rec.Number-2])
 					}
 				}
 				got = append(got, c)
@@ -139,7 +139,7 @@ func TestAProofPastTheLookAheadIsAnError(t *testing.T) {
 	last := recs[lookAheadRows]
 	want := "reads as 2500.75 with a decimal comma, but this column is read with a decimal point, as the default locale en-US writes numbers: correct the value, or set the file's locale"
 	if len(last.Errors) != 1 || last.Errors[0].Reason != want {
-		t.Errorf("row %d errors = %v, want %q", last.Row, last.Errors, want)
+		t.Errorf("row %d errors = %v, want %q", last.Number, last.Errors, want)
 	}
 	if rep.RowsWithErrors != 1 {
 		t.Errorf("RowsWithErrors = %d, want 1", rep.RowsWithErrors)
@@ -161,7 +161,7 @@ func TestAGuessPastTheLookAheadIsWarnedAbout(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := recs[lookAheadRows].Fields["revenue"]; got != "1234" {
-		t.Errorf("revenue of row %d = %q, want 1234 (a decimal comma, as the \";\" suggests)", recs[lookAheadRows].Row, got)
+		t.Errorf("revenue of row %d = %q, want 1234 (a decimal comma, as the \";\" suggests)", recs[lookAheadRows].Number, got)
 	}
 	want := []string{`the locale is not configured, and no value in the first rows of column "Revenue" showed how it is written: values such as 1.234 (row 1002) are read as 1234, because this column is read with a decimal comma, as the file's ";" separator suggests (spreadsheet programs write ";" in countries that write a decimal comma and the day first); set the locale if that is wrong`}
 	if !reflect.DeepEqual(rep.Warnings, want) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/config"
 )
@@ -18,8 +20,8 @@ func ExampleRun() {
 		return
 	}
 	rep, err := check.Run(context.Background(), "../../testdata/files/customers-cp1252-semicolon.csv",
-		check.Options{Config: cfg}, func(r check.Record) error {
-			fmt.Println(r.Row, r.Fields["name"], r.Fields["postcode"], r.Fields["revenue"], r.Fields["customer_since"])
+		check.Options{Config: cfg}, func(r crm.Row) error {
+			fmt.Println(r.Number, r.Fields["name"], r.Fields["postcode"], r.Fields["revenue"], r.Fields["customer_since"])
 			return nil
 		})
 	var refused *check.RefusedError

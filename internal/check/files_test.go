@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/sheet"
 )
@@ -66,12 +68,12 @@ func TestRunReadsEveryValueOfRealFiles(t *testing.T) {
 				opts.Config = c
 			}
 			var got []map[string]string
-			rep, err := Run(context.Background(), file(tt.file), opts, func(r Record) error {
+			rep, err := Run(context.Background(), file(tt.file), opts, func(r crm.Row) error {
 				if len(r.Errors) > 0 {
-					t.Errorf("row %d: %v", r.Row, r.Errors)
+					t.Errorf("row %d: %v", r.Number, r.Errors)
 				}
-				if r.Row != len(got)+2 {
-					t.Errorf("row number %d, want %d", r.Row, len(got)+2)
+				if r.Number != len(got)+2 {
+					t.Errorf("row number %d, want %d", r.Number, len(got)+2)
 				}
 				got = append(got, r.Fields)
 				return nil
@@ -97,9 +99,9 @@ func TestUnambiguousValuesReadRightWhateverTheLocale(t *testing.T) {
 	// The German file under the default en-US locale: "1.234,56" and
 	// "31.12.2026" can only mean one thing, so the locale does not matter.
 	var got []map[string]string
-	_, err := Run(context.Background(), file("customers-cp1252-semicolon.csv"), Options{Entity: "customers"}, func(r Record) error {
+	_, err := Run(context.Background(), file("customers-cp1252-semicolon.csv"), Options{Entity: "customers"}, func(r crm.Row) error {
 		if len(r.Errors) > 0 {
-			t.Errorf("row %d: %v", r.Row, r.Errors)
+			t.Errorf("row %d: %v", r.Number, r.Errors)
 		}
 		got = append(got, r.Fields)
 		return nil
@@ -113,7 +115,7 @@ func TestUnambiguousValuesReadRightWhateverTheLocale(t *testing.T) {
 }
 
 func TestRunRefusesAWorkbookWithSeveralSheetsUnnamed(t *testing.T) {
-	_, err := Run(context.Background(), file("two-sheets.xlsx"), Options{Entity: "customers"}, func(Record) error { return nil })
+	_, err := Run(context.Background(), file("two-sheets.xlsx"), Options{Entity: "customers"}, func(crm.Row) error { return nil })
 	var ref *RefusedError
 	if !errors.As(err, &ref) || !strings.Contains(err.Error(), "Contacts") {
 		t.Errorf("Run(two-sheets.xlsx) error = %v, want a refusal naming the sheets", err)
@@ -124,7 +126,7 @@ func TestRunRefusesAWorkbookWithSeveralSheetsUnnamed(t *testing.T) {
 // mistake, not a refusal, and the path is named once.
 func TestRunSaysAMissingFileIsMissing(t *testing.T) {
 	path := file("no-such-file.csv")
-	_, err := Run(context.Background(), path, Options{Entity: "customers"}, func(Record) error { return nil })
+	_, err := Run(context.Background(), path, Options{Entity: "customers"}, func(crm.Row) error { return nil })
 	var ref *RefusedError
 	if !errors.Is(err, fs.ErrNotExist) || errors.As(err, &ref) || strings.Count(err.Error(), path) != 1 {
 		t.Errorf("Run(missing file) error = %v, want fs.ErrNotExist naming the path once, not a refusal", err)

@@ -22,7 +22,7 @@ const (
 type item struct {
 	row sheet.Row
 	err error // from the reader; row is unset
-	rec Record
+	rec record
 }
 
 type batch struct {

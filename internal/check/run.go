@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/sheet"
@@ -16,7 +18,7 @@ import (
 // batches of rows at a time (see RunReader). An error from each stops
 // the run and is returned as it is. A file that cannot be imported at all
 // is a *RefusedError; a bad configuration is a *config.Error.
-func Run(ctx context.Context, path string, opts Options, each func(Record) error) (*Report, error) {
+func Run(ctx context.Context, path string, opts Options, each func(crm.Row) error) (*Report, error) {
 	cfg, err := configOf(opts)
 	if err != nil {
 		return nil, err
@@ -86,7 +88,7 @@ func entityConfig(opts Options) (*config.Config, error) {
 // RunReader is Run over an open reader. The reader must hand out a fresh
 // Row from every Next (the sheet readers do): rows are validated in batches
 // on all CPUs while the next ones are read, and handed to each in order.
-func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Record) error) (*Report, error) {
+func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.Row) error) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -124,10 +126,10 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(Reco
 				if !se.RowOnly {
 					return nil, refused(it.err, "%s", se.Error())
 				}
-				rec = Record{Row: se.Row, Fields: map[string]string{}, Errors: []RowError{{Row: se.Row, Reason: se.Reason}}}
+				rec = record{Row: crm.Row{Number: se.Row, Fields: map[string]string{}, Errors: []crm.RowError{{Row: se.Row, Reason: se.Reason}}}}
 			}
 			c.count(rec)
-			if err := each(rec); err != nil {
+			if err := each(rec.Row); err != nil {
 				return c.report, err
 			}
 		}

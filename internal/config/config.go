@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/crmimport/crm-import/internal/crm"
 	"io"
 	"os"
 	"strings"
@@ -28,35 +29,10 @@ const Version = 1
 // MaxKeyFields is how many fields may together identify a record (portatour).
 const MaxKeyFields = 8
 
-// Mode says what an import does with existing records.
-type Mode string
-
-const (
-	Add          Mode = "add"           // create a record for every row
-	Update       Mode = "update"        // update records found by key, create the others
-	UpdateOnly   Mode = "update_only"   // update records found by key, never create
-	UpdateDelete Mode = "update_delete" // as Update, and delete the user's records the file does not have
-)
-
-// Policy says what happens to a field of an existing record.
-type Policy string
-
-const (
-	Keep               Policy = "keep"
-	Overwrite          Policy = "overwrite"
-	OverwriteIfGreater Policy = "overwrite_if_greater" // date, date-time and number fields only
-)
-
-// What an assignment column holds.
-const (
-	ByEmail          = "email"
-	ByEmployeeNumber = "employee_number"
-)
-
 // Assignment names the column that says which sales agent a row belongs to.
 type Assignment struct {
-	Column string `json:"column"`
-	By     string `json:"by"` // ByEmail or ByEmployeeNumber
+	Column string       `json:"column"`
+	By     crm.AssignBy `json:"by"` // crm.ByEmail or crm.ByEmployeeNumber
 }
 
 // Config is one import configuration.
@@ -75,12 +51,12 @@ type Config struct {
 	// error.
 	Required []string `json:"required,omitempty"`
 	// Policies per field; the others take DefaultPolicy.
-	Policies      map[string]Policy `json:"policies,omitempty"`
-	DefaultPolicy Policy            `json:"default_policy"`
+	Policies      map[string]crm.Policy `json:"policies,omitempty"`
+	DefaultPolicy crm.Policy            `json:"default_policy"`
 	// EmptyClears lets an empty cell clear a field under overwrite (a full
 	// mirror from another system); by default an empty cell changes nothing.
 	EmptyClears bool        `json:"empty_clears,omitempty"`
-	Mode        Mode        `json:"mode"`
+	Mode        crm.Mode    `json:"mode"`
 	Assignment  *Assignment `json:"assignment,omitempty"`
 	// How to read the file; empty means detect.
 	Encoding  string `json:"encoding,omitempty"`
@@ -95,7 +71,7 @@ type Config struct {
 
 // Defaults for settings a configuration leaves out.
 const (
-	DefaultMode     = Add
+	DefaultMode     = crm.Add
 	DefaultLocale   = "en-US"
 	DefaultTimeZone = "UTC"
 )
@@ -161,7 +137,7 @@ func (c *Config) fill() {
 		c.Mode = DefaultMode
 	}
 	if c.DefaultPolicy == "" {
-		c.DefaultPolicy = Overwrite
+		c.DefaultPolicy = crm.Overwrite
 	}
 	if c.Locale == "" {
 		c.Locale = DefaultLocale
@@ -178,7 +154,7 @@ func (c *Config) fill() {
 }
 
 // Policy returns the policy of field.
-func (c *Config) Policy(field string) Policy {
+func (c *Config) Policy(field string) crm.Policy {
 	if p, ok := c.Policies[field]; ok {
 		return p
 	}
@@ -245,16 +221,11 @@ func (c *Config) Validate() error {
 		}
 	}
 
-	switch c.Mode {
-	case Add, Update, UpdateOnly, UpdateDelete:
-	default:
-		add("unknown mode %q: choose add, update, update_only or update_delete", c.Mode)
-	}
 	if len(c.KeyFields) > MaxKeyFields {
 		add("%d key fields are too many: at most %d fields can identify a record", len(c.KeyFields), MaxKeyFields)
 	}
-	if c.Mode != Add && len(c.KeyFields) == 0 && c.Mode != "" {
-		add("mode %s needs at least one key field (for example customer_number) to find existing records", c.Mode)
+	if problem := crm.CheckMode(c.Mode, len(c.KeyFields)); problem != "" {
+		add("%s", problem)
 	}
 	seen := map[string]bool{}
 	for _, k := range c.KeyFields {
@@ -278,25 +249,20 @@ func (c *Config) Validate() error {
 			add("a policy names the field %q, which %s do not have", field, e.Name)
 			continue
 		}
-		switch pol {
-		case Keep, Overwrite:
-		case OverwriteIfGreater:
-			if f.Type != schema.Date && f.Type != schema.DateTime && f.Type != schema.Number {
-				add("the field %s is %s: overwrite_if_greater is only for date and number fields", field, f.Type)
-			}
-		default:
-			add("unknown policy %q for the field %s: choose keep, overwrite or overwrite_if_greater", pol, field)
+		ordered := f.Type == schema.Date || f.Type == schema.DateTime || f.Type == schema.Number
+		if problem := crm.CheckPolicy(field, pol, string(f.Type), ordered); problem != "" {
+			add("%s", problem)
 		}
 	}
-	if c.DefaultPolicy != Keep && c.DefaultPolicy != Overwrite {
-		add("unknown default policy %q: choose keep or overwrite", c.DefaultPolicy)
+	if problem := crm.CheckPolicy("", c.DefaultPolicy, "", false); problem != "" {
+		add("%s", problem)
 	}
 
 	if a := c.Assignment; a != nil {
 		if strings.TrimSpace(a.Column) == "" {
 			add("the assignment names no column")
 		}
-		if a.By != ByEmail && a.By != ByEmployeeNumber {
+		if a.By != crm.ByEmail && a.By != crm.ByEmployeeNumber {
 			add("the assignment column holds %q: choose email or employee_number", a.By)
 		}
 	}

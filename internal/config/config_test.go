@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 func TestDefault(t *testing.T) {
@@ -13,7 +15,7 @@ func TestDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Config{Version: 1, Entity: "companies", Mode: Add, DefaultPolicy: Overwrite, Locale: "en-US", TimeZone: "UTC"}
+	want := &Config{Version: 1, Entity: "companies", Mode: crm.Add, DefaultPolicy: crm.Overwrite, Locale: "en-US", TimeZone: "UTC"}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Default(accounts) = %+v, want %+v", c, want)
 	}
@@ -27,7 +29,7 @@ func TestParseFillsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Mode != Add || c.Locale != DefaultLocale || c.TimeZone != "UTC" || c.Policy("name") != Overwrite {
+	if c.Mode != crm.Add || c.Locale != DefaultLocale || c.TimeZone != "UTC" || c.Policy("name") != crm.Overwrite {
 		t.Errorf("Parse(minimal) = %+v, want add mode, en-US, UTC, overwrite", c)
 	}
 }
@@ -57,14 +59,14 @@ func TestExampleConfigurationsLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Policy("last_visit") != OverwriteIfGreater || c.Policy("name") != Overwrite || c.Policy("group") != Keep {
+	if c.Policy("last_visit") != crm.OverwriteIfGreater || c.Policy("name") != crm.Overwrite || c.Policy("group") != crm.Keep {
 		t.Errorf("customers-de.json policies = %v, default %v", c.Policies, c.DefaultPolicy)
 	}
 	c, err = LoadFile("../../testdata/configs/nightly-sync.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.AssignmentColumn() != "Employee number" || c.Assignment.By != ByEmployeeNumber || c.Delimiter != ";" {
+	if c.AssignmentColumn() != "Employee number" || c.Assignment.By != crm.ByEmployeeNumber || c.Delimiter != ";" {
 		t.Errorf("nightly-sync.json = %+v", c)
 	}
 }

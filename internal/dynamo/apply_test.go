@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -20,14 +22,14 @@ import (
 // The seeded table: Anna's three customers and a contact, and Ben's
 // customer with the same customer number as Anna's first.
 var seeded = []seedRecord{
-	{"acme", "anna", "customer", plan.Record{ID: "c1", Version: 3, ImportID: "old", Fields: map[string]string{
+	{"acme", "anna", "customer", crm.Record{ID: "c1", Version: 3, ImportID: "old", Fields: map[string]string{
 		"customer_no": "1001", "name": "Müller GmbH", "street": "Hauptstr. 1", "postcode": "10115", "last_visit": "2026-05-10", "phone": "+4930111"}}},
-	{"acme", "anna", "customer", plan.Record{ID: "c2", Version: 1, Fields: map[string]string{
+	{"acme", "anna", "customer", crm.Record{ID: "c2", Version: 1, Fields: map[string]string{
 		"customer_no": "1002", "name": "Müller GmbH", "street": "Bahnhofstr. 9", "postcode": "80331"}}},
-	{"acme", "anna", "customer", plan.Record{ID: "c3", Version: 7, Fields: map[string]string{
+	{"acme", "anna", "customer", crm.Record{ID: "c3", Version: 7, Fields: map[string]string{
 		"customer_no": "1003", "name": "Schmidt AG", "street": "Ring 3", "postcode": "50667", "last_visit": "2026-01-15"}}},
-	{"acme", "anna", "contact", plan.Record{ID: "k1", Version: 1, Fields: map[string]string{"name": "Eva"}}},
-	{"acme", "ben", "customer", plan.Record{ID: "c9", Version: 2, Fields: map[string]string{"customer_no": "1001", "name": "Ben's Müller"}}},
+	{"acme", "anna", "contact", crm.Record{ID: "k1", Version: 1, Fields: map[string]string{"name": "Eva"}}},
+	{"acme", "ben", "customer", crm.Record{ID: "c9", Version: 2, Fields: map[string]string{"customer_no": "1001", "name": "Ben's Müller"}}},
 }
 
 // seededTable is the seeded table as records() renders it.
@@ -41,35 +43,35 @@ func seededTable() map[string]string {
 	}
 }
 
-func row(n int, kv ...string) plan.Row {
-	r := plan.Row{Number: n, Fields: map[string]string{}}
+func row(n int, kv ...string) crm.Row {
+	r := crm.Row{Number: n, Fields: map[string]string{}}
 	for i := 0; i < len(kv); i += 2 {
 		r.Fields[kv[i]] = kv[i+1]
 	}
 	return r
 }
 
-func newID(r plan.Row) string { return fmt.Sprintf("n%d", r.Number) }
+func newID(r crm.Row) string { return fmt.Sprintf("n%d", r.Number) }
 
 func TestApplyModes(t *testing.T) {
 	byNumber := plan.Options{Entity: "customer", KeyFields: []string{"customer_no"}, NewID: newID,
 		Kinds: map[string]plan.Kind{"last_visit": plan.Date, "visit_interval": plan.Number}}
 	byAddress := byNumber
 	byAddress.KeyFields = []string{"name", "street", "postcode"}
-	byAddress.Policies = map[string]plan.Policy{"last_visit": plan.OverwriteIfGreater}
-	withMode := func(o plan.Options, m plan.Mode) plan.Options { o.Mode = m; return o }
+	byAddress.Policies = map[string]crm.Policy{"last_visit": crm.OverwriteIfGreater}
+	withMode := func(o plan.Options, m crm.Mode) plan.Options { o.Mode = m; return o }
 
 	tests := []struct {
 		name     string
 		opts     plan.Options
-		rows     []plan.Row
+		rows     []crm.Row
 		changed  map[string]string // items that differ from the seeded table; "" = deleted
 		statuses map[int]outcome.Status
 	}{
 		{
 			name: "add creates new keys and leaves existing ones alone",
-			opts: withMode(byNumber, plan.Add),
-			rows: []plan.Row{row(2, "customer_no", "1001", "name", "Other"), row(3, "customer_no", "2000", "name", "Neu KG")},
+			opts: withMode(byNumber, crm.Add),
+			rows: []crm.Row{row(2, "customer_no", "1001", "name", "Other"), row(3, "customer_no", "2000", "name", "Neu KG")},
 			changed: map[string]string{
 				"T#acme#U#anna|CUSTOMER#n3": "v1 imp customer_no=2000 name=Neu KG",
 			},
@@ -77,8 +79,8 @@ func TestApplyModes(t *testing.T) {
 		},
 		{
 			name: "update with a wildcard key, an ambiguous row and overwrite if greater",
-			opts: withMode(byAddress, plan.Update),
-			rows: []plan.Row{
+			opts: withMode(byAddress, crm.Update),
+			rows: []crm.Row{
 				row(2, "name", "MÜLLER GMBH", "street", "", "postcode", "80331", "phone", "+4989"),
 				row(3, "name", "Müller GmbH", "street", "", "postcode", "", "phone", "+4900"),
 				row(4, "name", "Schmidt AG", "street", "Ring 3", "postcode", "50667", "last_visit", "2026-01-01", "visit_interval", "14"),
@@ -93,8 +95,8 @@ func TestApplyModes(t *testing.T) {
 		},
 		{
 			name: "update only never creates",
-			opts: withMode(byNumber, plan.UpdateOnly),
-			rows: []plan.Row{row(2, "customer_no", "1003", "phone", "+49221"), row(3, "customer_no", "3000", "name", "Neu")},
+			opts: withMode(byNumber, crm.UpdateOnly),
+			rows: []crm.Row{row(2, "customer_no", "1003", "phone", "+49221"), row(3, "customer_no", "3000", "name", "Neu")},
 			changed: map[string]string{
 				"T#acme#U#anna|CUSTOMER#c3": "v8 imp customer_no=1003 last_visit=2026-01-15 name=Schmidt AG phone=+49221 postcode=50667 street=Ring 3",
 			},
@@ -102,8 +104,8 @@ func TestApplyModes(t *testing.T) {
 		},
 		{
 			name: "update with deletion removes exactly the user's absent records of the entity",
-			opts: withMode(byNumber, plan.UpdateDelete),
-			rows: []plan.Row{row(2, "customer_no", "1001", "visit_interval", "7")},
+			opts: withMode(byNumber, crm.UpdateDelete),
+			rows: []crm.Row{row(2, "customer_no", "1001", "visit_interval", "7")},
 			changed: map[string]string{
 				"T#acme#U#anna|CUSTOMER#c1": "v4 imp customer_no=1001 last_visit=2026-05-10 name=Müller GmbH phone=+4930111 postcode=10115 street=Hauptstr. 1 visit_interval=7",
 				"T#acme#U#anna|CUSTOMER#c2": "",
@@ -143,8 +145,8 @@ func TestApplyWritesBeforeImages(t *testing.T) {
 	client, table, _ := newTable(t)
 	seed(t, client, table, seeded...)
 	r := newRecords(client, table)
-	o := plan.Options{Entity: "customer", Mode: plan.UpdateDelete, KeyFields: []string{"customer_no"}, NewID: newID}
-	rows := []plan.Row{row(2, "customer_no", "1001", "phone", "+49301"), row(3, "customer_no", "2000")}
+	o := plan.Options{Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}, NewID: newID}
+	rows := []crm.Row{row(2, "customer_no", "1001", "phone", "+49301"), row(3, "customer_no", "2000")}
 	if _, _, err := importUser(t, r, "acme", "anna", "imp", o, rows); err != nil {
 		t.Fatal(err)
 	}
@@ -211,8 +213,8 @@ func TestApplyKeepsUnknownAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := plan.Options{Entity: "customer", Mode: plan.Update, KeyFields: []string{"customer_no"}}
-	if _, _, err := importUser(t, newRecords(client, table), "acme", "anna", "imp", o, []plan.Row{row(2, "customer_no", "1001", "phone", "+1")}); err != nil {
+	o := plan.Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"customer_no"}}
+	if _, _, err := importUser(t, newRecords(client, table), "acme", "anna", "imp", o, []crm.Row{row(2, "customer_no", "1001", "phone", "+1")}); err != nil {
 		t.Fatal(err)
 	}
 	item := scan(t, client, table)["T#acme#U#anna|CUSTOMER#c1"]
@@ -232,8 +234,8 @@ func TestApplyDetectsConcurrentChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := plan.Options{ImportID: "imp", User: "anna", Entity: "customer", Mode: plan.UpdateDelete, KeyFields: []string{"customer_no"}}
-	p, err := plan.Build(existing, []plan.Row{row(2, "customer_no", "1001", "phone", "+1"), row(3, "customer_no", "1002", "phone", "+2")}, o)
+	o := plan.Options{ImportID: "imp", User: "anna", Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}}
+	p, err := plan.Build(existing, []crm.Row{row(2, "customer_no", "1001", "phone", "+1"), row(3, "customer_no", "1002", "phone", "+2")}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,8 +243,8 @@ func TestApplyDetectsConcurrentChange(t *testing.T) {
 	// (the latter planned for deletion).
 	edited := map[string]string{}
 	for _, sr := range []seedRecord{
-		{"acme", "anna", "customer", plan.Record{ID: "c1", Version: 4, Fields: map[string]string{"customer_no": "1001", "phone": "+999"}}},
-		{"acme", "anna", "customer", plan.Record{ID: "c3", Version: 8, Fields: map[string]string{"customer_no": "1003", "phone": "+333"}}},
+		{"acme", "anna", "customer", crm.Record{ID: "c1", Version: 4, Fields: map[string]string{"customer_no": "1001", "phone": "+999"}}},
+		{"acme", "anna", "customer", crm.Record{ID: "c3", Version: 8, Fields: map[string]string{"customer_no": "1003", "phone": "+333"}}},
 	} {
 		seed(t, client, table, sr)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
@@ -15,18 +17,18 @@ import (
 // GetItem at all. Run with -v to see the figures.
 func TestRequestCounts(t *testing.T) {
 	client, table, c := newTable(t)
-	seed(t, client, table, seedRecord{"acme", "ben", "customer", plan.Record{ID: "b1", Version: 1, Fields: map[string]string{"customer_no": "1"}}})
-	var rows []plan.Row
+	seed(t, client, table, seedRecord{"acme", "ben", "customer", crm.Record{ID: "b1", Version: 1, Fields: map[string]string{"customer_no": "1"}}})
+	var rows []crm.Row
 	for i := 1; i <= 1000; i++ {
 		rows = append(rows, row(i+1, "customer_no", fmt.Sprint(i), "name", fmt.Sprintf("Kunde %d", i), "notes", strings.Repeat("x", 1500)))
 	}
 	for _, step := range []struct {
 		name string
-		mode plan.Mode
-		edit func(plan.Row) plan.Row
+		mode crm.Mode
+		edit func(crm.Row) crm.Row
 	}{
-		{"create", plan.Update, func(r plan.Row) plan.Row { return r }},
-		{"update", plan.Update, func(r plan.Row) plan.Row {
+		{"create", crm.Update, func(r crm.Row) crm.Row { return r }},
+		{"update", crm.Update, func(r crm.Row) crm.Row {
 			r.Fields["phone"] = fmt.Sprintf("+4930%d", r.Number)
 			return r
 		}},
@@ -34,7 +36,7 @@ func TestRequestCounts(t *testing.T) {
 		c.reset()
 		f := &faultyAPI{API: client}
 		r := newRecords(f, table)
-		var in []plan.Row
+		var in []crm.Row
 		for _, rw := range rows {
 			in = append(in, step.edit(rw))
 		}
@@ -76,13 +78,13 @@ func TestQueryPages(t *testing.T) {
 	client, table, c := newTable(t)
 	var recs []seedRecord
 	for i := range 1000 {
-		recs = append(recs, seedRecord{"acme", "anna", "customer", plan.Record{ID: fmt.Sprintf("c%04d", i), Version: 1,
+		recs = append(recs, seedRecord{"acme", "anna", "customer", crm.Record{ID: fmt.Sprintf("c%04d", i), Version: 1,
 			Fields: map[string]string{"customer_no": fmt.Sprint(i), "notes": strings.Repeat("y", 1500)}}})
 	}
 	recs = append(recs,
-		seedRecord{"acme", "anna", "contact", plan.Record{ID: "k1", Version: 1, Fields: map[string]string{"name": "Eva"}}},
-		seedRecord{"acme", "annabel", "customer", plan.Record{ID: "x1", Version: 1, Fields: map[string]string{"name": "Not Anna's"}}},
-		seedRecord{"other", "anna", "customer", plan.Record{ID: "x2", Version: 1, Fields: map[string]string{"name": "Other tenant"}}},
+		seedRecord{"acme", "anna", "contact", crm.Record{ID: "k1", Version: 1, Fields: map[string]string{"name": "Eva"}}},
+		seedRecord{"acme", "annabel", "customer", crm.Record{ID: "x1", Version: 1, Fields: map[string]string{"name": "Not Anna's"}}},
+		seedRecord{"other", "anna", "customer", crm.Record{ID: "x2", Version: 1, Fields: map[string]string{"name": "Other tenant"}}},
 	)
 	seed(t, client, table, recs...)
 	for _, limit := range []int32{0, 300} {

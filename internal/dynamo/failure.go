@@ -1,7 +1,7 @@
 package dynamo
 
 import (
-	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // asFailure marks errors that a later attempt may not meet (throttling,
@@ -10,7 +10,7 @@ import (
 // times by then.
 func asFailure(err error) error {
 	if err != nil && isTransient(err) {
-		return failure.Wrap(err, failure.Unavailable, "the database is busy")
+		return crm.Wrap(err, crm.Unavailable, "the database is busy")
 	}
 	return err
 }

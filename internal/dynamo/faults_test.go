@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -20,13 +22,13 @@ import (
 // deleted — 500 writes, five chunks.
 func bulkScenario(t *testing.T, client *dynamodb.Client, table string) *plan.Plan {
 	t.Helper()
-	recs := []seedRecord{{"acme", "ben", "customer", plan.Record{ID: "b1", Version: 1, Fields: map[string]string{"customer_no": "1"}}}}
+	recs := []seedRecord{{"acme", "ben", "customer", crm.Record{ID: "b1", Version: 1, Fields: map[string]string{"customer_no": "1"}}}}
 	for i := 1; i <= 300; i++ {
-		recs = append(recs, seedRecord{"acme", "anna", "customer", plan.Record{ID: fmt.Sprintf("e%04d", i), Version: int64(i%5 + 1),
+		recs = append(recs, seedRecord{"acme", "anna", "customer", crm.Record{ID: fmt.Sprintf("e%04d", i), Version: int64(i%5 + 1),
 			Fields: map[string]string{"customer_no": fmt.Sprint(i), "name": fmt.Sprintf("Kunde %d", i), "phone": "+4930"}}})
 	}
 	seed(t, client, table, recs...)
-	var rows []plan.Row
+	var rows []crm.Row
 	for i := 1; i <= 400; i++ {
 		rows = append(rows, row(i+1, "customer_no", fmt.Sprint(i+100), "phone", fmt.Sprintf("+4917%04d", i)))
 	}
@@ -34,7 +36,7 @@ func bulkScenario(t *testing.T, client *dynamodb.Client, table string) *plan.Pla
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := plan.Build(existing, rows, plan.Options{ImportID: "imp", User: "anna", Entity: "customer", Mode: plan.UpdateDelete, KeyFields: []string{"customer_no"}})
+	p, err := plan.Build(existing, rows, plan.Options{ImportID: "imp", User: "anna", Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}})
 	if err != nil {
 		t.Fatal(err)
 	}

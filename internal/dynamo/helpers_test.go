@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -33,7 +35,7 @@ func newRecords(api API, table string) *Records {
 
 type seedRecord struct {
 	tenant, user, entity string
-	rec                  plan.Record
+	rec                  crm.Record
 }
 
 func seed(t *testing.T, client *dynamodb.Client, table string, recs ...seedRecord) {
@@ -58,7 +60,7 @@ func seed(t *testing.T, client *dynamodb.Client, table string, recs ...seedRecor
 
 // importUser does what the preview and apply steps do for one user: Query,
 // plan, write the plan as JSON lines, stream it back into Apply.
-func importUser(t *testing.T, r *Records, tenant, user, importID string, o plan.Options, rows []plan.Row) (ApplyResult, []outcome.Row, error) {
+func importUser(t *testing.T, r *Records, tenant, user, importID string, o plan.Options, rows []crm.Row) (ApplyResult, []outcome.Row, error) {
 	t.Helper()
 	ctx := context.Background()
 	existing, err := r.Query(ctx, tenant, user, o.Entity)

@@ -9,13 +9,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/job"
 )
 
 // jobsClient is the part of the DynamoDB API the job store uses.
@@ -56,16 +55,67 @@ type jobItem struct {
 	Progress map[string]int `dynamodbav:"progress"`
 	// Deletes holds each user's planned deletions: records that no row
 	// names, so the file's row count alone does not know them.
-	Deletes map[string]int `dynamodbav:"deletes"`
-	job.Job
+	Deletes    map[string]int `dynamodbav:"deletes"`
+	Tenant     string         `dynamodbav:"tenant"`
+	ID         string         `dynamodbav:"id"`
+	Entity     string         `dynamodbav:"entity"`
+	Bucket     string         `dynamodbav:"bucket"`
+	Key        string         `dynamodbav:"key"`
+	Status     crm.Status     `dynamodbav:"status"`
+	Reason     string         `dynamodbav:"reason,omitempty"`
+	Users      int            `dynamodbav:"users"`
+	Counts     countsItem     `dynamodbav:"counts"`
+	Total      int            `dynamodbav:"total"`
+	ErrorFile  string         `dynamodbav:"error_file,omitempty"`
+	Summary    string         `dynamodbav:"summary,omitempty"`
+	CreatedAt  time.Time      `dynamodbav:"created_at"`
+	UpdatedAt  time.Time      `dynamodbav:"updated_at"`
+	FinishedAt time.Time      `dynamodbav:"finished_at,omitempty"`
+}
+
+// countsItem is crm.Counts as stored.
+type countsItem struct {
+	Rows      int `dynamodbav:"rows"`
+	Invalid   int `dynamodbav:"invalid"`
+	Created   int `dynamodbav:"created"`
+	Updated   int `dynamodbav:"updated"`
+	Unchanged int `dynamodbav:"unchanged"`
+	Deleted   int `dynamodbav:"deleted"`
+	Skipped   int `dynamodbav:"skipped"`
+	Failed    int `dynamodbav:"failed"`
+}
+
+func newJobItem(j crm.Job) jobItem {
+	return jobItem{
+		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{},
+		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
+		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
+		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
+	}
+}
+
+// job returns the stored job, with Done and Total summed over its users.
+func (it jobItem) job() crm.Job {
+	j := crm.Job{
+		Tenant: it.Tenant, ID: it.ID, Entity: it.Entity, Bucket: it.Bucket, Key: it.Key, Status: it.Status,
+		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
+		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
+	}
+	for _, n := range it.Progress {
+		j.Done += n
+	}
+	for _, n := range it.Deletes {
+		j.Total += n
+	}
+	return j
 }
 
 // Create stores a new job. It reports false, and changes nothing, when a job
 // with that id exists already: the trigger sees every S3 event at least once.
-func (s *Jobs) Create(ctx context.Context, j job.Job) (bool, error) {
+func (s *Jobs) Create(ctx context.Context, j crm.Job) (bool, error) {
 	now := s.now().UTC()
 	j.CreatedAt, j.UpdatedAt = now, now
-	item, err := attributevalue.MarshalMap(jobItem{PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Job: j})
+	item, err := attributevalue.MarshalMap(newJobItem(j))
 	if err != nil {
 		return false, fmt.Errorf("marshal job %s: %w", j.ID, err)
 	}
@@ -85,78 +135,32 @@ func (s *Jobs) Create(ctx context.Context, j job.Job) (bool, error) {
 }
 
 // Get returns a job with the rows applied so far in Done.
-func (s *Jobs) Get(ctx context.Context, tenant, id string) (job.Job, error) {
+func (s *Jobs) Get(ctx context.Context, tenant, id string) (crm.Job, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      &s.table,
 		Key:            jobKey(tenant, id),
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return job.Job{}, asFailure(fmt.Errorf("get job %s/%s: %w", tenant, id, err))
+		return crm.Job{}, asFailure(fmt.Errorf("get job %s/%s: %w", tenant, id, err))
 	}
 	if out.Item == nil {
-		return job.Job{}, failure.New(failure.NotFound, "import %s does not exist", id)
+		return crm.Job{}, crm.Errorf(crm.NotFound, "import %s does not exist", id)
 	}
 	return unmarshalJob(out.Item)
 }
 
-// List returns a tenant's jobs, newest id order not guaranteed.
-func (s *Jobs) List(ctx context.Context, tenant string) ([]job.Job, error) {
-	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
-		TableName:              &s.table,
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: tenantPK(tenant)},
-			":sk": &types.AttributeValueMemberS{Value: "IMPORT#"},
-		},
-	})
-	var jobs []job.Job
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, asFailure(fmt.Errorf("list jobs of %s: %w", tenant, err))
-		}
-		for _, item := range page.Items {
-			j, err := unmarshalJob(item)
-			if err != nil {
-				return nil, err
-			}
-			jobs = append(jobs, j)
-		}
-	}
-	return jobs, nil
-}
-
-func unmarshalJob(item map[string]types.AttributeValue) (job.Job, error) {
+func unmarshalJob(item map[string]types.AttributeValue) (crm.Job, error) {
 	var it jobItem
 	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-		return job.Job{}, fmt.Errorf("unmarshal job: %w", err)
+		return crm.Job{}, fmt.Errorf("unmarshal job: %w", err)
 	}
-	j := it.Job
-	j.Done = 0
-	for _, n := range it.Progress {
-		j.Done += n
-	}
-	for _, n := range it.Deletes {
-		j.Total += n
-	}
-	return j, nil
-}
-
-// Change is a partial update of a job. Zero fields are left alone.
-type Change struct {
-	Status    job.Status
-	Reason    string
-	Users     int
-	Counts    *job.Counts
-	Total     int
-	ErrorFile string
-	Summary   string
+	return it.job(), nil
 }
 
 // Update applies c to a job. A job that has ended keeps its status: a late
 // retry of a step can't turn FAILED into SUCCEEDED or back.
-func (s *Jobs) Update(ctx context.Context, tenant, id string, c Change) error {
+func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) error {
 	now := s.now().UTC()
 	set := map[string]any{"updated_at": now}
 	if c.Status != "" {
@@ -172,7 +176,7 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c Change) error {
 		set["users"] = c.Users
 	}
 	if c.Counts != nil {
-		set["counts"] = *c.Counts
+		set["counts"] = countsItem(*c.Counts)
 	}
 	if c.Total > 0 {
 		set["total"] = c.Total
@@ -189,12 +193,12 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c Change) error {
 	}
 	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (#status IN (:succeeded, :failed))")
 	in.ExpressionAttributeNames["#status"] = "status"
-	in.ExpressionAttributeValues[":succeeded"] = &types.AttributeValueMemberS{Value: string(job.Succeeded)}
-	in.ExpressionAttributeValues[":failed"] = &types.AttributeValueMemberS{Value: string(job.Failed)}
+	in.ExpressionAttributeValues[":succeeded"] = &types.AttributeValueMemberS{Value: string(crm.Succeeded)}
+	in.ExpressionAttributeValues[":failed"] = &types.AttributeValueMemberS{Value: string(crm.Failed)}
 	_, err = s.client.UpdateItem(ctx, in)
 	var cond *types.ConditionalCheckFailedException
 	if errors.As(err, &cond) {
-		return failure.New(failure.Conflict, "import %s has already ended or does not exist", id)
+		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
 	}
 	if err != nil {
 		return asFailure(fmt.Errorf("update job %s/%s: %w", tenant, id, err))

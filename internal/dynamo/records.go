@@ -9,12 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/crmimport/crm-import/internal/plan"
 )
 
 // API is the part of the DynamoDB client the records need. There is no
@@ -59,12 +59,12 @@ type recordItem struct {
 	UpdatedAt string            `dynamodbav:"updated_at,omitempty"`
 }
 
-func (it recordItem) record() plan.Record {
+func (it recordItem) record() crm.Record {
 	fields := it.Fields
 	if fields == nil {
 		fields = map[string]string{}
 	}
-	return plan.Record{Entity: it.Entity, ID: it.ID, Fields: fields, Version: it.Version, ImportID: it.ImportID}
+	return crm.Record{Entity: it.Entity, ID: it.ID, Fields: fields, Version: it.Version, ImportID: it.ImportID}
 }
 
 // Records reads and writes users' records in one table.
@@ -101,13 +101,13 @@ func (r *Records) now() time.Time {
 // Query returns all of a user's records of an entity, reading the
 // partition page by page. Reads are strongly consistent: a plan made right
 // after a write must see it.
-func (r *Records) Query(ctx context.Context, tenant, user, entity string) ([]plan.Record, error) {
+func (r *Records) Query(ctx context.Context, tenant, user, entity string) ([]crm.Record, error) {
 	for _, n := range [][2]string{{"tenant", tenant}, {"user", user}, {"entity", entity}} {
 		if err := checkName(n[0], n[1]); err != nil {
 			return nil, err
 		}
 	}
-	var out []plan.Record
+	var out []crm.Record
 	err := r.query(ctx, &dynamodb.QueryInput{
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{

@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // Tenants reads and writes a tenant's users (sk = USER#{id}) and import
@@ -25,15 +24,19 @@ func NewTenants(client jobsClient, table string) *Tenants {
 	return &Tenants{client: client, table: table}
 }
 
+// userItem is a crm.User as stored.
 type userItem struct {
-	PK string `dynamodbav:"pk"`
-	SK string `dynamodbav:"sk"`
-	tenant.User
+	PK             string `dynamodbav:"pk"`
+	SK             string `dynamodbav:"sk"`
+	ID             string `dynamodbav:"id"`
+	Email          string `dynamodbav:"email"`
+	EmployeeNumber string `dynamodbav:"employee_number,omitempty"`
+	Name           string `dynamodbav:"name,omitempty"`
 }
 
 // PutUser adds or replaces a user of the tenant.
-func (s *Tenants) PutUser(ctx context.Context, tenantID string, u tenant.User) error {
-	item, err := attributevalue.MarshalMap(userItem{PK: tenantPK(tenantID), SK: "USER#" + u.ID, User: u})
+func (s *Tenants) PutUser(ctx context.Context, tenantID string, u crm.User) error {
+	item, err := attributevalue.MarshalMap(userItem{PK: tenantPK(tenantID), SK: "USER#" + u.ID, ID: u.ID, Email: u.Email, EmployeeNumber: u.EmployeeNumber, Name: u.Name})
 	if err != nil {
 		return fmt.Errorf("marshal user %s: %w", u.ID, err)
 	}
@@ -44,7 +47,7 @@ func (s *Tenants) PutUser(ctx context.Context, tenantID string, u tenant.User) e
 }
 
 // Users returns all users of a tenant.
-func (s *Tenants) Users(ctx context.Context, tenantID string) ([]tenant.User, error) {
+func (s *Tenants) Users(ctx context.Context, tenantID string) ([]crm.User, error) {
 	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
 		TableName:              &s.table,
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
@@ -53,7 +56,7 @@ func (s *Tenants) Users(ctx context.Context, tenantID string) ([]tenant.User, er
 			":sk": &types.AttributeValueMemberS{Value: "USER#"},
 		},
 	})
-	var users []tenant.User
+	var users []crm.User
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -64,21 +67,24 @@ func (s *Tenants) Users(ctx context.Context, tenantID string) ([]tenant.User, er
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return nil, fmt.Errorf("unmarshal user of %s: %w", tenantID, err)
 			}
-			users = append(users, it.User)
+			users = append(users, crm.User{ID: it.ID, Email: it.Email, EmployeeNumber: it.EmployeeNumber, Name: it.Name})
 		}
 	}
 	return users, nil
 }
 
+// profileItem is a crm.Profile as stored.
 type profileItem struct {
-	PK string `dynamodbav:"pk"`
-	SK string `dynamodbav:"sk"`
-	tenant.Profile
+	PK         string `dynamodbav:"pk"`
+	SK         string `dynamodbav:"sk"`
+	MaxRows    int    `dynamodbav:"max_rows,omitempty"`
+	MaxUsers   int    `dynamodbav:"max_users,omitempty"`
+	SyncedFrom string `dynamodbav:"synced_from,omitempty"`
 }
 
 // Profile returns a tenant's import settings; a tenant without any has the
 // zero profile (the stack's defaults).
-func (s *Tenants) Profile(ctx context.Context, tenantID string) (tenant.Profile, error) {
+func (s *Tenants) Profile(ctx context.Context, tenantID string) (crm.Profile, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &s.table,
 		Key: map[string]types.AttributeValue{
@@ -87,20 +93,20 @@ func (s *Tenants) Profile(ctx context.Context, tenantID string) (tenant.Profile,
 		},
 	})
 	if err != nil {
-		return tenant.Profile{}, asFailure(fmt.Errorf("get profile of %s: %w", tenantID, err))
+		return crm.Profile{}, asFailure(fmt.Errorf("get profile of %s: %w", tenantID, err))
 	}
 	var it profileItem
 	if out.Item != nil {
 		if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-			return tenant.Profile{}, fmt.Errorf("unmarshal profile of %s: %w", tenantID, err)
+			return crm.Profile{}, fmt.Errorf("unmarshal profile of %s: %w", tenantID, err)
 		}
 	}
-	return it.Profile, nil
+	return crm.Profile{MaxRows: it.MaxRows, MaxUsers: it.MaxUsers, SyncedFrom: it.SyncedFrom}, nil
 }
 
 // PutProfile stores a tenant's import settings.
-func (s *Tenants) PutProfile(ctx context.Context, tenantID string, p tenant.Profile) error {
-	item, err := attributevalue.MarshalMap(profileItem{PK: tenantPK(tenantID), SK: "PROFILE", Profile: p})
+func (s *Tenants) PutProfile(ctx context.Context, tenantID string, p crm.Profile) error {
+	item, err := attributevalue.MarshalMap(profileItem{PK: tenantPK(tenantID), SK: "PROFILE", MaxRows: p.MaxRows, MaxUsers: p.MaxUsers, SyncedFrom: p.SyncedFrom})
 	if err != nil {
 		return fmt.Errorf("marshal profile of %s: %w", tenantID, err)
 	}
@@ -143,7 +149,7 @@ func (s *Tenants) Config(ctx context.Context, tenantID, name string) ([]byte, er
 		return nil, asFailure(fmt.Errorf("get configuration %s/%s: %w", tenantID, name, err))
 	}
 	if out.Item == nil {
-		return nil, failure.New(failure.NotFound, "there is no saved import configuration named %q", name)
+		return nil, crm.Errorf(crm.NotFound, "there is no saved import configuration named %q", name)
 	}
 	var it configItem
 	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -17,7 +19,6 @@ import (
 
 	"github.com/crmimport/crm-import/internal/cloudtest"
 	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/job"
 	"github.com/crmimport/crm-import/internal/outcome"
 )
 
@@ -98,7 +99,7 @@ type beforeImage struct {
 
 // faultRun is what one import left.
 type faultRun struct {
-	job      job.Job
+	job      crm.Job
 	records  map[string]numberedRecord
 	items    int
 	befores  map[string]beforeImage
@@ -127,7 +128,7 @@ func runFaultImport(t *testing.T, st *stack, rules ...cloudtest.Fault) faultRun 
 		}
 		st.cloud.ClearFaults(t)
 	}
-	if j.Status != job.Succeeded {
+	if j.Status != crm.Succeeded {
 		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 	}
 	run := faultRun{job: j, records: map[string]numberedRecord{}, outcomes: map[int]outcome.Status{}}
@@ -276,7 +277,7 @@ func TestFaultedApplyLeavesTheFaultFreeTable(t *testing.T) {
 		if len(clean.outcomes) != faultRows {
 			t.Errorf("outcome log rows = %d, want %d", len(clean.outcomes), faultRows)
 		}
-		checkCounts(t, clean.job, job.Counts{Rows: faultRows, Created: faultRows - faultUpdates, Updated: faultUpdates})
+		checkCounts(t, clean.job, crm.Counts{Rows: faultRows, Created: faultRows - faultUpdates, Updated: faultUpdates})
 	})
 	if clean.records == nil {
 		t.Fatal("no fault-free run to compare with")

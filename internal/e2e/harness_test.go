@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -20,9 +22,7 @@ import (
 
 	"github.com/crmimport/crm-import/internal/cloudtest"
 	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/job"
 	"github.com/crmimport/crm-import/internal/steps"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 func TestMain(m *testing.M) { cloudtest.Main(m) }
@@ -66,7 +66,7 @@ func newTenant(t *testing.T) string {
 	return "e2e-" + hex.EncodeToString(b)
 }
 
-func (st *stack) addUser(t *testing.T, tenantID string, u tenant.User) {
+func (st *stack) addUser(t *testing.T, tenantID string, u crm.User) {
 	t.Helper()
 	if err := st.tenants.PutUser(context.Background(), tenantID, u); err != nil {
 		t.Fatalf("PutUser(%s): %v", u.ID, err)
@@ -85,7 +85,7 @@ func (st *stack) saveConfig(t *testing.T, tenantID, name, json string) {
 // pipeline will give it.
 func (st *stack) upload(t *testing.T, tenantID, entity, name string, body []byte, config string) string {
 	t.Helper()
-	key := job.IncomingPrefix + tenantID + "/" + entity + "/" + name
+	key := crm.IncomingPrefix + tenantID + "/" + entity + "/" + name
 	in := &s3.PutObjectInput{Bucket: &st.bucket, Key: &key, Body: bytes.NewReader(body)}
 	if config != "" {
 		in.Metadata = map[string]string{steps.ConfigMetadata: config}
@@ -94,14 +94,14 @@ func (st *stack) upload(t *testing.T, tenantID, entity, name string, body []byte
 	if err != nil {
 		t.Fatalf("PutObject(%s): %v", key, err)
 	}
-	return job.ID(st.bucket, key, aws.ToString(out.VersionId), aws.ToString(out.ETag))
+	return crm.ImportID(st.bucket, key, aws.ToString(out.VersionId), aws.ToString(out.ETag))
 }
 
 // waitJob waits until the job has ended and returns it.
-func (st *stack) waitJob(t *testing.T, tenantID, id string) job.Job {
+func (st *stack) waitJob(t *testing.T, tenantID, id string) crm.Job {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
-	var last job.Job
+	var last crm.Job
 	for time.Now().Before(deadline) {
 		j, err := st.jobs.Get(context.Background(), tenantID, id)
 		if err == nil {

@@ -8,18 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
-	"github.com/crmimport/crm-import/internal/job"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
-var anna = tenant.User{ID: "u-anna", Email: "anna.berg@demo.example", EmployeeNumber: "1007"}
+var anna = crm.User{ID: "u-anna", Email: "anna.berg@demo.example", EmployeeNumber: "1007"}
 
 const germanCustomers = `{
   "version": 1,
@@ -39,10 +38,10 @@ func TestSampleFileIsImportedEndToEnd(t *testing.T) {
 	id := st.upload(t, tn, "customers", "customers.csv", readFile(t, "testdata/sample/customers.csv"), "customers-de")
 	j := st.waitJob(t, tn, id)
 
-	if j.Status != job.Succeeded {
+	if j.Status != crm.Succeeded {
 		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 	}
-	want := job.Counts{Rows: 12, Created: 12}
+	want := crm.Counts{Rows: 12, Created: 12}
 	if j.Counts != want {
 		t.Errorf("job counts = %+v, want %+v", j.Counts, want)
 	}
@@ -93,13 +92,13 @@ func TestRepeatedS3EventStartsOneImport(t *testing.T) {
 	st.saveConfig(t, tn, "customers-de", germanCustomers)
 	id := st.upload(t, tn, "customers", "again.csv", readFile(t, "testdata/sample/customers.csv"), "customers-de")
 	first := st.waitJob(t, tn, id)
-	if first.Status != job.Succeeded {
+	if first.Status != crm.Succeeded {
 		t.Fatalf("first import status = %s (%s), want SUCCEEDED", first.Status, first.Reason)
 	}
 
 	// S3 delivers at least once: send the same notification twice more, as
 	// S3 would, and wait until the trigger has drained the queue.
-	key := job.IncomingPrefix + tn + "/customers/again.csv"
+	key := crm.IncomingPrefix + tn + "/customers/again.csv"
 	head, err := st.s3.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: &st.bucket, Key: &key})
 	if err != nil {
 		t.Fatalf("HeadObject: %v", err)
@@ -121,7 +120,7 @@ func TestRepeatedS3EventStartsOneImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.CreatedAt.Equal(first.CreatedAt) || again.Counts != first.Counts || again.Status != job.Succeeded {
+	if !again.CreatedAt.Equal(first.CreatedAt) || again.Counts != first.Counts || again.Status != crm.Succeeded {
 		t.Errorf("job after repeated events = %+v, want unchanged %+v", again, first)
 	}
 	if n := len(st.records(t, tn, anna.ID)); n != 12 {
@@ -135,8 +134,8 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 		entity     string // "" = customers
 		file       string
 		config     string
-		profile    *tenant.Profile
-		users      []tenant.User
+		profile    *crm.Profile
+		users      []crm.User
 		wantReason string
 	}{
 		{
@@ -159,15 +158,15 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 			name:       "over the tenant's row limit",
 			file:       "Customer number,Name,Agent email\nC-1,A,anna.berg@demo.example\nC-2,B,anna.berg@demo.example\nC-3,C,anna.berg@demo.example\n",
 			config:     germanCustomers,
-			profile:    &tenant.Profile{MaxRows: 2},
+			profile:    &crm.Profile{MaxRows: 2},
 			wantReason: "the file has 3 rows; one import may hold at most 2 rows",
 		},
 		{
 			name:       "over the tenant's user limit",
 			file:       "Customer number,Name,Agent email\nC-1,A,anna.berg@demo.example\nC-2,B,bo@demo.example\n",
 			config:     germanCustomers,
-			profile:    &tenant.Profile{MaxUsers: 1},
-			users:      []tenant.User{{ID: "u-bo", Email: "bo@demo.example"}},
+			profile:    &crm.Profile{MaxUsers: 1},
+			users:      []crm.User{{ID: "u-bo", Email: "bo@demo.example"}},
 			wantReason: "assigns rows to 2 users; one import may hold at most 1 users",
 		},
 		{
@@ -185,7 +184,7 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 		{
 			name:       "data synced from Salesforce",
 			file:       "Customer number,Name\nC-1,A\n",
-			profile:    &tenant.Profile{SyncedFrom: "Salesforce"},
+			profile:    &crm.Profile{SyncedFrom: "Salesforce"},
 			wantReason: "synchronised from Salesforce",
 		},
 	}
@@ -214,7 +213,7 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 			}
 			id := st.upload(t, tn, entity, "bad.csv", []byte(tt.file), cfg)
 			j := st.waitJob(t, tn, id)
-			if j.Status != job.Failed {
+			if j.Status != crm.Failed {
 				t.Fatalf("job status = %s, want FAILED", j.Status)
 			}
 			if j.Reason == "" || !strings.Contains(j.Reason, tt.wantReason) {
@@ -236,7 +235,7 @@ func TestRefusedImportsEndFailedWithTheReason(t *testing.T) {
 func TestAgentColumnSplitsRowsWithoutAConfiguration(t *testing.T) {
 	st := newStack(t)
 	tn := newTenant(t)
-	bo := tenant.User{ID: "u-bo", Email: "bo@demo.example"}
+	bo := crm.User{ID: "u-bo", Email: "bo@demo.example"}
 	st.addUser(t, tn, anna)
 	st.addUser(t, tn, bo)
 	file := "Customer number,Name,Agent email\nC-1,Alpha,Anna.Berg@demo.example\nC-2,Beta,bo@demo.example\nC-3,Gamma,bo@demo.example\nC-4,Delta,nobody@demo.example\n"
@@ -244,10 +243,10 @@ func TestAgentColumnSplitsRowsWithoutAConfiguration(t *testing.T) {
 	id := st.upload(t, tn, "customers", "agents.csv", []byte(file), "")
 	j := st.waitJob(t, tn, id)
 
-	if j.Status != job.Succeeded {
+	if j.Status != crm.Succeeded {
 		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 	}
-	if want := (job.Counts{Rows: 4, Created: 3, Skipped: 1}); j.Counts != want {
+	if want := (crm.Counts{Rows: 4, Created: 3, Skipped: 1}); j.Counts != want {
 		t.Errorf("job counts = %+v, want %+v", j.Counts, want)
 	}
 	if got := byField(st.records(t, tn, anna.ID), "customer_number"); len(got) != 1 || got["C-1"].Fields["name"] != "Alpha" {

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/outcome"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // The mode tests seed a tenant's table, import a small file written in the
@@ -16,7 +16,7 @@ import (
 // as the user under test (same names, same customer numbers), so a row that
 // reached the wrong partition would show up as a change there.
 
-var bo = tenant.User{ID: "u-bo", Email: "bo@demo.example", EmployeeNumber: "1008"}
+var bo = crm.User{ID: "u-bo", Email: "bo@demo.example", EmployeeNumber: "1008"}
 
 const customers = "customers"
 
@@ -53,7 +53,7 @@ const formula = "=1+2"
 func seedTenants(t *testing.T, st *stack, recs []seeded) (tn, other string) {
 	t.Helper()
 	tn, other = newTenant(t), newTenant(t)
-	for _, u := range []tenant.User{anna, bo} {
+	for _, u := range []crm.User{anna, bo} {
 		st.addUser(t, tn, u)
 		st.seed(t, tn, u.ID, recs)
 	}
@@ -64,12 +64,12 @@ func seedTenants(t *testing.T, st *stack, recs []seeded) (tn, other string) {
 
 // importFile uploads a CSV under a saved configuration and waits for the
 // job to succeed.
-func (st *stack) importFile(t *testing.T, tn, config, csv string) job.Job {
+func (st *stack) importFile(t *testing.T, tn, config, csv string) crm.Job {
 	t.Helper()
 	st.saveConfig(t, tn, "cfg", config)
 	id := st.upload(t, tn, customers, "file.csv", []byte(csv), "cfg")
 	j := st.waitJob(t, tn, id)
-	if j.Status != job.Succeeded {
+	if j.Status != crm.Succeeded {
 		t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 	}
 	// Every row of these files belongs to a user, so an ended job has done
@@ -87,7 +87,7 @@ func (st *stack) importFile(t *testing.T, tn, config, csv string) job.Job {
 	return j
 }
 
-func checkCounts(t *testing.T, j job.Job, want job.Counts) {
+func checkCounts(t *testing.T, j crm.Job, want crm.Counts) {
 	t.Helper()
 	if j.Counts != want {
 		t.Errorf("job counts = %+v, want %+v", j.Counts, want)
@@ -117,7 +117,7 @@ func TestAddModeCreatesNewKeysAndSkipsExistingOnes(t *testing.T) {
 			"C-11,Café Kranz,Köln,,bo@demo.example\n"+ // row 4: bo's
 			"C-12,Bad Row,Köln,"+formula+",anna.berg@demo.example\n") // row 5: invalid
 
-	checkCounts(t, j, job.Counts{Rows: 4, Invalid: 1, Created: 2, Skipped: 1})
+	checkCounts(t, j, crm.Counts{Rows: 4, Invalid: 1, Created: 2, Skipped: 1})
 	st.checkTable(t, tn, anna.ID, "customer_number", asTable(numbered).
 		create("C-10", customers, j.ID, map[string]string{"customer_number": "C-10", "name": "Neu GmbH", "city": "Hamburg", "email": "neu@neu.example"}))
 	st.checkTable(t, tn, bo.ID, "customer_number", asTable(numbered).
@@ -169,7 +169,7 @@ func TestUpdateModeMatchesByKeyUnderFieldPolicies(t *testing.T) {
 			// a greater revenue wins.
 			"Cafe Kranz,50667,Köln,,,\"1,250.75\",,anna.berg@demo.example\n")
 
-	checkCounts(t, j, job.Counts{Rows: 10, Invalid: 1, Created: 1, Updated: 5, Unchanged: 1, Failed: 2})
+	checkCounts(t, j, crm.Counts{Rows: 10, Invalid: 1, Created: 1, Updated: 5, Unchanged: 1, Failed: 2})
 	st.checkTable(t, tn, anna.ID, "name", asTable(shops).
 		update("mueller", j.ID, map[string]string{"city": "Berlin-Mitte"}).
 		update("rossi", j.ID, map[string]string{"group": "C", "last_visit": "2026-03-15"}).
@@ -224,7 +224,7 @@ func TestUpdateOnlyWithKeyAndOneFieldChangesOnlyThatField(t *testing.T) {
 			"C-3,2026-04-01\n"+ // row 4: fills an empty field
 			"C-99,2026-04-01\n") // row 5: update only never creates
 
-	checkCounts(t, j, job.Counts{Rows: 4, Updated: 2, Unchanged: 1, Skipped: 1})
+	checkCounts(t, j, crm.Counts{Rows: 4, Updated: 2, Unchanged: 1, Skipped: 1})
 	st.checkTable(t, tn, anna.ID, "customer_number", asTable(numbered).
 		update("c1", j.ID, map[string]string{"last_visit": "2026-02-15"}).
 		update("c3", j.ID, map[string]string{"last_visit": "2026-04-01"}))
@@ -243,7 +243,7 @@ func TestUpdateDeleteRemovesOnlyThatUsersAbsentRecords(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	tn, other := seedTenants(t, st, numbered)
-	carol := tenant.User{ID: "u-carol", Email: "carol@demo.example"}
+	carol := crm.User{ID: "u-carol", Email: "carol@demo.example"}
 	st.addUser(t, tn, carol)
 	st.seed(t, tn, carol.ID, numbered)
 	st.seed(t, tn, anna.ID, []seeded{contact})
@@ -259,7 +259,7 @@ func TestUpdateDeleteRemovesOnlyThatUsersAbsentRecords(t *testing.T) {
 	// Each user's absent records go: anna's C-4 and C-5, bo's C-1 to C-4.
 	// Carol has no row: the file is not hers, so none of her records is
 	// absent from it. Anna's contact is another entity.
-	checkCounts(t, j, job.Counts{Rows: 5, Invalid: 1, Created: 1, Updated: 1, Unchanged: 2, Deleted: 6})
+	checkCounts(t, j, crm.Counts{Rows: 5, Invalid: 1, Created: 1, Updated: 1, Unchanged: 2, Deleted: 6})
 	st.checkTable(t, tn, anna.ID, "customer_number", asTable(slices.Concat(numbered, []seeded{contact})).
 		update("c1", j.ID, map[string]string{"city": "Potsdam"}).
 		remove("c4").remove("c5").

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/cloudtest"
-	"github.com/crmimport/crm-import/internal/job"
 )
 
 // bulkRows is the size of the request-count import: enough for forty full
@@ -38,10 +39,10 @@ func TestImportRequestCounts(t *testing.T) {
 		st.cloud.ResetFunctionStats(t, "ApplyFunction")
 		st.cloud.ResetFunctionStats(t, "PreviewFunction")
 		j := st.waitJob(t, tn, st.upload(t, tn, customers, "bulk.csv", file, "cfg"))
-		if j.Status != job.Succeeded {
+		if j.Status != crm.Succeeded {
 			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 		}
-		checkCounts(t, j, job.Counts{Rows: bulkRows, Created: bulkRows})
+		checkCounts(t, j, crm.Counts{Rows: bulkRows, Created: bulkRows})
 		apply := st.cloud.FunctionStats(t, "ApplyFunction")
 		preview := st.cloud.FunctionStats(t, "PreviewFunction")
 		t.Logf("%d new rows, 1 user: apply %s; preview %s", bulkRows, apply, preview)
@@ -75,10 +76,10 @@ func TestImportRequestCounts(t *testing.T) {
 		st.cloud.ResetFunctionStats(t, "ApplyFunction")
 		st.cloud.ResetFunctionStats(t, "PreviewFunction")
 		j := st.waitJob(t, tn, st.upload(t, tn, customers, "again.csv", file, "cfg"))
-		if j.Status != job.Succeeded {
+		if j.Status != crm.Succeeded {
 			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 		}
-		checkCounts(t, j, job.Counts{Rows: bulkRows, Unchanged: bulkRows})
+		checkCounts(t, j, crm.Counts{Rows: bulkRows, Unchanged: bulkRows})
 		apply := st.cloud.FunctionStats(t, "ApplyFunction")
 		preview := st.cloud.FunctionStats(t, "PreviewFunction")
 		t.Logf("%d unchanged rows against %d records: apply %s; preview %s", bulkRows, bulkRows, apply, preview)
@@ -102,10 +103,10 @@ func TestImportRequestCounts(t *testing.T) {
 		st.cloud.ResetFunctionStats(t, "ApplyFunction")
 		st.cloud.ResetFunctionStats(t, "PreviewFunction")
 		j := st.waitJob(t, tn, st.upload(t, tn, customers, "tenth.csv", bulkFile(10), "cfg"))
-		if j.Status != job.Succeeded {
+		if j.Status != crm.Succeeded {
 			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 		}
-		checkCounts(t, j, job.Counts{Rows: bulkRows, Updated: changed, Unchanged: bulkRows - changed})
+		checkCounts(t, j, crm.Counts{Rows: bulkRows, Updated: changed, Unchanged: bulkRows - changed})
 		apply := st.cloud.FunctionStats(t, "ApplyFunction")
 		preview := st.cloud.FunctionStats(t, "PreviewFunction")
 		t.Logf("%d rows, %d of them changed, against %d records: apply %s; preview %s", bulkRows, changed, bulkRows, apply, preview)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -18,7 +20,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/job"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
@@ -181,7 +182,7 @@ func (st *stack) object(t *testing.T, key string) []byte {
 // outcomes reads a user's per-row outcome log of an import.
 func (st *stack) outcomes(t *testing.T, tenantID, importID, user string) []outcome.Row {
 	t.Helper()
-	key := job.WorkPrefix(tenantID, importID) + "outcomes/" + user + ".jsonl"
+	key := crm.Work{Tenant: tenantID, ImportID: importID}.Prefix() + "outcomes/" + user + ".jsonl"
 	dec := json.NewDecoder(bytes.NewReader(st.object(t, key)))
 	var rows []outcome.Row
 	for dec.More() {
@@ -225,7 +226,7 @@ func (st *stack) checkOutcomes(t *testing.T, tenantID, importID, user string, wa
 func (st *stack) preview(t *testing.T, tenantID, importID, user string) plan.Summary {
 	t.Helper()
 	var s plan.Summary
-	key := job.WorkPrefix(tenantID, importID) + "previews/" + user + ".json"
+	key := crm.Work{Tenant: tenantID, ImportID: importID}.Prefix() + "previews/" + user + ".json"
 	if err := json.Unmarshal(st.object(t, key), &s); err != nil {
 		t.Fatalf("decode %s: %v", key, err)
 	}
@@ -234,7 +235,7 @@ func (st *stack) preview(t *testing.T, tenantID, importID, user string) plan.Sum
 
 // errorLines reads the job's error file: its lines after the header, each
 // row, column, value, reason.
-func (st *stack) errorLines(t *testing.T, j job.Job) [][]string {
+func (st *stack) errorLines(t *testing.T, j crm.Job) [][]string {
 	t.Helper()
 	if j.ErrorFile == "" {
 		t.Fatalf("job %s has no error file", j.ID)

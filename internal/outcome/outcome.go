@@ -4,6 +4,7 @@
 package outcome
 
 import (
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
@@ -25,15 +26,15 @@ const (
 // Row is the outcome of one row of the file, or of one deleted record
 // (Row is then 0).
 type Row struct {
-	Row     int             `json:"row,omitempty"`
-	User    string          `json:"user,omitempty"`
-	Entity  string          `json:"entity,omitempty"`
-	ID      string          `json:"id,omitempty"`
-	Status  Status          `json:"status"`
-	Key     string          `json:"key,omitempty"`
-	Changes []plan.Change   `json:"changes,omitempty"`
-	Errors  []plan.RowError `json:"errors,omitempty"`
-	Reason  string          `json:"reason,omitempty"`
+	Row     int            `json:"row,omitempty"`
+	User    string         `json:"user,omitempty"`
+	Entity  string         `json:"entity,omitempty"`
+	ID      string         `json:"id,omitempty"`
+	Status  Status         `json:"status"`
+	Key     string         `json:"key,omitempty"`
+	Changes []plan.Change  `json:"changes,omitempty"`
+	Errors  []crm.RowError `json:"errors,omitempty"`
+	Reason  string         `json:"reason,omitempty"`
 }
 
 var statusOf = map[plan.OpKind]Status{

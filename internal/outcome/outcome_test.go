@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
@@ -35,7 +37,7 @@ func TestErrorCSV(t *testing.T) {
 	e := NewErrorCSV(&buf)
 	rows := []Row{
 		{Row: 2, Status: Created},
-		{Row: 3, Status: Error, Errors: []plan.RowError{
+		{Row: 3, Status: Error, Errors: []crm.RowError{
 			{Column: "Phone", Value: "=cmd|' /C calc'!A0", Reason: "not a phone number"},
 			{Column: "Revenue", Value: "-", Reason: "not a number"},
 		}},
@@ -85,7 +87,7 @@ func TestLog(t *testing.T) {
 	var buf bytes.Buffer
 	l := NewLog(&buf)
 	op := plan.Op{Kind: plan.OpUpdate, Row: 7, ID: "c1", Changes: []plan.Change{{Field: "phone", Old: "1", New: "2"}}}
-	in := []Row{FromOp("u1", "customer", op), {Row: 8, Status: Error, Errors: []plan.RowError{{Reason: "bad"}}}}
+	in := []Row{FromOp("u1", "customer", op), {Row: 8, Status: Error, Errors: []crm.RowError{{Reason: "bad"}}}}
 	for _, r := range in {
 		if err := l.Write(r); err != nil {
 			t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // BenchmarkBuild plans 100,000 rows against 100,000 existing records of one
@@ -12,18 +14,18 @@ import (
 // a plain map by key, the least any matching must do.
 func BenchmarkBuild(b *testing.B) {
 	const n = 100_000
-	existing := make([]Record, n)
+	existing := make([]crm.Record, n)
 	for i := range existing {
-		existing[i] = Record{ID: fmt.Sprintf("r%06d", i), Version: 1, Fields: map[string]string{
+		existing[i] = crm.Record{ID: fmt.Sprintf("r%06d", i), Version: 1, Fields: map[string]string{
 			"customer_no": fmt.Sprint(i), "name": fmt.Sprintf("Kunde %d", i), "last_visit": "2026-01-01"}}
 	}
-	rows := make([]Row, n)
+	rows := make([]crm.Row, n)
 	for i := range rows {
-		rows[i] = Row{Number: i + 2, Fields: map[string]string{
+		rows[i] = crm.Row{Number: i + 2, Fields: map[string]string{
 			"customer_no": fmt.Sprint(i + n/2), "name": fmt.Sprintf("Kunde %d", i+n/2), "last_visit": "2026-02-01"}}
 	}
-	o := Options{Entity: "customer", Mode: Update, KeyFields: []string{"customer_no"},
-		Kinds: map[string]Kind{"last_visit": Date}, Policies: map[string]Policy{"last_visit": OverwriteIfGreater}}
+	o := Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"customer_no"},
+		Kinds: map[string]Kind{"last_visit": Date}, Policies: map[string]crm.Policy{"last_visit": crm.OverwriteIfGreater}}
 
 	start := time.Now()
 	m := make(map[string]int, n)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/match"
 )
 
@@ -15,7 +17,7 @@ const maxNamedCandidates = 5
 // Build plans one user's rows against that user's existing records of the
 // entity. It fails only on a bad configuration; problems of single rows
 // become error ops.
-func Build(existing []Record, rows []Row, o Options) (*Plan, error) {
+func Build(existing []crm.Record, rows []crm.Row, o Options) (*Plan, error) {
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
@@ -45,7 +47,7 @@ func Build(existing []Record, rows []Row, o Options) (*Plan, error) {
 	for i := range rows {
 		ops = append(ops, b.row(i, rows))
 	}
-	if o.Mode == UpdateDelete {
+	if o.Mode == crm.UpdateDelete {
 		ops = append(ops, b.deletes()...)
 	}
 	sortOps(ops)
@@ -54,7 +56,7 @@ func Build(existing []Record, rows []Row, o Options) (*Plan, error) {
 
 type builder struct {
 	o         Options
-	existing  []Record
+	existing  []crm.Record
 	key       *match.Key
 	keyFields map[string]bool
 	records   *match.Index // existing records
@@ -63,7 +65,7 @@ type builder struct {
 	protected map[int]bool // existing records some row names: never deleted
 }
 
-func (b *builder) row(i int, rows []Row) Op {
+func (b *builder) row(i int, rows []crm.Row) Op {
 	r := rows[i]
 	if b.key == nil {
 		return b.invalidOr(r, func() Op { return b.create(r, "") })
@@ -71,10 +73,10 @@ func (b *builder) row(i int, rows []Row) Op {
 	t := b.key.Of(r.Fields)
 	desc := b.key.Describe(r.Fields)
 	if t.Empty() {
-		if b.o.Mode == Add {
+		if b.o.Mode == crm.Add {
 			return b.invalidOr(r, func() Op { return b.create(r, desc) })
 		}
-		return errorOp(r, desc, RowError{
+		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
 			Reason: "the key fields are all empty, so the row cannot be matched to a record",
 		})
@@ -92,7 +94,7 @@ func (b *builder) row(i int, rows []Row) Op {
 		if j >= i {
 			break
 		}
-		return errorOp(r, desc, RowError{
+		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
 			Value:  keyValues(b.o.KeyFields, r.Fields),
 			Reason: fmt.Sprintf("row %d has the same key (%s); only the first of them is imported", rows[j].Number, b.key.Describe(rows[j].Fields)),
@@ -100,13 +102,13 @@ func (b *builder) row(i int, rows []Row) Op {
 	}
 	switch found.Outcome() {
 	case match.Many:
-		return errorOp(r, desc, RowError{
+		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
 			Value:  keyValues(b.o.KeyFields, r.Fields),
 			Reason: b.ambiguous(found.Candidates),
 		})
 	case match.None:
-		if b.o.Mode == UpdateOnly {
+		if b.o.Mode == crm.UpdateOnly {
 			return Op{Kind: OpSkip, Row: r.Number, Key: desc, Reason: "no existing record has this key; update only never creates records"}
 		}
 		return b.create(r, desc)
@@ -114,14 +116,14 @@ func (b *builder) row(i int, rows []Row) Op {
 	c := found.Candidates[0]
 	rec := b.existing[c]
 	if first, ok := b.claimedBy[c]; ok {
-		return errorOp(r, desc, RowError{
+		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
 			Value:  keyValues(b.o.KeyFields, r.Fields),
 			Reason: fmt.Sprintf("matches record %s, which row %d already updates", rec.ID, first),
 		})
 	}
 	b.claimedBy[c] = r.Number
-	if b.o.Mode == Add {
+	if b.o.Mode == crm.Add {
 		return Op{Kind: OpSkip, Row: r.Number, ID: rec.ID, Version: rec.Version, Key: desc,
 			Reason: fmt.Sprintf("record %s already has this key; add mode does not change existing records", rec.ID)}
 	}
@@ -133,14 +135,14 @@ func (b *builder) row(i int, rows []Row) Op {
 }
 
 // invalidOr reports a row's validation errors, or plans it with next.
-func (b *builder) invalidOr(r Row, next func() Op) Op {
+func (b *builder) invalidOr(r crm.Row, next func() Op) Op {
 	if len(r.Errors) > 0 {
 		return Op{Kind: OpError, Row: r.Number, Errors: r.Errors}
 	}
 	return next()
 }
 
-func (b *builder) create(r Row, desc string) Op {
+func (b *builder) create(r crm.Row, desc string) Op {
 	fields := make(map[string]string, len(r.Fields))
 	for f, v := range r.Fields {
 		if v = strings.TrimSpace(v); v != "" {
@@ -178,8 +180,8 @@ func (b *builder) deletes() []Op {
 	return ops
 }
 
-func errorOp(r Row, desc string, e RowError) Op {
-	return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: []RowError{e}}
+func errorOp(r crm.Row, desc string, e crm.RowError) Op {
+	return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: []crm.RowError{e}}
 }
 
 func keyValues(fields []string, values map[string]string) string {

@@ -4,20 +4,22 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
 // A file with only the key column and one field changes only that field.
 func ExampleBuild() {
-	existing := []plan.Record{
+	existing := []crm.Record{
 		{Entity: "customer", ID: "c1", Version: 3, Fields: map[string]string{"customer_no": "1001", "name": "Müller GmbH", "visit_interval": "30"}},
 	}
-	rows := []plan.Row{
+	rows := []crm.Row{
 		{Number: 2, Fields: map[string]string{"customer_no": "1001", "visit_interval": "14"}},
 		{Number: 3, Fields: map[string]string{"customer_no": "1002", "visit_interval": "7"}},
 	}
 	p, err := plan.Build(existing, rows, plan.Options{
-		ImportID: "imp1", User: "anna", Entity: "customer", Mode: plan.UpdateOnly,
+		ImportID: "imp1", User: "anna", Entity: "customer", Mode: crm.UpdateOnly,
 		KeyFields: []string{"customer_no"}, Kinds: map[string]plan.Kind{"visit_interval": plan.Number},
 	})
 	if err != nil {

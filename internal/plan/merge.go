@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/match"
 )
 
@@ -42,18 +44,18 @@ func merge(old, row map[string]string, keyFields map[string]bool, o Options) (ma
 				set(f, v)
 			}
 		case v == "":
-			if o.EmptyClears && o.policy(f) == Overwrite && cur != "" {
+			if o.EmptyClears && o.policy(f) == crm.Overwrite && cur != "" {
 				set(f, "")
 			}
 		case cur == "":
 			set(f, v)
 		default:
 			switch o.policy(f) {
-			case Overwrite:
+			case crm.Overwrite:
 				if !equal(kind, cur, v) {
 					set(f, v)
 				}
-			case OverwriteIfGreater:
+			case crm.OverwriteIfGreater:
 				if greater(kind, v, cur) {
 					set(f, v)
 				}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"fmt"
+	"github.com/crmimport/crm-import/internal/crm"
 	"strconv"
 )
 
@@ -16,7 +17,7 @@ type Options struct {
 	ImportID string
 	User     string
 	Entity   string
-	Mode     Mode
+	Mode     crm.Mode
 	// KeyFields identify a record (1 to 8). Required except in Add mode,
 	// where without them every row is created.
 	KeyFields []string
@@ -24,8 +25,8 @@ type Options struct {
 	Kinds map[string]Kind
 	// Policies per field; a field not listed takes DefaultPolicy, and
 	// Overwrite when that is empty.
-	Policies      map[string]Policy
-	DefaultPolicy Policy
+	Policies      map[string]crm.Policy
+	DefaultPolicy crm.Policy
 	// EmptyClears makes an empty cell clear the field under Overwrite. Off
 	// by default, as in most CRMs: a blank cell in a partial file should
 	// not erase data. A full mirror from another system turns it on.
@@ -35,17 +36,17 @@ type Options struct {
 	// NewID gives the ID of the record a row creates. The default derives
 	// it from import, user, entity and row number, so a preview built
 	// twice plans the same IDs and a retried apply recognises its creates.
-	NewID func(row Row) string
+	NewID func(row crm.Row) string
 }
 
-func (o Options) policy(field string) Policy {
+func (o Options) policy(field string) crm.Policy {
 	if p, ok := o.Policies[field]; ok {
 		return p
 	}
 	if o.DefaultPolicy != "" {
 		return o.DefaultPolicy
 	}
-	return Overwrite
+	return crm.Overwrite
 }
 
 func (o Options) kind(field string) Kind {
@@ -57,24 +58,24 @@ func (o Options) kind(field string) Kind {
 
 func (o Options) check() error {
 	switch o.Mode {
-	case Add, Update, UpdateOnly, UpdateDelete:
+	case crm.Add, crm.Update, crm.UpdateOnly, crm.UpdateDelete:
 	default:
 		return fmt.Errorf("unknown import mode %q: choose add, update, update_only or update_delete", o.Mode)
 	}
-	if o.Mode != Add && len(o.KeyFields) == 0 {
+	if o.Mode != crm.Add && len(o.KeyFields) == 0 {
 		return fmt.Errorf("mode %s needs at least one key field to find existing records", o.Mode)
 	}
 	if o.Entity == "" {
 		return fmt.Errorf("no entity given")
 	}
-	policies := map[string]Policy{"": o.DefaultPolicy}
+	policies := map[string]crm.Policy{"": o.DefaultPolicy}
 	for f, p := range o.Policies {
 		policies[f] = p
 	}
 	for f, p := range policies {
 		switch p {
-		case Keep, Overwrite:
-		case OverwriteIfGreater:
+		case crm.Keep, crm.Overwrite:
+		case crm.OverwriteIfGreater:
 			if f == "" {
 				return fmt.Errorf("overwrite_if_greater cannot be the default policy: it is only for date and number fields")
 			}
@@ -92,7 +93,7 @@ func (o Options) check() error {
 	return nil
 }
 
-func (o Options) newID(r Row) string {
+func (o Options) newID(r crm.Row) string {
 	if o.NewID != nil {
 		return o.NewID(r)
 	}

@@ -5,6 +5,7 @@
 package plan
 
 import (
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/match"
 )
 
@@ -18,70 +19,6 @@ const (
 	Date     = match.Date
 	DateTime = match.DateTime
 )
-
-// Mode is the import mode the tenant chose.
-type Mode string
-
-const (
-	// Add creates a record for every row. With key fields chosen, a row
-	// whose key already exists is skipped and says so: an administrator
-	// adding records does not expect a second "Müller GmbH", nor an
-	// existing one changed by a mode that promises only additions.
-	Add Mode = "add"
-	// Update updates the records found by key and creates the others.
-	Update Mode = "update"
-	// UpdateOnly updates the records found by key and never creates: other
-	// rows are skipped with the reason.
-	UpdateOnly Mode = "update_only"
-	// UpdateDelete is Update, and deletes the user's existing records of
-	// the entity that no row of the file matches (a nightly full sync).
-	UpdateDelete Mode = "update_delete"
-)
-
-// Policy says what happens to an existing record's field when the row has a
-// value for it.
-type Policy string
-
-const (
-	// Keep keeps an existing non-empty value; an empty one is filled.
-	Keep Policy = "keep"
-	// Overwrite replaces the value with the file's.
-	Overwrite Policy = "overwrite"
-	// OverwriteIfGreater replaces the value only by a greater one: a later
-	// date, a larger number. For date, date-time and number fields only.
-	OverwriteIfGreater Policy = "overwrite_if_greater"
-)
-
-// Record is one existing record of a user, as stored.
-type Record struct {
-	Entity   string            `json:"entity"`
-	ID       string            `json:"id"`
-	Fields   map[string]string `json:"fields"`
-	Version  int64             `json:"version"`
-	ImportID string            `json:"import_id,omitempty"`
-}
-
-// RowError is a problem with one cell (or with the row when Column is
-// empty), in words a tenant understands.
-type RowError struct {
-	Column string `json:"column,omitempty"`
-	Value  string `json:"value,omitempty"`
-	Reason string `json:"reason"`
-}
-
-// Row is one validated row of the file for this user.
-type Row struct {
-	// Number is the row number the tenant sees in the spreadsheet.
-	Number int
-	// Fields holds the mapped fields only, with canonical values. A field
-	// whose column is not in the file is absent, so it is left alone; an
-	// empty cell is "".
-	Fields map[string]string
-	// Errors are validation errors found before planning. Such a row is
-	// reported and not applied, but its key still protects the record it
-	// names from deletion.
-	Errors []RowError
-}
 
 // OpKind is what an operation does.
 type OpKind string
@@ -124,7 +61,7 @@ type Op struct {
 	// Reason says why a row is skipped or a record deleted.
 	Reason string `json:"reason,omitempty"`
 	// Errors say why a row is in error.
-	Errors []RowError `json:"errors,omitempty"`
+	Errors []crm.RowError `json:"errors,omitempty"`
 }
 
 // Writes reports whether apply must write something for the op.

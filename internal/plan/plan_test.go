@@ -8,11 +8,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // existing is the same user's records for every case.
-func existing() []Record {
-	return []Record{
+func existing() []crm.Record {
+	return []crm.Record{
 		{Entity: "customer", ID: "c1", Version: 3, Fields: map[string]string{
 			"customer_no": "1001", "name": "Müller GmbH", "street": "Hauptstr. 1", "postcode": "10115",
 			"phone": "+493011111", "last_visit": "2026-05-10", "revenue": "2500", "visit_interval": "30"}},
@@ -47,8 +49,8 @@ func describe(op Op) string {
 	return b.String()
 }
 
-func row(n int, kv ...string) Row {
-	r := Row{Number: n, Fields: map[string]string{}}
+func row(n int, kv ...string) crm.Row {
+	r := crm.Row{Number: n, Fields: map[string]string{}}
 	for i := 0; i < len(kv); i += 2 {
 		r.Fields[kv[i]] = kv[i+1]
 	}
@@ -61,139 +63,139 @@ func TestBuild(t *testing.T) {
 	byNumber := Options{Entity: "customer", KeyFields: []string{"customer_no"}, Kinds: kinds}
 	byAddress := Options{Entity: "customer", KeyFields: []string{"name", "street", "postcode"}, Kinds: kinds}
 	with := func(o Options, f func(*Options)) Options { f(&o); return o }
-	mode := func(m Mode) func(*Options) { return func(o *Options) { o.Mode = m } }
+	mode := func(m crm.Mode) func(*Options) { return func(o *Options) { o.Mode = m } }
 
 	tests := []struct {
 		name string
 		opts Options
-		rows []Row
+		rows []crm.Row
 		want []string
 	}{
 		{
 			name: "add without key fields creates every row",
-			opts: Options{Entity: "customer", Mode: Add},
-			rows: []Row{row(2, "name", "Müller GmbH", "postcode", "10115"), row(3, "name", "Neu KG", "phone", "")},
+			opts: Options{Entity: "customer", Mode: crm.Add},
+			rows: []crm.Row{row(2, "name", "Müller GmbH", "postcode", "10115"), row(3, "name", "Neu KG", "phone", "")},
 			want: []string{"create row 2 {name=Müller GmbH postcode=10115}", "create row 3 {name=Neu KG}"},
 		},
 		{
 			name: "add skips a row whose key exists and creates the others",
-			opts: with(byNumber, mode(Add)),
-			rows: []Row{row(2, "customer_no", "1001", "phone", "+49301"), row(3, "customer_no", "2000", "name", "Neu KG")},
+			opts: with(byNumber, mode(crm.Add)),
+			rows: []crm.Row{row(2, "customer_no", "1001", "phone", "+49301"), row(3, "customer_no", "2000", "name", "Neu KG")},
 			want: []string{"skip row 2 c1", "create row 3 {customer_no=2000 name=Neu KG}"},
 		},
 		{
 			name: "update updates the matched record and creates the unmatched",
-			opts: with(byNumber, mode(Update)),
-			rows: []Row{row(2, "customer_no", "1001", "phone", "+493022222"), row(3, "customer_no", "2000", "name", "Neu KG")},
+			opts: with(byNumber, mode(crm.Update)),
+			rows: []crm.Row{row(2, "customer_no", "1001", "phone", "+493022222"), row(3, "customer_no", "2000", "name", "Neu KG")},
 			want: []string{`update row 2 c1 phone:"+493011111"->"+493022222"`, "create row 3 {customer_no=2000 name=Neu KG}"},
 		},
 		{
 			name: "a row equal to its record is unchanged",
-			opts: with(byNumber, mode(Update)),
-			rows: []Row{row(2, "customer_no", "1001", "revenue", "2500.00", "name", "Müller GmbH")},
+			opts: with(byNumber, mode(crm.Update)),
+			rows: []crm.Row{row(2, "customer_no", "1001", "revenue", "2500.00", "name", "Müller GmbH")},
 			want: []string{"unchanged row 2 c1"},
 		},
 		{
 			name: "update only skips rows that match nothing",
-			opts: with(byNumber, mode(UpdateOnly)),
-			rows: []Row{row(2, "customer_no", "1003", "phone", "+4922133"), row(3, "customer_no", "2000", "name", "Neu KG")},
+			opts: with(byNumber, mode(crm.UpdateOnly)),
+			rows: []crm.Row{row(2, "customer_no", "1003", "phone", "+4922133"), row(3, "customer_no", "2000", "name", "Neu KG")},
 			want: []string{`update row 2 c3 phone:""->"+4922133"`, "skip row 3"},
 		},
 		{
 			name: "update with deletion deletes the records absent from the file",
-			opts: with(byNumber, mode(UpdateDelete)),
-			rows: []Row{row(2, "customer_no", "1001"), row(3, "customer_no", "2000")},
+			opts: with(byNumber, mode(crm.UpdateDelete)),
+			rows: []crm.Row{row(2, "customer_no", "1001"), row(3, "customer_no", "2000")},
 			want: []string{"unchanged row 2 c1", "create row 3 {customer_no=2000}", "delete c2", "delete c3"},
 		},
 		{
 			name: "update with deletion keeps records named by rows in error",
-			opts: with(byAddress, mode(UpdateDelete)),
-			rows: []Row{row(2, "name", "Müller GmbH"), {Number: 3, Fields: map[string]string{"name": "Schmidt AG", "postcode": "50667"},
-				Errors: []RowError{{Column: "revenue", Value: "abc", Reason: "not a number"}}}},
+			opts: with(byAddress, mode(crm.UpdateDelete)),
+			rows: []crm.Row{row(2, "name", "Müller GmbH"), {Number: 3, Fields: map[string]string{"name": "Schmidt AG", "postcode": "50667"},
+				Errors: []crm.RowError{{Column: "revenue", Value: "abc", Reason: "not a number"}}}},
 			want: []string{"error row 2", "error row 3"},
 		},
 		{
 			name: "an empty key field is a wildcard",
-			opts: with(byAddress, mode(Update)),
-			rows: []Row{row(2, "name", "MULLER gmbh", "street", "", "postcode", "80331", "phone", "+4989")},
+			opts: with(byAddress, mode(crm.Update)),
+			rows: []crm.Row{row(2, "name", "MULLER gmbh", "street", "", "postcode", "80331", "phone", "+4989")},
 			want: []string{`update row 2 c2 phone:""->"+4989"`},
 		},
 		{
 			name: "a wildcard matching two records is an error",
-			opts: with(byAddress, mode(Update)),
-			rows: []Row{row(2, "name", "Müller GmbH", "street", "", "postcode", "", "phone", "+4989")},
+			opts: with(byAddress, mode(crm.Update)),
+			rows: []crm.Row{row(2, "name", "Müller GmbH", "street", "", "postcode", "", "phone", "+4989")},
 			want: []string{"error row 2"},
 		},
 		{
 			name: "rows sharing a key: the first is imported, the later ones reported",
-			opts: with(byNumber, mode(Update)),
-			rows: []Row{row(2, "customer_no", "2000", "name", "A"), row(3, "customer_no", " 2000", "name", "B"), row(4, "customer_no", "1001", "visit_interval", "14")},
+			opts: with(byNumber, mode(crm.Update)),
+			rows: []crm.Row{row(2, "customer_no", "2000", "name", "A"), row(3, "customer_no", " 2000", "name", "B"), row(4, "customer_no", "1001", "visit_interval", "14")},
 			want: []string{"create row 2 {customer_no=2000 name=A}", "error row 3", `update row 4 c1 visit_interval:"30"->"14"`},
 		},
 		{
 			name: "a wildcard row matching an earlier row's record is reported",
-			opts: with(byAddress, mode(Update)),
-			rows: []Row{row(2, "name", "Schmidt AG", "street", "Ring 3", "postcode", "50667"), row(3, "name", "Schmidt AG", "postcode", "50667", "phone", "+49")},
+			opts: with(byAddress, mode(crm.Update)),
+			rows: []crm.Row{row(2, "name", "Schmidt AG", "street", "Ring 3", "postcode", "50667"), row(3, "name", "Schmidt AG", "postcode", "50667", "phone", "+49")},
 			want: []string{"unchanged row 2 c3", "error row 3"},
 		},
 		{
 			name: "all key fields empty cannot be matched",
-			opts: with(byAddress, mode(Update)),
-			rows: []Row{row(2, "name", "", "phone", "+49")},
+			opts: with(byAddress, mode(crm.Update)),
+			rows: []crm.Row{row(2, "name", "", "phone", "+49")},
 			want: []string{"error row 2"},
 		},
 		{
 			name: "key column and one field change only that field",
-			opts: with(byNumber, mode(Update)),
-			rows: []Row{row(2, "customer_no", "1001", "visit_interval", "14")},
+			opts: with(byNumber, mode(crm.Update)),
+			rows: []crm.Row{row(2, "customer_no", "1001", "visit_interval", "14")},
 			want: []string{`update row 2 c1 visit_interval:"30"->"14"`},
 		},
 		{
 			name: "overwrite if greater keeps the newer date and the larger number",
 			opts: with(byNumber, func(o *Options) {
-				o.Mode = Update
-				o.Policies = map[string]Policy{"last_visit": OverwriteIfGreater, "revenue": OverwriteIfGreater}
+				o.Mode = crm.Update
+				o.Policies = map[string]crm.Policy{"last_visit": crm.OverwriteIfGreater, "revenue": crm.OverwriteIfGreater}
 			}),
-			rows: []Row{row(2, "customer_no", "1001", "last_visit", "2026-03-01", "revenue", "999.5")},
+			rows: []crm.Row{row(2, "customer_no", "1001", "last_visit", "2026-03-01", "revenue", "999.5")},
 			want: []string{"unchanged row 2 c1"},
 		},
 		{
 			name: "overwrite if greater takes a later date and a larger number",
 			opts: with(byNumber, func(o *Options) {
-				o.Mode = Update
-				o.Policies = map[string]Policy{"last_visit": OverwriteIfGreater, "revenue": OverwriteIfGreater}
+				o.Mode = crm.Update
+				o.Policies = map[string]crm.Policy{"last_visit": crm.OverwriteIfGreater, "revenue": crm.OverwriteIfGreater}
 			}),
-			rows: []Row{row(2, "customer_no", "1001", "last_visit", "2026-06-01", "revenue", "10000")},
+			rows: []crm.Row{row(2, "customer_no", "1001", "last_visit", "2026-06-01", "revenue", "10000")},
 			want: []string{`update row 2 c1 last_visit:"2026-05-10"->"2026-06-01" revenue:"2500"->"10000"`},
 		},
 		{
 			name: "keep fills only empty fields",
-			opts: with(byNumber, func(o *Options) { o.Mode = Update; o.DefaultPolicy = Keep }),
-			rows: []Row{row(2, "customer_no", "1003", "name", "Schmidt & Co", "phone", "+49221")},
+			opts: with(byNumber, func(o *Options) { o.Mode = crm.Update; o.DefaultPolicy = crm.Keep }),
+			rows: []crm.Row{row(2, "customer_no", "1003", "name", "Schmidt & Co", "phone", "+49221")},
 			want: []string{`update row 2 c3 phone:""->"+49221"`},
 		},
 		{
 			name: "an empty cell does not erase a value",
-			opts: with(byNumber, mode(Update)),
-			rows: []Row{row(2, "customer_no", "1001", "phone", "")},
+			opts: with(byNumber, mode(crm.Update)),
+			rows: []crm.Row{row(2, "customer_no", "1001", "phone", "")},
 			want: []string{"unchanged row 2 c1"},
 		},
 		{
 			name: "an empty cell clears a value when asked",
-			opts: with(byNumber, func(o *Options) { o.Mode = Update; o.EmptyClears = true }),
-			rows: []Row{row(2, "customer_no", "1001", "phone", "")},
+			opts: with(byNumber, func(o *Options) { o.Mode = crm.Update; o.EmptyClears = true }),
+			rows: []crm.Row{row(2, "customer_no", "1001", "phone", "")},
 			want: []string{`update row 2 c1 phone:"+493011111"->""`},
 		},
 		{
 			name: "a key differing only in case and accents is not rewritten",
-			opts: with(byAddress, mode(Update)),
-			rows: []Row{row(2, "name", "schmidt ag", "street", "RING 3", "postcode", "")},
+			opts: with(byAddress, mode(crm.Update)),
+			rows: []crm.Row{row(2, "name", "schmidt ag", "street", "RING 3", "postcode", "")},
 			want: []string{"unchanged row 2 c3"},
 		},
 		{
 			name: "a row with validation errors is reported, not applied",
-			opts: with(byNumber, mode(Update)),
-			rows: []Row{{Number: 2, Fields: map[string]string{"customer_no": "1001"}, Errors: []RowError{{Column: "Last visit", Value: "31.02.2026", Reason: "not a date"}}}},
+			opts: with(byNumber, mode(crm.Update)),
+			rows: []crm.Row{{Number: 2, Fields: map[string]string{"customer_no": "1001"}, Errors: []crm.RowError{{Column: "Last visit", Value: "31.02.2026", Reason: "not a date"}}}},
 			want: []string{"error row 2"},
 		},
 	}
@@ -218,9 +220,9 @@ func TestBuild(t *testing.T) {
 }
 
 func TestBuildCompletesAnEmptyRecordKey(t *testing.T) {
-	recs := []Record{{ID: "w1", Version: 1, Fields: map[string]string{"name": "Weber KG", "postcode": "50667"}}}
-	o := Options{Entity: "customer", Mode: Update, KeyFields: []string{"name", "street", "postcode"}}
-	p, err := Build(recs, []Row{row(2, "name", "Weber KG", "street", "Domplatz 2", "postcode", "50667")}, o)
+	recs := []crm.Record{{ID: "w1", Version: 1, Fields: map[string]string{"name": "Weber KG", "postcode": "50667"}}}
+	o := Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"name", "street", "postcode"}}
+	p, err := Build(recs, []crm.Row{row(2, "name", "Weber KG", "street", "Domplatz 2", "postcode", "50667")}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,19 +236,19 @@ func TestBuildErrorMessages(t *testing.T) {
 	tests := []struct {
 		name string
 		opts Options
-		rows []Row
+		rows []crm.Row
 		want []string // fragments of the reason
 	}{
 		{
 			name: "ambiguous row names the candidates",
-			opts: Options{Entity: "customer", Mode: Update, KeyFields: []string{"name", "street"}},
-			rows: []Row{row(7, "name", "Müller GmbH")},
+			opts: Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"name", "street"}},
+			rows: []crm.Row{row(7, "name", "Müller GmbH")},
 			want: []string{"matches 2 existing records", "c1 (name=\"Müller GmbH\", street=\"Hauptstr. 1\")", "c2 (name=\"Müller GmbH\", street=\"Bahnhofstr. 9\")"},
 		},
 		{
 			name: "duplicate row names the first row",
-			opts: Options{Entity: "customer", Mode: Update, KeyFields: []string{"customer_no"}},
-			rows: []Row{row(2, "customer_no", "9"), row(5, "customer_no", "9")},
+			opts: Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"customer_no"}},
+			rows: []crm.Row{row(2, "customer_no", "9"), row(5, "customer_no", "9")},
 			want: []string{"row 2 has the same key (customer_no=\"9\")"},
 		},
 	}
@@ -277,11 +279,11 @@ func TestBuildRejectsBadOptions(t *testing.T) {
 		opts Options
 	}{
 		{"unknown mode", Options{Entity: "customer", Mode: "merge", KeyFields: []string{"id"}}},
-		{"update without key", Options{Entity: "customer", Mode: Update}},
-		{"nine key fields", Options{Entity: "customer", Mode: Update, KeyFields: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}}},
-		{"overwrite if greater on text", Options{Entity: "customer", Mode: Update, KeyFields: []string{"id"}, Policies: map[string]Policy{"name": OverwriteIfGreater}}},
-		{"unknown policy", Options{Entity: "customer", Mode: Update, KeyFields: []string{"id"}, Policies: map[string]Policy{"name": "merge"}}},
-		{"no entity", Options{Mode: Add}},
+		{"update without key", Options{Entity: "customer", Mode: crm.Update}},
+		{"nine key fields", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}}},
+		{"overwrite if greater on text", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"id"}, Policies: map[string]crm.Policy{"name": crm.OverwriteIfGreater}}},
+		{"unknown policy", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"id"}, Policies: map[string]crm.Policy{"name": "merge"}}},
+		{"no entity", Options{Mode: crm.Add}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,8 +295,8 @@ func TestBuildRejectsBadOptions(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
-	o := Options{Entity: "customer", Mode: UpdateDelete, KeyFields: []string{"customer_no"}, SampleSize: 2}
-	rows := []Row{
+	o := Options{Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}, SampleSize: 2}
+	rows := []crm.Row{
 		row(2, "customer_no", "1001", "phone", "+4930"),
 		row(3, "customer_no", "1003"),
 		row(4, "customer_no", "2000", "name", "Neu"),
@@ -322,8 +324,8 @@ func TestSummary(t *testing.T) {
 }
 
 func TestOpsAreOrderedByID(t *testing.T) {
-	o := Options{Entity: "customer", Mode: UpdateDelete, KeyFields: []string{"customer_no"}}
-	p, err := Build(existing(), []Row{row(2, "customer_no", ""), row(3, "customer_no", "1003"), row(4, "customer_no", "5")}, o)
+	o := Options{Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}}
+	p, err := Build(existing(), []crm.Row{row(2, "customer_no", ""), row(3, "customer_no", "1003"), row(4, "customer_no", "5")}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,8 +339,8 @@ func TestOpsAreOrderedByID(t *testing.T) {
 }
 
 func TestCreateIDsAreStable(t *testing.T) {
-	o := Options{ImportID: "imp1", User: "u1", Entity: "customer", Mode: Add}
-	rows := []Row{row(2, "name", "A")}
+	o := Options{ImportID: "imp1", User: "u1", Entity: "customer", Mode: crm.Add}
+	rows := []crm.Row{row(2, "name", "A")}
 	a, _ := Build(nil, rows, o)
 	b, _ := Build(nil, rows, o)
 	o.ImportID = "imp2"
@@ -352,8 +354,8 @@ func TestCreateIDsAreStable(t *testing.T) {
 }
 
 func TestJSONLinesRoundTrip(t *testing.T) {
-	o := Options{Entity: "customer", Mode: UpdateDelete, KeyFields: []string{"customer_no"}}
-	p, err := Build(existing(), []Row{row(2, "customer_no", "1001", "phone", "+4930"), row(3, "customer_no", "")}, o)
+	o := Options{Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}}
+	p, err := Build(existing(), []crm.Row{row(2, "customer_no", "1001", "phone", "+4930"), row(3, "customer_no", "")}, o)
 	if err != nil {
 		t.Fatal(err)
 	}

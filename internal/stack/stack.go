@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -21,8 +23,6 @@ import (
 	"github.com/crmimport/crm-import/internal/bucket"
 	"github.com/crmimport/crm-import/internal/dynamo"
 	"github.com/crmimport/crm-import/internal/notify"
-	"github.com/crmimport/crm-import/internal/steps"
-	"github.com/crmimport/crm-import/internal/tenant"
 	"github.com/crmimport/crm-import/internal/workflow"
 )
 
@@ -34,7 +34,7 @@ type Stack struct {
 	BucketName      string
 	StateMachineARN string
 	EventBus        string
-	Limits          steps.Limits
+	Limits          crm.Limits
 }
 
 // FromEnv reads the variables template.yaml sets. AWS_ENDPOINT_URL, when set,
@@ -51,9 +51,9 @@ func FromEnv(ctx context.Context) (*Stack, error) {
 		BucketName:      os.Getenv("BUCKET_NAME"),
 		StateMachineARN: os.Getenv("STATE_MACHINE_ARN"),
 		EventBus:        os.Getenv("EVENT_BUS_NAME"),
-		Limits: steps.Limits{
-			MaxRows:  intEnv("MAX_ROWS", tenant.DefaultMaxRows),
-			MaxUsers: intEnv("MAX_USERS", tenant.DefaultMaxUsers),
+		Limits: crm.Limits{
+			MaxRows:  intEnv("MAX_ROWS", crm.DefaultMaxRows),
+			MaxUsers: intEnv("MAX_USERS", crm.DefaultMaxUsers),
 		},
 	}
 	if s.Table == "" || s.BucketName == "" {

@@ -9,8 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/job"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
@@ -95,7 +96,7 @@ func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResu
 	if err := a.Files.PutFile(ctx, outcomesKey(p.Tenant, p.ImportID, p.User.ID), logPath, "application/x-ndjson"); err != nil {
 		return res, err
 	}
-	res.Counts = job.Counts{
+	res.Counts = crm.Counts{
 		Created:   r.Created,
 		Updated:   r.Updated,
 		Unchanged: r.Unchanged,

@@ -11,8 +11,8 @@ import (
 	"os"
 	"slices"
 
-	"github.com/crmimport/crm-import/internal/check"
-	"github.com/crmimport/crm-import/internal/failure"
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/outcome"
 )
 
@@ -40,7 +40,7 @@ func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, er
 	}
 
 	err = f.eachLine(ctx, unassignedKey(s.Tenant, s.ImportID), func(dec *json.Decoder) error {
-		var r check.Record
+		var r crm.Row
 		if err := dec.Decode(&r); err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func rowOrder(row int) int {
 // not exist has no lines.
 func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.Decoder) error) error {
 	body, err := f.Files.Open(ctx, key)
-	if failure.CodeOf(err) == failure.NotFound {
+	if crm.KindOf(err) == crm.NotFound {
 		return nil
 	}
 	if err != nil {
@@ -112,13 +112,13 @@ func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.D
 }
 
 // unassignedOutcome is the outcome of a row split gave to no user.
-func unassignedOutcome(r check.Record) outcome.Row {
+func unassignedOutcome(r crm.Row) outcome.Row {
 	if len(r.Errors) > 0 {
-		return outcome.Row{Row: r.Row, Status: outcome.Error, Errors: planErrors(r.Errors)}
+		return outcome.Row{Row: r.Number, Status: outcome.Error, Errors: planErrors(r.Errors)}
 	}
 	reason := fmt.Sprintf("no user of your CRM matches %q: the row was not imported", r.Assignee)
 	if r.Assignee == "" {
 		reason = "the row names no sales agent: it was not imported"
 	}
-	return outcome.Row{Row: r.Row, Status: outcome.Skipped, Key: r.Assignee, Reason: reason}
+	return outcome.Row{Row: r.Number, Status: outcome.Skipped, Key: r.Assignee, Reason: reason}
 }

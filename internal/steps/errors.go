@@ -4,8 +4,9 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/failure"
 )
 
 // The workflow routes on these type names: Retry on RetryableError, and the
@@ -48,15 +49,15 @@ func forLambda(log *slog.Logger, err error) error {
 		log.Error("step failed", "error", err)
 		return dynamo.ForStep(err)
 	}
-	switch failure.CodeOf(err) {
-	case failure.Unavailable:
+	switch crm.KindOf(err) {
+	case crm.Unavailable:
 		log.Warn("step will be retried", "error", err)
-		return &RetryableError{Message: failure.Message(err)}
-	case failure.Internal:
+		return &RetryableError{Message: crm.Message(err)}
+	case crm.Internal:
 		log.Error("step failed", "error", err)
 		return err
 	default:
-		log.Info("import refused", "reason", failure.Message(err), "error", err)
-		return &RefusedError{Message: failure.Message(err)}
+		log.Info("import refused", "reason", crm.Message(err), "error", err)
+		return &RefusedError{Message: crm.Message(err)}
 	}
 }

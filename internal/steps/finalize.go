@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/job"
-	"github.com/crmimport/crm-import/internal/notify"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Notifier announces finished and failed imports.
@@ -38,9 +35,9 @@ type Finalize struct {
 type Summary struct {
 	ImportID  string       `json:"importId"`
 	Tenant    string       `json:"tenant"`
-	Status    job.Status   `json:"status"`
+	Status    crm.Status   `json:"status"`
 	Reason    string       `json:"reason,omitempty"`
-	Counts    job.Counts   `json:"counts"`
+	Counts    crm.Counts   `json:"counts"`
 	Users     []UserResult `json:"users"`
 	ErrorFile string       `json:"errorFile,omitempty"`
 }
@@ -61,8 +58,8 @@ func (f *Finalize) Handle(ctx context.Context, s State) (Summary, error) {
 }
 
 func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summary, error) {
-	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: job.Succeeded, Users: s.Results}
-	sum.Counts = job.Counts{Rows: s.Rows, Invalid: s.Invalid}
+	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Succeeded, Users: s.Results}
+	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
 	for _, r := range s.Results {
 		c := r.Counts
 		c.Rows, c.Invalid = 0, 0
@@ -85,13 +82,13 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summ
 		return sum, err
 	}
 	c := sum.Counts
-	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{
-		Status: job.Succeeded, Counts: &c, ErrorFile: sum.ErrorFile, Summary: summaryKey(s.Tenant, s.ImportID),
+	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{
+		Status: crm.Succeeded, Counts: &c, ErrorFile: sum.ErrorFile, Summary: summaryKey(s.Tenant, s.ImportID),
 	})
-	if err != nil && failure.CodeOf(err) != failure.Conflict {
+	if err != nil && crm.KindOf(err) != crm.Conflict {
 		return sum, err
 	}
-	if err := f.Notify.Send(ctx, notify.ImportSucceeded, sum); err != nil {
+	if err := f.Notify.Send(ctx, crm.ImportSucceeded, sum); err != nil {
 		// The job is closed; a lost notification must not fail it.
 		log.Error("import succeeded but the notification was not sent", "error", err)
 	}
@@ -101,14 +98,14 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summ
 }
 
 func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary, error) {
-	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: job.Failed, Reason: s.Error.Reason()}
-	sum.Counts = job.Counts{Rows: s.Rows, Invalid: s.Invalid}
+	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Failed, Reason: s.Error.Reason()}
+	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
 	// The Map's results are lost when it fails; each user's apply step
 	// leaves its result in S3, so read back what was applied.
 	for _, u := range s.Users {
 		var r UserResult
 		err := readJSON(ctx, f.Files, resultKey(s.Tenant, s.ImportID, u.ID), &r)
-		if failure.CodeOf(err) == failure.NotFound {
+		if crm.KindOf(err) == crm.NotFound {
 			continue
 		}
 		if err != nil {
@@ -133,11 +130,11 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary
 		log.Error("failure summary not written", "error", err)
 	}
 	c := sum.Counts
-	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Failed, Reason: sum.Reason, Counts: &c})
-	if err != nil && failure.CodeOf(err) != failure.Conflict {
+	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Failed, Reason: sum.Reason, Counts: &c})
+	if err != nil && crm.KindOf(err) != crm.Conflict {
 		return sum, err
 	}
-	if err := f.Notify.Send(ctx, notify.ImportFailed, sum); err != nil {
+	if err := f.Notify.Send(ctx, crm.ImportFailed, sum); err != nil {
 		log.Error("import failed and the notification was not sent", "error", err)
 	}
 	log.Warn("import failed", "reason", sum.Reason, "errorType", s.Error.Error, "cause", s.Error.Cause)

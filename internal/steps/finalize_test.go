@@ -8,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // memFiles is an in-memory work-file store for tests of the steps' logic.
@@ -19,7 +17,7 @@ type memFiles map[string][]byte
 func (m memFiles) Open(_ context.Context, key string) (io.ReadCloser, error) {
 	data, ok := m[key]
 	if !ok {
-		return nil, failure.New(failure.NotFound, "file %s does not exist", key)
+		return nil, crm.Errorf(crm.NotFound, "file %s does not exist", key)
 	}
 	return io.NopCloser(bytes.NewReader(data)), nil
 }
@@ -33,10 +31,10 @@ func (m memFiles) Put(_ context.Context, key string, data []byte, _ string) erro
 	return nil
 }
 
-type jobUpdates struct{ changes []dynamo.Change }
+type jobUpdates struct{ changes []crm.JobChange }
 
-func (j *jobUpdates) Get(context.Context, string, string) (job.Job, error) { return job.Job{}, nil }
-func (j *jobUpdates) Update(_ context.Context, _, _ string, c dynamo.Change) error {
+func (j *jobUpdates) Get(context.Context, string, string) (crm.Job, error) { return crm.Job{}, nil }
+func (j *jobUpdates) Update(_ context.Context, _, _ string, c crm.JobChange) error {
 	j.changes = append(j.changes, c)
 	return nil
 }
@@ -77,7 +75,7 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle() error = %v", err)
 	}
-	if len(jobs.changes) != 1 || jobs.changes[0].Status != job.Failed {
+	if len(jobs.changes) != 1 || jobs.changes[0].Status != crm.Failed {
 		t.Fatalf("job changes = %+v, want one that marks it FAILED", jobs.changes)
 	}
 	reason := jobs.changes[0].Reason
@@ -92,7 +90,7 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	if c := jobs.changes[0].Counts; c == nil || c.Created != 40 || c.Updated != 10 || c.Rows != 120 {
 		t.Errorf("counts = %+v, want the finished user's counts and the file's rows", c)
 	}
-	if sum.Status != job.Failed || sent != "ImportFailed" {
+	if sum.Status != crm.Failed || sent != "ImportFailed" {
 		t.Errorf("summary status %s, event %q, want FAILED and ImportFailed", sum.Status, sent)
 	}
 	if _, ok := files[summaryKey("acme", "imp-1")]; !ok {

@@ -10,7 +10,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/crmimport/crm-import/internal/check"
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/plan"
 	"github.com/crmimport/crm-import/internal/schema"
@@ -18,7 +19,7 @@ import (
 
 // RecordStore reads a user's existing records and applies plans to them.
 type RecordStore interface {
-	Query(ctx context.Context, tenant, user, entity string) ([]plan.Record, error)
+	Query(ctx context.Context, tenant, user, entity string) ([]crm.Record, error)
 }
 
 // Preview plans one user's rows against that user's existing records: the
@@ -114,23 +115,23 @@ func (p *Preview) run(ctx context.Context, log *slog.Logger, t UserTask) (UserPl
 }
 
 // rows reads the user's rows that split wrote.
-func (p *Preview) rows(ctx context.Context, t UserTask) ([]plan.Row, int, error) {
+func (p *Preview) rows(ctx context.Context, t UserTask) ([]crm.Row, int, error) {
 	body, err := p.Files.Open(ctx, userRowsKey(t.Tenant, t.ImportID, t.User.ID))
 	if err != nil {
 		return nil, 0, err
 	}
 	defer body.Close()
-	var rows []plan.Row
+	var rows []crm.Row
 	invalid := 0
 	dec := json.NewDecoder(bufio.NewReader(body))
 	for {
-		var r check.Record
+		var r crm.Row
 		if err := dec.Decode(&r); err == io.EOF {
 			return rows, invalid, nil
 		} else if err != nil {
 			return nil, 0, fmt.Errorf("read rows of %s: %w", t.User.ID, err)
 		}
-		row := plan.Row{Number: r.Row, Fields: r.Fields, Errors: planErrors(r.Errors)}
+		row := crm.Row{Number: r.Number, Fields: r.Fields, Errors: planErrors(r.Errors)}
 		if len(row.Errors) > 0 {
 			invalid++
 		}
@@ -151,19 +152,19 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 			kinds[f.Name] = plan.DateTime
 		}
 	}
-	policies := map[string]plan.Policy{}
+	policies := map[string]crm.Policy{}
 	for field, p := range cfg.Policies {
-		policies[field] = plan.Policy(p)
+		policies[field] = crm.Policy(p)
 	}
 	return plan.Options{
 		ImportID:      t.ImportID,
 		User:          t.User.ID,
 		Entity:        entity.Name,
-		Mode:          plan.Mode(cfg.Mode),
+		Mode:          crm.Mode(cfg.Mode),
 		KeyFields:     cfg.KeyFields,
 		Kinds:         kinds,
 		Policies:      policies,
-		DefaultPolicy: plan.Policy(cfg.DefaultPolicy),
+		DefaultPolicy: crm.Policy(cfg.DefaultPolicy),
 		EmptyClears:   cfg.EmptyClears,
 	}
 }

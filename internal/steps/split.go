@@ -11,13 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/config"
-	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/job"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // Split gives each valid row to the user its assignment column names and
@@ -27,7 +25,7 @@ type Split struct {
 	Files   Files
 	Jobs    JobStore
 	Tenants TenantStore
-	Limits  Limits
+	Limits  crm.Limits
 	TmpDir  string
 	Log     *slog.Logger
 }
@@ -40,7 +38,7 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 }
 
 func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, error) {
-	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Splitting}); err != nil {
+	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Splitting}); err != nil {
 		return s, err
 	}
 	var cfg config.Config
@@ -55,7 +53,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	if err != nil {
 		return s, err
 	}
-	_, maxUsers := profile.Limits(sp.Limits.MaxRows, sp.Limits.MaxUsers)
+	maxUsers := profile.Limits(sp.Limits).MaxUsers
 	var report check.Report
 	if err := readJSON(ctx, sp.Files, reportKey(s.Tenant, s.ImportID), &report); err != nil {
 		return s, err
@@ -81,7 +79,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	tally := assign.NewTally()
 	dec := json.NewDecoder(bufio.NewReader(body))
 	for {
-		var r check.Record
+		var r crm.Row
 		if err := dec.Decode(&r); err == io.EOF {
 			break
 		} else if err != nil {
@@ -123,11 +121,11 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	if err := sel.Check(maxUsers); err != nil {
 		return s, err
 	}
-	if cfg.Mode == config.UpdateDelete && files.has("unassigned") {
+	if cfg.Mode == crm.UpdateDelete && files.has("unassigned") {
 		// Update with deletion deletes each user's records that the file
 		// does not name. A row that reached no user names nothing, so its
 		// record would be deleted: refuse before anything is written.
-		return s, failure.New(failure.Invalid,
+		return s, crm.Errorf(crm.Invalid,
 			"some rows name no user of your CRM (%s); update with deletion would delete their records: correct the sales agent of those rows, or import without deletion",
 			describeUnassigned(sel))
 	}
@@ -154,7 +152,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	for _, u := range s.Users {
 		total += u.Rows
 	}
-	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Applying, Users: len(s.Users), Total: total}); err != nil {
+	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Applying, Users: len(s.Users), Total: total}); err != nil {
 		return s, err
 	}
 	log.Info("rows split by user", "users", len(sel.Users), "unmatchedValues", len(sel.Unmatched), "rows", total)
@@ -213,36 +211,36 @@ func (fs *fileSet) close() {
 // assigner finds the user each row belongs to.
 type assigner struct {
 	dir   *assign.Directory
-	field string       // when no column is configured: the mapped agent field read instead
-	only  *tenant.User // when the file names no agent at all: the tenant's one user
+	field string    // when no column is configured: the mapped agent field read instead
+	only  *crm.User // when the file names no agent at all: the tenant's one user
 }
 
 // newAssigner picks how rows are assigned: the configured assignment column;
 // else a column the automatic mapping took for the agent's e-mail or
 // employee number; else, for a tenant with one user, that user.
-func newAssigner(cfg *config.Config, report *check.Report, users []tenant.User) (*assigner, error) {
+func newAssigner(cfg *config.Config, report *check.Report, users []crm.User) (*assigner, error) {
 	if len(users) == 0 {
-		return nil, failure.New(failure.Invalid, "your CRM has no users yet: add the sales agents before importing their records")
+		return nil, crm.Errorf(crm.Invalid, "your CRM has no users yet: add the sales agents before importing their records")
 	}
 	if cfg.AssignmentColumn() != "" {
-		by := assign.ByEmail
-		if cfg.Assignment.By == config.ByEmployeeNumber {
-			by = assign.ByEmployeeNumber
+		by := crm.ByEmail
+		if cfg.Assignment.By == crm.ByEmployeeNumber {
+			by = crm.ByEmployeeNumber
 		}
 		return &assigner{dir: assign.NewDirectory(users, by)}, nil
 	}
 	for _, c := range report.Mapping {
 		switch c.Field {
 		case agentEmailField:
-			return &assigner{dir: assign.NewDirectory(users, assign.ByEmail), field: c.Field}, nil
+			return &assigner{dir: assign.NewDirectory(users, crm.ByEmail), field: c.Field}, nil
 		case agentNumberField:
-			return &assigner{dir: assign.NewDirectory(users, assign.ByEmployeeNumber), field: c.Field}, nil
+			return &assigner{dir: assign.NewDirectory(users, crm.ByEmployeeNumber), field: c.Field}, nil
 		}
 	}
-	if u, ok := assign.NewDirectory(users, assign.ByEmail).Only(); ok {
+	if u, ok := assign.NewDirectory(users, crm.ByEmail).Only(); ok {
 		return &assigner{only: &u}, nil
 	}
-	return nil, failure.New(failure.Invalid,
+	return nil, crm.Errorf(crm.Invalid,
 		"your CRM has %d users, so the file needs a column naming each row's sales agent (by e-mail or employee number); choose it in the import configuration", len(users))
 }
 
@@ -252,14 +250,14 @@ const (
 	agentNumberField = "agent_number"
 )
 
-func (a *assigner) value(r check.Record) string {
+func (a *assigner) value(r crm.Row) string {
 	if a.field != "" {
 		return r.Fields[a.field]
 	}
 	return r.Assignee
 }
 
-func (a *assigner) user(r check.Record) (tenant.User, bool) {
+func (a *assigner) user(r crm.Row) (crm.User, bool) {
 	if a.only != nil {
 		return *a.only, true
 	}

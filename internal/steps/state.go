@@ -7,7 +7,7 @@ package steps
 import (
 	"encoding/json"
 
-	"github.com/crmimport/crm-import/internal/job"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // State travels through the workflow. Each step returns it with its own
@@ -48,7 +48,7 @@ type UserResult struct {
 	ImportID string     `json:"importId"`
 	Tenant   string     `json:"tenant"`
 	User     UserRef    `json:"user"`
-	Counts   job.Counts `json:"counts"`
+	Counts   crm.Counts `json:"counts"`
 }
 
 // StepError is what a Catch puts in the state: the error's type name and a
@@ -80,29 +80,39 @@ func (e *StepError) Reason() string {
 }
 
 // Work file keys of one import.
-func recordsKey(tenant, id string) string { return job.WorkPrefix(tenant, id) + "records.jsonl" }
-func reportKey(tenant, id string) string  { return job.WorkPrefix(tenant, id) + "report.json" }
-func configKey(tenant, id string) string  { return job.WorkPrefix(tenant, id) + "config.json" }
+func recordsKey(tenant, id string) string {
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "records.jsonl"
+}
+func reportKey(tenant, id string) string {
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "report.json"
+}
+func configKey(tenant, id string) string {
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "config.json"
+}
 func selectionKey(tenant, id string) string {
-	return job.WorkPrefix(tenant, id) + "selection.json"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "selection.json"
 }
 func unassignedKey(tenant, id string) string {
-	return job.WorkPrefix(tenant, id) + "unassigned.jsonl"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "unassigned.jsonl"
 }
 func userRowsKey(tenant, id, user string) string {
-	return job.WorkPrefix(tenant, id) + "users/" + user + ".jsonl"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "users/" + user + ".jsonl"
 }
 func planKey(tenant, id, user string) string {
-	return job.WorkPrefix(tenant, id) + "plans/" + user + ".jsonl"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "plans/" + user + ".jsonl"
 }
 func previewKey(tenant, id, user string) string {
-	return job.WorkPrefix(tenant, id) + "previews/" + user + ".json"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "previews/" + user + ".json"
 }
 func outcomesKey(tenant, id, user string) string {
-	return job.WorkPrefix(tenant, id) + "outcomes/" + user + ".jsonl"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "outcomes/" + user + ".jsonl"
 }
 func resultKey(tenant, id, user string) string {
-	return job.WorkPrefix(tenant, id) + "results/" + user + ".json"
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "results/" + user + ".json"
 }
-func errorFileKey(tenant, id string) string { return job.WorkPrefix(tenant, id) + "errors.csv" }
-func summaryKey(tenant, id string) string   { return job.WorkPrefix(tenant, id) + "summary.json" }
+func errorFileKey(tenant, id string) string {
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "errors.csv"
+}
+func summaryKey(tenant, id string) string {
+	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "summary.json"
+}

@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"net/url"
 
-	"github.com/aws/aws-lambda-go/events"
+	"github.com/crmimport/crm-import/internal/crm"
 
-	"github.com/crmimport/crm-import/internal/job"
+	"github.com/aws/aws-lambda-go/events"
 )
 
 // Starter starts a workflow execution. It reports false when an execution
@@ -21,7 +21,7 @@ type Starter interface {
 
 // JobCreator records a new job; false when it exists already.
 type JobCreator interface {
-	Create(ctx context.Context, j job.Job) (bool, error)
+	Create(ctx context.Context, j crm.Job) (bool, error)
 }
 
 // Trigger turns S3 event notifications, delivered through SQS, into import
@@ -98,17 +98,17 @@ func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 		t.Log.Error("ignoring an event of another bucket", "bucket", bucket, "key", key, "uploadBucket", t.Bucket)
 		return nil
 	}
-	up, err := job.ParseKey(key)
+	up, err := crm.ParseKey(key)
 	if err != nil {
 		// No tenant can be told: the object is outside any tenant's prefix.
 		t.Log.Error("ignoring an object outside the tenants' upload layout", "bucket", bucket, "key", key, "error", err)
 		return nil
 	}
-	id := job.ID(bucket, key, rec.S3.Object.VersionID, rec.S3.Object.ETag)
+	id := crm.ImportID(bucket, key, rec.S3.Object.VersionID, rec.S3.Object.ETag)
 	log := t.Log.With("tenant", up.Tenant, "importId", id, "step", "trigger")
 
-	created, err := t.Jobs.Create(ctx, job.Job{
-		Tenant: up.Tenant, ID: id, Entity: up.Entity, Bucket: bucket, Key: key, Status: job.Received,
+	created, err := t.Jobs.Create(ctx, crm.Job{
+		Tenant: up.Tenant, ID: id, Entity: up.Entity, Bucket: bucket, Key: key, Status: crm.Received,
 	})
 	if err != nil {
 		return fmt.Errorf("create job for s3://%s/%s: %w", bucket, key, err)

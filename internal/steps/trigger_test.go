@@ -7,15 +7,15 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
+	"github.com/crmimport/crm-import/internal/crm"
 
-	"github.com/crmimport/crm-import/internal/job"
+	"github.com/aws/aws-lambda-go/events"
 )
 
 // jobsFunc and starterFunc are hand-written fakes made of function fields.
-type jobsFunc func(job.Job) (bool, error)
+type jobsFunc func(crm.Job) (bool, error)
 
-func (f jobsFunc) Create(_ context.Context, j job.Job) (bool, error) { return f(j) }
+func (f jobsFunc) Create(_ context.Context, j crm.Job) (bool, error) { return f(j) }
 
 type starterFunc func(name string, input any) (bool, error)
 
@@ -45,9 +45,9 @@ func TestTriggerStartsOneImportPerObject(t *testing.T) {
 			var ids []string
 			trig := &Trigger{
 				Bucket: "uploads",
-				Jobs: jobsFunc(func(j job.Job) (bool, error) {
+				Jobs: jobsFunc(func(j crm.Job) (bool, error) {
 					ids = append(ids, j.ID)
-					if j.Tenant != "acme" || j.Entity != "customers" || j.Status != job.Received {
+					if j.Tenant != "acme" || j.Entity != "customers" || j.Status != crm.Received {
 						t.Errorf("Create(%+v), want tenant acme, entity customers, RECEIVED", j)
 					}
 					return true, nil
@@ -72,7 +72,7 @@ func TestTriggerStartsOneImportPerObject(t *testing.T) {
 			if len(resp.BatchItemFailures) != tt.wantFailures {
 				t.Errorf("batch item failures = %v, want %d", resp.BatchItemFailures, tt.wantFailures)
 			}
-			if len(ids) == 1 && ids[0] != job.ID("uploads", "incoming/acme/customers/my file.csv", "", "abc") {
+			if len(ids) == 1 && ids[0] != crm.ImportID("uploads", "incoming/acme/customers/my file.csv", "", "abc") {
 				t.Errorf("job id %s, want the id of the object version", ids[0])
 			}
 		})

@@ -10,34 +10,26 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/config"
-	"github.com/crmimport/crm-import/internal/dynamo"
-	"github.com/crmimport/crm-import/internal/failure"
-	"github.com/crmimport/crm-import/internal/job"
 	"github.com/crmimport/crm-import/internal/sheet"
-	"github.com/crmimport/crm-import/internal/tenant"
 )
 
 // JobStore updates import job records.
 type JobStore interface {
-	Get(ctx context.Context, tenant, id string) (job.Job, error)
-	Update(ctx context.Context, tenant, id string, c dynamo.Change) error
+	Get(ctx context.Context, tenant, id string) (crm.Job, error)
+	Update(ctx context.Context, tenant, id string, c crm.JobChange) error
 	SetProgress(ctx context.Context, tenant, id, user string, done int) error
 }
 
 // TenantStore reads a tenant's users, settings and saved configurations.
 type TenantStore interface {
-	Users(ctx context.Context, tenant string) ([]tenant.User, error)
-	Profile(ctx context.Context, tenant string) (tenant.Profile, error)
+	Users(ctx context.Context, tenant string) ([]crm.User, error)
+	Profile(ctx context.Context, tenant string) (crm.Profile, error)
 	Config(ctx context.Context, tenant, name string) ([]byte, error)
-}
-
-// Limits are the stack's default limits of one import.
-type Limits struct {
-	MaxRows  int
-	MaxUsers int
 }
 
 // Validate reads the upload, maps and validates every row, and writes them
@@ -47,7 +39,7 @@ type Validate struct {
 	Files   Files
 	Jobs    JobStore
 	Tenants TenantStore
-	Limits  Limits
+	Limits  crm.Limits
 	TmpDir  string // "" = os.TempDir(); the Lambda's ephemeral storage
 	Log     *slog.Logger
 }
@@ -67,7 +59,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 }
 
 func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, error) {
-	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Status: job.Validating}); err != nil {
+	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Validating}); err != nil {
 		return s, err
 	}
 	profile, err := v.Tenants.Profile(ctx, s.Tenant)
@@ -75,11 +67,11 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 		return s, err
 	}
 	if profile.SyncedFrom != "" {
-		return s, failure.New(failure.Forbidden,
+		return s, crm.Errorf(crm.Refused,
 			"your CRM data is synchronised from %s, so it cannot be imported here: the next synchronisation would overwrite the import; import in %s instead",
 			profile.SyncedFrom, profile.SyncedFrom)
 	}
-	maxRows, _ := profile.Limits(v.Limits.MaxRows, v.Limits.MaxUsers)
+	maxRows := profile.Limits(v.Limits).MaxRows
 
 	cfg, err := v.config(ctx, s)
 	if err != nil {
@@ -106,7 +98,7 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	enc := json.NewEncoder(w)
 
 	rows, oversized := 0, 0
-	report, err := check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r check.Record) error {
+	report, err := check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r crm.Row) error {
 		rows++
 		if rows <= maxRows {
 			if e, ok := tooLarge(r); ok {
@@ -121,7 +113,7 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 		// many rows the file has, up to a point: reading a 10-million-row
 		// file to the end only to refuse it would waste their time.
 		if rows > countPastLimit*maxRows {
-			return failure.New(failure.Limit,
+			return crm.Errorf(crm.Refused,
 				"the file has more than %d rows; one import may hold at most %d rows: split the file", rows-1, maxRows)
 		}
 		return nil
@@ -146,9 +138,9 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	}
 	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors+oversized
 	if s.Rows == 0 {
-		return s, failure.New(failure.Invalid, "the file has column titles but no rows to import")
+		return s, crm.Errorf(crm.Invalid, "the file has column titles but no rows to import")
 	}
-	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, dynamo.Change{Counts: &job.Counts{Rows: s.Rows, Invalid: s.Invalid}}); err != nil {
+	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Counts: &crm.Counts{Rows: s.Rows, Invalid: s.Invalid}}); err != nil {
 		return s, err
 	}
 	log.Info("file validated", "format", report.File.Format, "encoding", report.File.Encoding,
@@ -168,7 +160,7 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 		cfg, err := config.Default(s.Entity)
 		if err != nil {
 			// The entity comes from the folder the file was uploaded to.
-			return nil, failure.Wrap(err, failure.Invalid, "%s", err.Error())
+			return nil, crm.Wrap(err, crm.Invalid, "%s", err.Error())
 		}
 		return cfg, nil
 	}
@@ -178,10 +170,10 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	}
 	cfg, err := config.Parse(raw)
 	if err != nil {
-		return nil, failure.Wrap(err, failure.Invalid, "saved configuration %q: %s", name, err.Error())
+		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, err.Error())
 	}
 	if cfg.Entity != s.Entity {
-		return nil, failure.New(failure.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
+		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
 	}
 	return cfg, nil
 }
@@ -193,7 +185,7 @@ const maxRecordBytes = 350 << 10
 // tooLarge reports a row whose values would not fit in one record. Cells
 // are capped one by one when read; many long cells together can still be
 // more than a record holds, and DynamoDB would refuse the whole batch.
-func tooLarge(r check.Record) (check.RowError, bool) {
+func tooLarge(r crm.Row) (crm.RowError, bool) {
 	size, longest, longestLen := 0, "", 0
 	for field, v := range r.Fields {
 		size += len(field) + len(v)
@@ -202,10 +194,10 @@ func tooLarge(r check.Record) (check.RowError, bool) {
 		}
 	}
 	if size <= maxRecordBytes {
-		return check.RowError{}, false
+		return crm.RowError{}, false
 	}
-	return check.RowError{
-		Row:    r.Row,
+	return crm.RowError{
+		Row:    r.Number,
 		Field:  longest,
 		Reason: fmt.Sprintf("the row holds %d KB of text, more than one record can hold (%d KB): shorten its longest cells, such as the %s", size>>10, maxRecordBytes>>10, longest),
 	}, true
@@ -218,9 +210,9 @@ func refusal(err error) error {
 	var bad *config.Error
 	switch {
 	case errors.As(err, &refused):
-		return failure.Wrap(err, failure.Invalid, "%s", refused.Reason)
+		return crm.Wrap(err, crm.Invalid, "%s", refused.Reason)
 	case errors.As(err, &bad):
-		return failure.Wrap(err, failure.Invalid, "%s", bad.Error())
+		return crm.Wrap(err, crm.Invalid, "%s", bad.Error())
 	}
 	return err
 }

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/crmimport/crm-import/internal/check"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 func TestTooLargeRowsAreRowErrorsNotBatchFailures(t *testing.T) {
 	long := strings.Repeat("x", 32000)
-	big := check.Record{Row: 7, Fields: map[string]string{}}
+	big := crm.Row{Number: 7, Fields: map[string]string{}}
 	for _, f := range []string{"name", "street", "city", "region", "description", "group", "industry", "trade_name", "first_name", "last_name", "website", "external_id"} {
 		big.Fields[f] = long
 	}
@@ -22,7 +22,7 @@ func TestTooLargeRowsAreRowErrorsNotBatchFailures(t *testing.T) {
 	if e.Row != 7 || e.Field != "description" || !strings.Contains(e.Reason, "more than one record can hold") {
 		t.Errorf("tooLarge() = %+v, want row 7, the longest field, and the reason", e)
 	}
-	if _, ok := tooLarge(check.Record{Row: 2, Fields: map[string]string{"name": long}}); ok {
+	if _, ok := tooLarge(crm.Row{Number: 2, Fields: map[string]string{"name": long}}); ok {
 		t.Errorf("tooLarge(one long cell) = true, want false")
 	}
 }

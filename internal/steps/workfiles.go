@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/crmimport/crm-import/internal/check"
-	"github.com/crmimport/crm-import/internal/plan"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Files is where steps read uploads and keep their work files.
@@ -42,10 +41,10 @@ func putJSON(ctx context.Context, files Files, key string, v any) error {
 }
 
 // planErrors carries a row's validation errors into the plan and the row log.
-func planErrors(errs []check.RowError) []plan.RowError {
-	var out []plan.RowError
+func planErrors(errs []crm.RowError) []crm.RowError {
+	var out []crm.RowError
 	for _, e := range errs {
-		out = append(out, plan.RowError{Column: e.Column, Value: e.Value, Reason: e.Reason})
+		out = append(out, crm.RowError{Column: e.Column, Value: e.Value, Reason: e.Reason})
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/xuri/excelize/v2"
 
 	"github.com/crmimport/crm-import/internal/check"
@@ -107,9 +109,9 @@ func TestTemplateRoundTrip(t *testing.T) {
 				continue // Zoho titles exist for some fields only; English fills the gaps
 			}
 			t.Run(e.Name+"/"+string(lang), func(t *testing.T) {
-				var recs []check.Record
+				var recs []crm.Row
 				rep, err := check.Run(context.Background(), writeTemplate(t, e, lang), check.Options{Entity: e.Name},
-					func(r check.Record) error { recs = append(recs, r); return nil })
+					func(r crm.Row) error { recs = append(recs, r); return nil })
 				if err != nil {
 					t.Fatalf("check.Run: %v", err)
 				}

@@ -1,4 +1,4 @@
-package job
+package crm
 
 import (
 	"crypto/sha256"
@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// ID derives the import job id from the uploaded object. S3 may deliver an
+// ImportID derives the import job id from the uploaded object. S3 may deliver an
 // event more than once; the same object version always gives the same id, and
 // the id is also the workflow's execution name, so a repeated event cannot
 // start a second import. A new upload under the same key is a new version
 // (or a new ETag where versioning is off) and so a new import.
-func ID(bucket, key, version, etag string) string {
+func ImportID(bucket, key, version, etag string) string {
 	// S3 events carry the ETag bare, PutObject answers it quoted; an
 	// unversioned object's version reads "null" in some answers, "" in others.
 	etag = strings.Trim(etag, `"`)

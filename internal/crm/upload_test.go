@@ -1,4 +1,4 @@
-package job
+package crm
 
 import "testing"
 
@@ -32,14 +32,14 @@ func TestParseKey(t *testing.T) {
 }
 
 func TestIDIsStablePerObjectVersion(t *testing.T) {
-	a := ID("b", "incoming/acme/customers/x.csv", "v1", `"etag"`)
-	if again := ID("b", "incoming/acme/customers/x.csv", "v1", `"etag"`); again != a {
+	a := ImportID("b", "incoming/acme/customers/x.csv", "v1", `"etag"`)
+	if again := ImportID("b", "incoming/acme/customers/x.csv", "v1", `"etag"`); again != a {
 		t.Errorf("ID of the same object version = %s then %s, want equal", a, again)
 	}
-	if other := ID("b", "incoming/acme/customers/x.csv", "v2", `"etag"`); other == a {
+	if other := ImportID("b", "incoming/acme/customers/x.csv", "v2", `"etag"`); other == a {
 		t.Errorf("ID of a new version = %s, want different from %s", other, a)
 	}
-	if quoted, bare := ID("b", "k", "", `"e1"`), ID("b", "k", "null", "e1"); quoted != bare {
+	if quoted, bare := ImportID("b", "k", "", `"e1"`), ImportID("b", "k", "null", "e1"); quoted != bare {
 		t.Errorf("ID with quoted ETag = %s, with bare ETag and null version = %s, want equal", quoted, bare)
 	}
 	if len(a) > 80 {

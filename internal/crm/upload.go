@@ -1,4 +1,4 @@
-package job
+package crm
 
 import (
 	"fmt"
@@ -42,9 +42,4 @@ func ParseKey(key string) (Upload, error) {
 		name = name[i+1:]
 	}
 	return Upload{Tenant: parts[0], Entity: strings.ToLower(parts[1]), Name: name}, nil
-}
-
-// WorkPrefix is where the pipeline keeps one import's own files.
-func WorkPrefix(tenant, id string) string {
-	return "work/" + tenant + "/" + id + "/"
 }

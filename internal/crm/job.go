@@ -1,0 +1,110 @@
+package crm
+
+import "time"
+
+// Status is where a job stands. A job ends SUCCEEDED or FAILED, never in
+// between without saying so.
+type Status string
+
+const (
+	Received   Status = "RECEIVED"
+	Validating Status = "VALIDATING"
+	Splitting  Status = "SPLITTING"
+	Applying   Status = "APPLYING"
+	Succeeded  Status = "SUCCEEDED"
+	Failed     Status = "FAILED"
+)
+
+// Terminal reports whether no step will change the job any more.
+func (s Status) Terminal() bool { return s == Succeeded || s == Failed }
+
+// Counts are the row outcomes of a job, summed over its users.
+type Counts struct {
+	Rows      int `json:"rows"`
+	Invalid   int `json:"invalid"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Deleted   int `json:"deleted"`
+	Skipped   int `json:"skipped"`
+	Failed    int `json:"failed"`
+}
+
+// Add returns the sum of two counts.
+func (c Counts) Add(o Counts) Counts {
+	return Counts{
+		Rows:      c.Rows + o.Rows,
+		Invalid:   c.Invalid + o.Invalid,
+		Created:   c.Created + o.Created,
+		Updated:   c.Updated + o.Updated,
+		Unchanged: c.Unchanged + o.Unchanged,
+		Deleted:   c.Deleted + o.Deleted,
+		Skipped:   c.Skipped + o.Skipped,
+		Failed:    c.Failed + o.Failed,
+	}
+}
+
+// Job is the record of one import: one uploaded file on its way through
+// the pipeline, from the trigger to its summary.
+type Job struct {
+	Tenant     string    `json:"tenant"`
+	ID         string    `json:"id"`
+	Entity     string    `json:"entity"`
+	Bucket     string    `json:"bucket"`
+	Key        string    `json:"key"`
+	Status     Status    `json:"status"`
+	Reason     string    `json:"reason,omitempty"`
+	Users      int       `json:"users"`
+	Counts     Counts    `json:"counts"`
+	Done       int       `json:"done"`  // rows applied so far
+	Total      int       `json:"total"` // rows to apply, planned deletions included
+	ErrorFile  string    `json:"errorFile,omitempty"`
+	Summary    string    `json:"summary,omitempty"` // key of the closing Summary in the work files
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
+}
+
+// JobChange is a partial update of a job. Zero fields are left alone.
+type JobChange struct {
+	Status    Status
+	Reason    string
+	Users     int
+	Counts    *Counts
+	Total     int
+	ErrorFile string
+	Summary   string
+}
+
+// UserResult is what applying one user's rows did.
+type UserResult struct {
+	ImportID string  `json:"importId"`
+	Tenant   string  `json:"tenant"`
+	User     UserRef `json:"user"`
+	Counts   Counts  `json:"counts"`
+}
+
+// UserRef is one user's share of an import.
+type UserRef struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Rows  int    `json:"rows"`
+}
+
+// Summary is the closing report of an import, kept with its work files and
+// sent with the ImportSucceeded or ImportFailed event.
+type Summary struct {
+	ImportID  string       `json:"importId"`
+	Tenant    string       `json:"tenant"`
+	Status    Status       `json:"status"`
+	Reason    string       `json:"reason,omitempty"`
+	Counts    Counts       `json:"counts"`
+	Users     []UserResult `json:"users"`
+	ErrorFile string       `json:"errorFile,omitempty"`
+}
+
+// Event detail types the pipeline announces.
+const (
+	ImportSucceeded = "ImportSucceeded"
+	ImportFailed    = "ImportFailed"
+)

@@ -1,0 +1,85 @@
+package crm
+
+import (
+	"context"
+	"io"
+)
+
+// The ports: what the pipeline needs from the outside world. Each is
+// implemented by one adapter package (S3, DynamoDB, Step Functions,
+// EventBridge) and by an in-memory double in internal/crmtest. Errors come
+// back as *Error with a kind: NotFound for something missing, Unavailable
+// for a busy or unreachable service, Internal for the rest.
+
+// Files is where the uploads are and where steps keep their work files.
+type Files interface {
+	// Open streams an object.
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Download copies an object into a local file, for readers that need
+	// random access (zip-based workbooks).
+	Download(ctx context.Context, key, path string) error
+	// Metadata returns an object's user metadata.
+	Metadata(ctx context.Context, key string) (map[string]string, error)
+	// PutFile uploads a local file; Put a small object from memory.
+	PutFile(ctx context.Context, key, path, contentType string) error
+	Put(ctx context.Context, key string, data []byte, contentType string) error
+}
+
+// Jobs keeps the import jobs.
+type Jobs interface {
+	// Create stores a new job; false, and nothing changed, when a job with
+	// that id exists already.
+	Create(ctx context.Context, j Job) (bool, error)
+	// Get returns a job with the rows applied so far in Done. A missing
+	// job is NotFound.
+	Get(ctx context.Context, tenant, id string) (Job, error)
+	// Update applies c. A job that has ended keeps its status: updating it
+	// is a Conflict.
+	Update(ctx context.Context, tenant, id string, c JobChange) error
+	// SetProgress sets how many of a user's rows (and planned deletions)
+	// are applied; SetDeletes how many records the user's plan deletes.
+	// Set, not added, so a retried step does not count twice.
+	SetProgress(ctx context.Context, tenant, id, user string, done int) error
+	SetDeletes(ctx context.Context, tenant, id, user string, n int) error
+}
+
+// Tenants reads a tenant's users, import settings and saved import
+// configurations.
+type Tenants interface {
+	Users(ctx context.Context, tenant string) ([]User, error)
+	// Profile returns the tenant's settings; the zero Profile when it has
+	// none.
+	Profile(ctx context.Context, tenant string) (Profile, error)
+	// Config returns a saved configuration's JSON; NotFound when there is
+	// no configuration of that name.
+	Config(ctx context.Context, tenant, name string) ([]byte, error)
+}
+
+// Records is the store of users' records.
+type Records interface {
+	// Query returns all of a user's records of an entity, strongly
+	// consistent: a plan made right after a write must see it.
+	Query(ctx context.Context, tenant, user, entity string) ([]Record, error)
+	// Current returns the records of the scope whose IDs lie between lo
+	// and hi (inclusive) as they are now, by ID: the re-check apply makes
+	// just before it writes.
+	Current(ctx context.Context, s Scope, lo, hi string) (map[string]Stored, error)
+	// Write stores a before-image of every write, and has them
+	// acknowledged, before it makes the writes: undo never meets a change
+	// without the image of what it replaced.
+	Write(ctx context.Context, s Scope, writes []Write) error
+	// CountBeforeImages counts the records an import has started to change.
+	CountBeforeImages(ctx context.Context, tenant, importID string) (int, error)
+}
+
+// Workflow starts import workflows.
+type Workflow interface {
+	// Start starts an execution named name; false when one of that name
+	// exists already (a repeated S3 event).
+	Start(ctx context.Context, name string, input any) (started bool, err error)
+}
+
+// Notifier announces import events (ImportSucceeded, ImportFailed).
+type Notifier interface {
+	Send(ctx context.Context, detailType string, detail any) error
+}

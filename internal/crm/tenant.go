@@ -1,0 +1,45 @@
+package crm
+
+// User is a user of the tenant's CRM, to whom rows are assigned: a sales
+// agent.
+type User struct {
+	ID             string `json:"id"`
+	Email          string `json:"email"`
+	EmployeeNumber string `json:"employeeNumber,omitempty"`
+	Name           string `json:"name,omitempty"`
+}
+
+// Default limits of one import: portatour's numbers.
+const (
+	DefaultMaxRows  = 100000
+	DefaultMaxUsers = 100
+)
+
+// Limits are the stack's limits of one import; a tenant's Profile can
+// override them.
+type Limits struct {
+	MaxRows  int
+	MaxUsers int
+}
+
+// Profile is a tenant's import settings.
+type Profile struct {
+	// MaxRows and MaxUsers override the stack's defaults when above zero.
+	MaxRows  int `json:"maxRows,omitempty"`
+	MaxUsers int `json:"maxUsers,omitempty"`
+	// SyncedFrom names the system (Salesforce, Dynamics) the tenant's CRM data
+	// is synchronised from. Such tenants cannot import: the next sync would
+	// overwrite whatever the import wrote.
+	SyncedFrom string `json:"syncedFrom,omitempty"`
+}
+
+// Limits returns the limits in force for the tenant, given the stack's.
+func (p Profile) Limits(stack Limits) Limits {
+	if p.MaxRows > 0 {
+		stack.MaxRows = p.MaxRows
+	}
+	if p.MaxUsers > 0 {
+		stack.MaxUsers = p.MaxUsers
+	}
+	return stack
+}
