@@ -13,10 +13,13 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
+
+var _ crm.Files = (*Bucket)(nil)
 
 // Client is the part of the S3 API the bucket uses.
 type Client interface {
@@ -98,6 +101,8 @@ func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType s
 	return nil
 }
 
+// asFailure turns an S3 error into the domain's kinds: a missing object is
+// NotFound, a busy or unreachable S3 Unavailable, anything else Internal.
 func asFailure(err error, key string) error {
 	var nsk *types.NoSuchKey
 	var nf *types.NotFound
@@ -111,5 +116,10 @@ func asFailure(err error, key string) error {
 			return crm.Wrap(err, crm.Unavailable, "file storage is busy")
 		}
 	}
-	return err
+	if errors.Is(err, context.DeadlineExceeded) ||
+		retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary {
+		// Connection resets and timeouts, as the SDK's own retryer sees them.
+		return crm.Wrap(err, crm.Unavailable, "file storage is busy")
+	}
+	return crm.Wrap(err, crm.Internal, "file storage refused a request")
 }

@@ -25,9 +25,9 @@ type Applier interface {
 // outcome. Running it again after a crash changes nothing more: the record
 // store recognises what this import already wrote.
 type Apply struct {
-	Files   Files
+	Files   crm.Files
 	Records Applier
-	Jobs    JobStore
+	Jobs    crm.Jobs
 	TmpDir  string
 	Log     *slog.Logger
 	// ProgressEvery bounds how often progress is written to the job record.
@@ -35,15 +35,10 @@ type Apply struct {
 }
 
 // Handle is the apply step.
-func (a *Apply) Handle(ctx context.Context, p UserPlan) (UserResult, error) {
-	log := a.Log.With("tenant", p.Tenant, "importId", p.ImportID, "step", "apply", "user", p.User.ID)
-	out, err := a.run(ctx, log, p)
-	return out, forLambda(log, err)
-}
-
-func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResult, error) {
-	res := UserResult{ImportID: p.ImportID, Tenant: p.Tenant, User: p.User}
-	body, err := a.Files.Open(ctx, planKey(p.Tenant, p.ImportID, p.User.ID))
+func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) {
+	log := p.Logger(a.Log, "apply")
+	res := crm.UserResult{ImportID: p.ImportID, Tenant: p.Tenant, User: p.User}
+	body, err := a.Files.Open(ctx, p.work().Plan(p.User.ID))
 	if err != nil {
 		return res, err
 	}
@@ -93,7 +88,7 @@ func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResu
 	if err := rowLog.Flush(); err != nil {
 		return res, fmt.Errorf("write outcomes of %s: %w", p.User.ID, err)
 	}
-	if err := a.Files.PutFile(ctx, outcomesKey(p.Tenant, p.ImportID, p.User.ID), logPath, "application/x-ndjson"); err != nil {
+	if err := a.Files.PutFile(ctx, p.work().Outcomes(p.User.ID), logPath, crm.JSONLines); err != nil {
 		return res, err
 	}
 	res.Counts = crm.Counts{
@@ -105,7 +100,7 @@ func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResu
 		// Rows that failed validation were counted by the validate step.
 		Failed: r.Errors + r.Conflicts - p.Invalid,
 	}
-	if err := putJSON(ctx, a.Files, resultKey(p.Tenant, p.ImportID, p.User.ID), res); err != nil {
+	if err := putJSON(ctx, a.Files, p.work().Result(p.User.ID), res); err != nil {
 		return res, err
 	}
 	log.Info("user applied", "created", r.Created, "updated", r.Updated, "unchanged", r.Unchanged,

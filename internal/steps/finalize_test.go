@@ -31,7 +31,10 @@ func (m memFiles) Put(_ context.Context, key string, data []byte, _ string) erro
 	return nil
 }
 
-type jobUpdates struct{ changes []crm.JobChange }
+type jobUpdates struct {
+	crm.Jobs // methods the tests do not call
+	changes  []crm.JobChange
+}
 
 func (j *jobUpdates) Get(context.Context, string, string) (crm.Job, error) { return crm.Job{}, nil }
 func (j *jobUpdates) Update(_ context.Context, _, _ string, c crm.JobChange) error {
@@ -48,13 +51,21 @@ func (f notifyFunc) Send(_ context.Context, detailType string, detail any) error
 
 type changesFunc func() (int, error)
 
-func (f changesFunc) CountBeforeImages(context.Context, string, string) (int, error) { return f() }
+// beforeImages is a record store that only counts before-images.
+type beforeImages struct {
+	crm.Records // methods the tests do not call
+	count       changesFunc
+}
+
+func (b beforeImages) CountBeforeImages(context.Context, string, string) (int, error) {
+	return b.count()
+}
 
 func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	files := memFiles{
 		// The first user's apply finished; the second was cut off half-way
 		// and left no result, only before-images.
-		resultKey("acme", "imp-1", "u1"): []byte(`{"counts":{"created":40,"updated":10}}`),
+		crm.Work{Tenant: "acme", ImportID: "imp-1"}.Result("u1"): []byte(`{"counts":{"created":40,"updated":10}}`),
 	}
 	jobs := &jobUpdates{}
 	var sent string
@@ -62,12 +73,12 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 		Files:   files,
 		Jobs:    jobs,
 		Notify:  notifyFunc(func(dt string, _ any) error { sent = dt; return nil }),
-		Changes: changesFunc(func() (int, error) { return 85, nil }),
+		Records: beforeImages{count: func() (int, error) { return 85, nil }},
 		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	s := State{
 		ImportID: "imp-1", Tenant: "acme", Rows: 120,
-		Users: []UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}},
+		Users: []crm.UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}},
 		Error: &StepError{Error: "PermanentError", Cause: `{"errorType":"PermanentError","errorMessage":"ValidationException: Item size has exceeded the maximum allowed size"}`},
 	}
 
@@ -93,7 +104,7 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	if sum.Status != crm.Failed || sent != "ImportFailed" {
 		t.Errorf("summary status %s, event %q, want FAILED and ImportFailed", sum.Status, sent)
 	}
-	if _, ok := files[summaryKey("acme", "imp-1")]; !ok {
+	if _, ok := files[crm.Work{Tenant: "acme", ImportID: "imp-1"}.Summary()]; !ok {
 		t.Errorf("no summary written for the failed import")
 	}
 }

@@ -15,7 +15,13 @@ import (
 // jobsFunc and starterFunc are hand-written fakes made of function fields.
 type jobsFunc func(crm.Job) (bool, error)
 
-func (f jobsFunc) Create(_ context.Context, j crm.Job) (bool, error) { return f(j) }
+func (f jobsFunc) Create(_ context.Context, j crm.Job) (bool, error)  { return f(j) }
+func (jobsFunc) Get(context.Context, string, string) (crm.Job, error) { return crm.Job{}, nil }
+func (jobsFunc) Update(context.Context, string, string, crm.JobChange) error {
+	return nil
+}
+func (jobsFunc) SetProgress(context.Context, string, string, string, int) error { return nil }
+func (jobsFunc) SetDeletes(context.Context, string, string, string, int) error  { return nil }
 
 type starterFunc func(name string, input any) (bool, error)
 
@@ -52,7 +58,7 @@ func TestTriggerStartsOneImportPerObject(t *testing.T) {
 					}
 					return true, nil
 				}),
-				Starter: starterFunc(func(name string, input any) (bool, error) {
+				Workflow: starterFunc(func(name string, input any) (bool, error) {
 					s := input.(State)
 					starts = append(starts, s.Key)
 					if name != s.ImportID {
