@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -119,7 +118,7 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 		return nil
 	})
 	if err != nil {
-		return s, refusal(err)
+		return s, err
 	}
 	if err := assign.CheckRows(rows, maxRows); err != nil {
 		return s, err
@@ -201,18 +200,4 @@ func tooLarge(r crm.Row) (crm.RowError, bool) {
 		Field:  longest,
 		Reason: fmt.Sprintf("the row holds %d KB of text, more than one record can hold (%d KB): shorten its longest cells, such as the %s", size>>10, maxRecordBytes>>10, longest),
 	}, true
-}
-
-// refusal turns the checker's refusals of a file or a configuration into
-// failures whose message the tenant sees: they are written for tenants.
-func refusal(err error) error {
-	var refused *check.RefusedError
-	var bad *config.Error
-	switch {
-	case errors.As(err, &refused):
-		return crm.Wrap(err, crm.Invalid, "%s", refused.Reason)
-	case errors.As(err, &bad):
-		return crm.Wrap(err, crm.Invalid, "%s", bad.Error())
-	}
-	return err
 }
