@@ -131,12 +131,9 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	}
 	name := meta[ConfigMetadata]
 	if name == "" {
-		cfg, err := config.Default(s.Entity)
-		if err != nil {
-			// The entity comes from the folder the file was uploaded to.
-			return nil, crm.Wrap(err, crm.Invalid, "%s", err.Error())
-		}
-		return cfg, nil
+		// The entity comes from the folder the file was uploaded to: an
+		// unknown one is the tenant's mistake, and says so.
+		return config.Default(s.Entity)
 	}
 	raw, err := v.Tenants.Config(ctx, s.Tenant, name)
 	if err != nil {
@@ -144,7 +141,7 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	}
 	cfg, err := config.Parse(raw)
 	if err != nil {
-		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, err.Error())
+		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, crm.Message(err))
 	}
 	if cfg.Entity != s.Entity {
 		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
