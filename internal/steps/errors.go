@@ -5,8 +5,6 @@ import (
 	"log/slog"
 
 	"github.com/crmimport/crm-import/internal/crm"
-
-	"github.com/crmimport/crm-import/internal/dynamo"
 )
 
 // The workflow routes on these type names: Retry on RetryableError, and the
@@ -34,20 +32,9 @@ func forLambda(log *slog.Logger, err error) error {
 		return nil
 	}
 	var r *RetryableError
-	var dr *dynamo.RetryableError
-	var dp *dynamo.PermanentError
-	switch {
-	case errors.As(err, &r):
+	if errors.As(err, &r) {
 		log.Warn("step will be retried", "error", err)
 		return r
-	case errors.As(err, &dr):
-		log.Warn("step will be retried", "error", err)
-		return dynamo.ForStep(err)
-	case errors.As(err, &dp):
-		// A request DynamoDB refuses whatever the attempt: the workflow
-		// does not retry it, and the tenant gets no internals.
-		log.Error("step failed", "error", err)
-		return dynamo.ForStep(err)
 	}
 	switch crm.KindOf(err) {
 	case crm.Unavailable:
