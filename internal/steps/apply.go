@@ -11,22 +11,17 @@ import (
 
 	"github.com/crmimport/crm-import/internal/crm"
 
-	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/apply"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
-// Applier carries out a user's plan.
-type Applier interface {
-	Apply(ctx context.Context, in dynamo.ApplyInput) (dynamo.ApplyResult, error)
-}
-
-// Apply carries out one user's plan in DynamoDB batches and logs every row's
-// outcome. Running it again after a crash changes nothing more: the record
-// store recognises what this import already wrote.
+// Apply carries out one user's plan in the record store and logs every
+// row's outcome. Running it again after a crash changes nothing more:
+// apply.Run recognises what this import already wrote.
 type Apply struct {
 	Files   crm.Files
-	Records Applier
+	Records crm.Records
 	Jobs    crm.Jobs
 	TmpDir  string
 	Log     *slog.Logger
@@ -62,13 +57,10 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 	if every == 0 {
 		every = time.Second
 	}
-	r, err := a.Records.Apply(ctx, dynamo.ApplyInput{
-		Tenant:   p.Tenant,
-		User:     p.User.ID,
-		Entity:   p.Entity,
-		ImportID: p.ImportID,
-		Ops:      plan.NewReader(bufio.NewReader(body)),
-		Total:    p.Preview.Total(),
+	r, err := apply.Run(ctx, a.Records, apply.Input{
+		Scope: crm.Scope{Tenant: p.Tenant, User: p.User.ID, Entity: p.Entity, ImportID: p.ImportID},
+		Ops:   plan.NewReader(bufio.NewReader(body)),
+		Total: p.Preview.Total(),
 		Progress: func(done, total int) {
 			if done < total && time.Since(lastProgress) < every {
 				return
