@@ -4,9 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -39,48 +38,43 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 	}
 	defer body.Close()
 
-	dir, err := os.MkdirTemp(a.TmpDir, "apply-")
-	if err != nil {
-		return res, fmt.Errorf("apply %s: %w", p.ImportID, err)
-	}
-	defer os.RemoveAll(dir)
-	logPath := filepath.Join(dir, "outcomes.jsonl")
-	f, err := os.Create(logPath)
-	if err != nil {
-		return res, fmt.Errorf("apply %s: %w", p.ImportID, err)
-	}
-	defer f.Close()
-	rowLog := outcome.NewLog(f)
-
 	var lastProgress time.Time
 	every := a.ProgressEvery
 	if every == 0 {
 		every = time.Second
 	}
-	r, err := apply.Run(ctx, a.Records, apply.Input{
-		Scope: crm.Scope{Tenant: p.Tenant, User: p.User.ID, Entity: p.Entity, ImportID: p.ImportID},
-		Ops:   plan.NewReader(bufio.NewReader(body)),
-		Total: p.Preview.Total(),
-		Progress: func(done, total int) {
-			if done < total && time.Since(lastProgress) < every {
-				return
-			}
-			lastProgress = time.Now()
-			// Progress is for people watching; a lost update must not fail
-			// the writes it describes.
-			if err := a.Jobs.SetProgress(ctx, p.Tenant, p.ImportID, p.User.ID, done); err != nil {
-				log.Warn("progress not recorded", "error", err)
-			}
-		},
-		Outcome: rowLog.Write,
+	var r apply.Result
+	// The row log goes up only once every op is applied: a retried step
+	// writes it again, whole.
+	err = uploadFile(ctx, a.Files, a.TmpDir, p.work().Outcomes(p.User.ID), crm.JSONLines, func(w io.Writer) error {
+		rowLog := outcome.NewLog(w)
+		var err error
+		r, err = apply.Run(ctx, a.Records, apply.Input{
+			Scope: crm.Scope{Tenant: p.Tenant, User: p.User.ID, Entity: p.Entity, ImportID: p.ImportID},
+			Ops:   plan.NewReader(bufio.NewReader(body)),
+			Total: p.Preview.Total(),
+			Progress: func(done, total int) {
+				if done < total && time.Since(lastProgress) < every {
+					return
+				}
+				lastProgress = time.Now()
+				// Progress is for people watching; a lost update must not fail
+				// the writes it describes.
+				if err := a.Jobs.SetProgress(ctx, p.Tenant, p.ImportID, p.User.ID, done); err != nil {
+					log.Warn("progress not recorded", "error", err)
+				}
+			},
+			Outcome: rowLog.Write,
+		})
+		if err != nil {
+			return err
+		}
+		if err := rowLog.Flush(); err != nil {
+			return fmt.Errorf("write outcomes of %s: %w", p.User.ID, err)
+		}
+		return nil
 	})
 	if err != nil {
-		return res, err
-	}
-	if err := rowLog.Flush(); err != nil {
-		return res, fmt.Errorf("write outcomes of %s: %w", p.User.ID, err)
-	}
-	if err := a.Files.PutFile(ctx, p.work().Outcomes(p.User.ID), logPath, crm.JSONLines); err != nil {
 		return res, err
 	}
 	res.Counts = crm.Counts{
