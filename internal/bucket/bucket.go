@@ -34,9 +34,6 @@ type Bucket struct {
 // New returns the bucket called name.
 func New(client Client, name string) *Bucket { return &Bucket{client: client, name: name} }
 
-// Name returns the bucket's name.
-func (b *Bucket) Name() string { return b.name }
-
 // Open streams an object. A missing object is a NotFound failure.
 func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.name, Key: &key})

@@ -105,15 +105,6 @@ func Parse(data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// Load reads a configuration from r.
-func Load(r io.Reader) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("read configuration: %w", err)
-	}
-	return Parse(data)
-}
-
 // LoadFile reads the configuration file at path.
 func LoadFile(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
