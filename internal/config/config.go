@@ -118,7 +118,8 @@ func LoadFile(path string) (*Config, error) {
 	return c, nil
 }
 
-// JSON returns the configuration as indented JSON, as a tenant downloads it.
+// JSON returns the configuration as indented JSON, which Parse reads back
+// the same.
 func (c *Config) JSON() ([]byte, error) {
 	return json.MarshalIndent(c, "", "  ")
 }

@@ -30,8 +30,8 @@ type Finalize struct {
 	Log *slog.Logger
 }
 
-// Summary is the closing report of an import, kept in S3 and returned by the
-// API and the CLI.
+// Summary is the closing report of an import, kept in S3 with its work files
+// and sent with the ImportSucceeded or ImportFailed event.
 type Summary struct {
 	ImportID  string       `json:"importId"`
 	Tenant    string       `json:"tenant"`
@@ -123,7 +123,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary
 		return sum, err
 	}
 	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 || touched > 0 {
-		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be, and the import can be undone)",
+		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be)",
 			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
 	}
 	if err := f.putSummary(ctx, sum); err != nil {
