@@ -95,6 +95,18 @@ func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType s
 	return nil
 }
 
+// Upload stores a file under key with the user metadata given, as a
+// tenant's upload does, and returns the id of the import it starts: the
+// pipeline derives the id from the object's version and ETag, which only
+// the answer to the upload tells.
+func (b *Bucket) Upload(ctx context.Context, key string, body io.Reader, metadata map[string]string) (importID string, err error) {
+	out, err := b.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &key, Body: body, Metadata: metadata})
+	if err != nil {
+		return "", asFailure(fmt.Errorf("put s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return crm.ImportID(b.name, key, aws.ToString(out.VersionId), aws.ToString(out.ETag)), nil
+}
+
 func asFailure(err error, key string) error {
 	var nsk *types.NoSuchKey
 	var nf *types.NotFound
