@@ -131,7 +131,7 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 		p.line("Encoding   %s", rep.File.Encoding)
 		p.line("Delimiter  %s", delimiterName(rep.File.Delimiter))
 	} else if len(rep.File.Sheets) > 1 {
-		p.line("Sheet      %s (the workbook has %s)", rep.File.Sheet, quoted(rep.File.Sheets))
+		p.line("Sheet      %s (the workbook has %s)", rep.File.Sheet, sheet.QuoteNames(rep.File.Sheets))
 	} else {
 		p.line("Sheet      %s", rep.File.Sheet)
 	}
@@ -152,11 +152,11 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 		if field == "" {
 			field = "-"
 		}
-		t.AppendRow(table.Row{letter(c.Index), c.Title, field, c.How})
+		t.AppendRow(table.Row{sheet.ColumnName(c.Index + 1), c.Title, field, c.How})
 	}
 	t.Render()
 	if len(rep.Unmapped) > 0 {
-		p.line("Unmapped columns (not imported): %s", quoted(rep.Unmapped))
+		p.line("Unmapped columns (not imported): %s", sheet.QuoteNames(rep.Unmapped))
 	}
 	for _, w := range rep.Warnings {
 		p.line("Warning: %s", w)
@@ -284,12 +284,4 @@ func delimiterName(d string) string {
 		return "-"
 	}
 	return d
-}
-
-func quoted(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }

@@ -58,7 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCommand(stdout), newTemplateCommand(stdout), newDemoCmd())
+	root.AddCommand(newCheckCommand(stdout), newTemplateCommand(stdout))
 
 	err := root.ExecuteContext(ctx)
 	var exit *exitError

@@ -37,9 +37,6 @@ type Bucket struct {
 // New returns the bucket called name.
 func New(client Client, name string) *Bucket { return &Bucket{client: client, name: name} }
 
-// Name returns the bucket's name.
-func (b *Bucket) Name() string { return b.name }
-
 // Open streams an object. A missing object is a NotFound failure.
 func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &b.name, Key: &key})
@@ -99,6 +96,18 @@ func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType s
 		return asFailure(fmt.Errorf("put s3://%s/%s: %w", b.name, key, err), key)
 	}
 	return nil
+}
+
+// Upload stores a file under key with the user metadata given, as a
+// tenant's upload does, and returns the id of the import it starts: the
+// pipeline derives the id from the object's version and ETag, which only
+// the answer to the upload tells.
+func (b *Bucket) Upload(ctx context.Context, key string, body io.Reader, metadata map[string]string) (importID string, err error) {
+	out, err := b.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &key, Body: body, Metadata: metadata})
+	if err != nil {
+		return "", asFailure(fmt.Errorf("put s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return crm.ImportID(b.name, key, aws.ToString(out.VersionId), aws.ToString(out.ETag)), nil
 }
 
 // asFailure turns an S3 error into the domain's kinds: a missing object is

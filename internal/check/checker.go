@@ -109,7 +109,7 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 	if title := cfg.AssignmentColumn(); title != "" {
 		c.assignCol = findColumn(header, title)
 		if c.assignCol < 0 {
-			return nil, crm.Errorf(crm.Invalid, "the assignment column %q is not in the file; its columns are %s", title, quoteAll(header))
+			return nil, crm.Errorf(crm.Invalid, "the assignment column %q is not in the file; its columns are %s", title, sheet.QuoteNames(header))
 		}
 		c.report.AssignmentColumn = header[c.assignCol]
 		c.report.Assignees = map[string]int{}
@@ -172,7 +172,7 @@ func (c *checker) record(row sheet.Row) record {
 				titles[n] = c.header[i]
 			}
 			rec.Errors = append(rec.Errors, crm.RowError{Row: row.Number,
-				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), quoteAll(titles))})
+				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), sheet.QuoteNames(titles))})
 		}
 	}
 	if c.assignCol >= 0 && c.assignCol < len(row.Cells) {
@@ -284,14 +284,6 @@ func shown(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:crm.MaxShownValue]) + "…"
-}
-
-func quoteAll(titles []string) string {
-	q := make([]string, len(titles))
-	for i, t := range titles {
-		q[i] = fmt.Sprintf("%q", t)
-	}
-	return strings.Join(q, ", ")
 }
 
 func plural(list []string) string {

@@ -105,15 +105,6 @@ func Parse(data []byte) (*Config, error) {
 	return &c, nil
 }
 
-// Load reads a configuration from r.
-func Load(r io.Reader) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("read configuration: %w", err)
-	}
-	return Parse(data)
-}
-
 // LoadFile reads the configuration file at path.
 func LoadFile(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
@@ -127,7 +118,8 @@ func LoadFile(path string) (*Config, error) {
 	return c, nil
 }
 
-// JSON returns the configuration as indented JSON, as a tenant downloads it.
+// JSON returns the configuration as indented JSON, which Parse reads back
+// the same.
 func (c *Config) JSON() ([]byte, error) {
 	return json.MarshalIndent(c, "", "  ")
 }

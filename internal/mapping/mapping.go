@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/schema"
+	"github.com/crmimport/crm-import/internal/sheet"
 )
 
 // Ignore, as the target of an override, says a column is to be left out.
@@ -34,9 +35,9 @@ type Column struct {
 // its letter and title.
 func (c Column) Label() string {
 	if strings.TrimSpace(c.Title) == "" {
-		return fmt.Sprintf("column %s (no title)", Letter(c.Index))
+		return fmt.Sprintf("column %s (no title)", sheet.ColumnName(c.Index+1))
 	}
-	return fmt.Sprintf("column %s %q", Letter(c.Index), c.Title)
+	return fmt.Sprintf("column %s %q", sheet.ColumnName(c.Index+1), c.Title)
 }
 
 // Result is the mapping of one file's header.
@@ -172,14 +173,4 @@ func index(e *schema.Entity) map[string]string {
 		}
 	}
 	return m
-}
-
-// Letter returns the spreadsheet letter of the 0-based column index: A, B,
-// ..., Z, AA, AB...
-func Letter(index int) string {
-	var b []byte
-	for n := index + 1; n > 0; n = (n - 1) / 26 {
-		b = append([]byte{byte('A' + (n-1)%26)}, b...)
-	}
-	return string(b)
 }

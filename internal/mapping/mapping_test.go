@@ -170,11 +170,12 @@ func TestMapRefusesOverrideToUnknownField(t *testing.T) {
 	}
 }
 
-func TestLetter(t *testing.T) {
+func TestColumnLabelNamesTheColumnByItsLetters(t *testing.T) {
 	tests := map[int]string{0: "A", 1: "B", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"}
 	for in, want := range tests {
-		if got := Letter(in); got != want {
-			t.Errorf("Letter(%d) = %q, want %q", in, got, want)
+		c := Column{Index: in}
+		if got, want := c.Label(), "column "+want+" (no title)"; got != want {
+			t.Errorf("Column{Index: %d}.Label() = %q, want %q", in, got, want)
 		}
 	}
 }

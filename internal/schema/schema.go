@@ -94,15 +94,6 @@ func (e *Entity) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
-// FieldNames returns the names of the entity's fields in order.
-func (e *Entity) FieldNames() []string {
-	names := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		names[i] = f.Name
-	}
-	return names
-}
-
 var registry = []*Entity{
 	&Customers, &Contacts, &Companies, &Leads, &Deals, &Products,
 	&Tasks, &Appointments, &Notes, &VisitReports, &Users,

@@ -98,7 +98,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 		return sum, err
 	}
 	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 || touched > 0 {
-		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be, and the import can be undone)",
+		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be)",
 			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
 	}
 	if err := f.putSummary(ctx, sum); err != nil {
