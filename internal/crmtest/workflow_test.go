@@ -29,6 +29,9 @@ func TestWorkflowStartsOneExecutionPerName(t *testing.T) {
 			t.Errorf("%s: Start(%s) = %v, %v, want %v, %v", tt.name, tt.execution, started, err, tt.wantStarted, tt.wantErr)
 		}
 	}
+	if n := len(wf.Starts()); n != len(tests) {
+		t.Errorf("len(Starts()) = %d, want every call (%d)", n, len(tests))
+	}
 	got := wf.Executions()
 	if len(got) != 2 || got[0].Name != "imp-1" || string(got[0].Input) != `{"importId":"imp-1"}` || got[1].Name != "imp-2" {
 		t.Errorf("Executions() = %+v, want imp-1 then imp-2 with their input as JSON", got)
