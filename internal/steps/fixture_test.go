@@ -34,6 +34,7 @@ type fixture struct {
 	tenants  *crmtest.Tenants
 	workflow *crmtest.Workflow
 	notifier *crmtest.Notifier
+	records  *standInRecords
 	limits   crm.Limits
 	tmp      string
 }
@@ -48,6 +49,7 @@ func newFixture(t *testing.T) *fixture {
 		tenants:  crmtest.NewTenants(),
 		workflow: crmtest.NewWorkflow(),
 		notifier: crmtest.NewNotifier(),
+		records:  &standInRecords{},
 		limits:   crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers},
 		tmp:      t.TempDir(),
 	}
@@ -62,6 +64,14 @@ func (f *fixture) validate() *Validate {
 
 func (f *fixture) split() *Split {
 	return &Split{Files: f.files, Jobs: f.jobs, Tenants: f.tenants, Limits: f.limits, TmpDir: f.tmp, Log: discard}
+}
+
+func (f *fixture) preview() *Preview {
+	return &Preview{Files: f.files, Records: f.records, Jobs: f.jobs, TmpDir: f.tmp, Log: discard}
+}
+
+func (f *fixture) finalize() *Finalize {
+	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Changes: f.records, Log: discard}
 }
 
 func (f *fixture) trigger() *Trigger {
@@ -94,6 +104,17 @@ func (f *fixture) validated(t *testing.T, content, config string) State {
 	s, err := f.validate().Handle(context.Background(), f.upload(t, "customers.csv", content, config))
 	if err != nil {
 		t.Fatalf("Validate.Handle() error = %v", err)
+	}
+	return s
+}
+
+// splitted uploads a file, validates and splits it: the state the Map
+// iterates over.
+func (f *fixture) splitted(t *testing.T, content, config string) State {
+	t.Helper()
+	s, err := f.split().Handle(context.Background(), f.validated(t, content, config))
+	if err != nil {
+		t.Fatalf("Split.Handle() error = %v", err)
 	}
 	return s
 }
@@ -178,4 +199,18 @@ func newTenantsWith(users ...crm.User) *crmtest.Tenants {
 		tenants.PutUser(tenant, u)
 	}
 	return tenants
+}
+
+// equalJSON reports whether a and b encode to the same JSON.
+func equalJSON(t *testing.T, a, b any) bool {
+	t.Helper()
+	ja, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(ja, jb)
 }
