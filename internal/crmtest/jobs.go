@@ -43,7 +43,8 @@ func (s *Jobs) Create(_ context.Context, j crm.Job) (bool, error) {
 	}
 	now := time.Now().UTC()
 	j.CreatedAt, j.UpdatedAt = now, now
-	// Done and Total's deletions are derived, never stored as given.
+	// Done is the sum of the users' progress, as Get reports it; the
+	// adapter does not store it either.
 	j.Done = 0
 	s.jobs[k] = &storedJob{job: j, progress: map[string]int{}, deletes: map[string]int{}}
 	return true, nil
