@@ -13,7 +13,7 @@ LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
 export LOCALCLOUD_DIR
 
 run:
-	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) run ./cmd/crmimport demo testdata/sample/customers.csv
+	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) run ./cmd/crmdemo testdata/sample/customers.csv
 
 ## test: lint, unit tests, and integration tests against the local cloud.
 test: lint

@@ -56,16 +56,17 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	if fl.entity == "" && fl.config == "" {
 		return &exitError{code: ExitFailure, err: errors.New("say what the file holds with --entity (or give --config)")}
 	}
-	cfg, err := loadConfig(fl)
-	if err != nil {
-		return &exitError{code: ExitFailure, err: err}
-	}
 	delimiter := fl.delimiter
 	if delimiter == "tab" {
 		delimiter = "\t"
 	}
-	opts := check.Options{Entity: fl.entity, Config: cfg, Locale: fl.locale,
+	opts := check.Options{Entity: fl.entity, Locale: fl.locale,
 		Sheet: sheet.Options{Encoding: fl.encoding, Delimiter: delimiter, Sheet: fl.sheet}}
+	cfg, err := loadConfig(fl.config, opts)
+	if err != nil {
+		return &exitError{code: ExitFailure, err: err}
+	}
+	opts.Config = cfg
 
 	var preview []crm.Row
 	rep, err := check.Run(cmd.Context(), path, opts, func(r crm.Row) error {
@@ -74,18 +75,18 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 		}
 		return nil
 	})
-	var refused *check.RefusedError
-	switch {
-	case errors.As(err, &refused):
-		if fl.json {
-			if err := writeJSON(stdout, map[string]any{"refused": true, "reason": refused.Reason}); err != nil {
+	if err != nil {
+		code := checkExit(err)
+		switch {
+		case code == ExitRefused && fl.json:
+			if err := writeJSON(stdout, map[string]any{"refused": true, "reason": crm.Message(err)}); err != nil {
 				return err
 			}
-			return &exitError{code: ExitRefused}
+			return &exitError{code: code}
+		case code == ExitRefused:
+			return &exitError{code: code, err: fmt.Errorf("the file is refused: %s", crm.Message(err))}
 		}
-		return &exitError{code: ExitRefused, err: fmt.Errorf("the file is refused: %s", refused.Reason)}
-	case err != nil:
-		return &exitError{code: ExitFailure, err: err}
+		return &exitError{code: code, err: err}
 	}
 
 	if fl.json {
@@ -102,26 +103,18 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	return nil
 }
 
-// loadConfig reads --config, or makes the default configuration of
-// --entity, and applies --locale.
-func loadConfig(fl checkFlags) (*config.Config, error) {
-	var cfg *config.Config
-	var err error
-	if fl.config != "" {
-		cfg, err = config.LoadFile(fl.config)
-	} else {
-		cfg, err = config.Default(fl.entity)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if fl.locale != "" {
-		cfg.Locale = fl.locale
-		if err := cfg.Validate(); err != nil {
+// loadConfig reads the --config file, if any, and resolves it with
+// --entity and --locale as the check will: every problem of the
+// configuration is found here, before the file is read.
+func loadConfig(path string, opts check.Options) (*config.Config, error) {
+	if path != "" {
+		cfg, err := config.LoadFile(path)
+		if err != nil {
 			return nil, err
 		}
+		opts.Config = cfg
 	}
-	return cfg, nil
+	return opts.Configuration()
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -138,7 +131,7 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 		p.line("Encoding   %s", rep.File.Encoding)
 		p.line("Delimiter  %s", delimiterName(rep.File.Delimiter))
 	} else if len(rep.File.Sheets) > 1 {
-		p.line("Sheet      %s (the workbook has %s)", rep.File.Sheet, quoted(rep.File.Sheets))
+		p.line("Sheet      %s (the workbook has %s)", rep.File.Sheet, sheet.QuoteNames(rep.File.Sheets))
 	} else {
 		p.line("Sheet      %s", rep.File.Sheet)
 	}
@@ -159,11 +152,11 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 		if field == "" {
 			field = "-"
 		}
-		t.AppendRow(table.Row{letter(c.Index), c.Title, field, c.How})
+		t.AppendRow(table.Row{sheet.ColumnName(c.Index + 1), c.Title, field, c.How})
 	}
 	t.Render()
 	if len(rep.Unmapped) > 0 {
-		p.line("Unmapped columns (not imported): %s", quoted(rep.Unmapped))
+		p.line("Unmapped columns (not imported): %s", sheet.QuoteNames(rep.Unmapped))
 	}
 	for _, w := range rep.Warnings {
 		p.line("Warning: %s", w)
@@ -291,12 +284,4 @@ func delimiterName(d string) string {
 		return "-"
 	}
 	return d
-}
-
-func quoted(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }

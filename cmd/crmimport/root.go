@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Exit codes of crmimport.
@@ -16,6 +18,20 @@ const (
 	ExitRefused   = 2 // the file cannot be imported at all
 	ExitFailure   = 3 // wrong usage, a bad configuration, or the tool itself failed
 )
+
+// checkExit is the exit code of an error of checking a file whose
+// configuration has loaded: a file refused as a whole (crm.Invalid or
+// crm.Refused) is ExitRefused, anything else (a path that names no file,
+// the tool failing) ExitFailure. A configuration that does not load is
+// ExitFailure whatever its kind: the caller tells it apart by where the
+// error came from.
+func checkExit(err error) int {
+	switch crm.KindOf(err) {
+	case crm.Invalid, crm.Refused:
+		return ExitRefused
+	}
+	return ExitFailure
+}
 
 // exitError carries the exit code a command ends with.
 type exitError struct {
@@ -42,7 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheckCommand(stdout), newTemplateCommand(stdout), newDemoCmd())
+	root.AddCommand(newCheckCommand(stdout), newTemplateCommand(stdout))
 
 	err := root.ExecuteContext(ctx)
 	var exit *exitError

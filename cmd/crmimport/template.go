@@ -10,7 +10,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/crmimport/crm-import/internal/config"
-	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/template"
 )
@@ -85,5 +84,3 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
-
-func letter(index int) string { return mapping.Letter(index) }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/crmimport/crm-import/internal/lambdafn"
 	"github.com/crmimport/crm-import/internal/stack"
 	"github.com/crmimport/crm-import/internal/steps"
 )
@@ -16,5 +17,5 @@ func main() {
 		stack.Exit(err)
 	}
 	h := &steps.Apply{Files: s.Bucket(), Records: s.Records(), Jobs: s.Jobs(), Log: s.Log}
-	lambda.Start(h.Handle)
+	lambda.Start(lambdafn.Handler(s.Log, "apply", h.Handle))
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/crmimport/crm-import/internal/lambdafn"
 	"github.com/crmimport/crm-import/internal/stack"
 	"github.com/crmimport/crm-import/internal/steps"
 )
@@ -15,6 +16,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Finalize{Files: s.Bucket(), Jobs: s.Jobs(), Notify: s.Notifier(), Changes: s.Records(), Log: s.Log}
-	lambda.Start(h.Handle)
+	h := &steps.Finalize{Files: s.Bucket(), Jobs: s.Jobs(), Notify: s.Notifier(), Records: s.Records(), Log: s.Log}
+	lambda.Start(lambdafn.Handler(s.Log, "finalize", h.Handle))
 }

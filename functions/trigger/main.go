@@ -15,6 +15,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Trigger{Bucket: s.BucketName, Jobs: s.Jobs(), Starter: s.Workflow(), Log: s.Log}
+	h := &steps.Trigger{Bucket: s.BucketName, Jobs: s.Jobs(), Workflow: s.Workflow(), Log: s.Log}
 	lambda.Start(h.Handle)
 }

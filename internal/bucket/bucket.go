@@ -13,10 +13,13 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 )
+
+var _ crm.Files = (*Bucket)(nil)
 
 // Client is the part of the S3 API the bucket uses.
 type Client interface {
@@ -33,9 +36,6 @@ type Bucket struct {
 
 // New returns the bucket called name.
 func New(client Client, name string) *Bucket { return &Bucket{client: client, name: name} }
-
-// Name returns the bucket's name.
-func (b *Bucket) Name() string { return b.name }
 
 // Open streams an object. A missing object is a NotFound failure.
 func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
@@ -98,6 +98,20 @@ func (b *Bucket) Put(ctx context.Context, key string, data []byte, contentType s
 	return nil
 }
 
+// Upload stores a file under key with the user metadata given, as a
+// tenant's upload does, and returns the id of the import it starts: the
+// pipeline derives the id from the object's version and ETag, which only
+// the answer to the upload tells.
+func (b *Bucket) Upload(ctx context.Context, key string, body io.Reader, metadata map[string]string) (importID string, err error) {
+	out, err := b.client.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &key, Body: body, Metadata: metadata})
+	if err != nil {
+		return "", asFailure(fmt.Errorf("put s3://%s/%s: %w", b.name, key, err), key)
+	}
+	return crm.ImportID(b.name, key, aws.ToString(out.VersionId), aws.ToString(out.ETag)), nil
+}
+
+// asFailure turns an S3 error into the domain's kinds: a missing object is
+// NotFound, a busy or unreachable S3 Unavailable, anything else Internal.
 func asFailure(err error, key string) error {
 	var nsk *types.NoSuchKey
 	var nf *types.NotFound
@@ -111,5 +125,10 @@ func asFailure(err error, key string) error {
 			return crm.Wrap(err, crm.Unavailable, "file storage is busy")
 		}
 	}
-	return err
+	if errors.Is(err, context.DeadlineExceeded) ||
+		retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary {
+		// Connection resets and timeouts, as the SDK's own retryer sees them.
+		return crm.Wrap(err, crm.Unavailable, "file storage is busy")
+	}
+	return crm.Wrap(err, crm.Internal, "file storage refused a request")
 }

@@ -4,11 +4,8 @@
 package check
 
 import (
-	"fmt"
-
-	"github.com/crmimport/crm-import/internal/crm"
-
 	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/sheet"
 )
@@ -86,16 +83,9 @@ func fileOf(i sheet.Info) File {
 	return File{Format: i.Format, Encoding: i.Encoding, Delimiter: i.Delimiter, Sheet: i.Sheet, Sheets: i.Sheets}
 }
 
-// RefusedError says the file as a whole cannot be imported. Reason is
-// written for the tenant.
-type RefusedError struct {
-	Reason string
-	Err    error // the underlying error, if any
-}
-
-func (e *RefusedError) Error() string { return e.Reason }
-func (e *RefusedError) Unwrap() error { return e.Err }
-
-func refused(err error, format string, args ...any) *RefusedError {
-	return &RefusedError{Reason: fmt.Sprintf(format, args...), Err: err}
+// refusal is a reader's problem with the whole file, passed on in the
+// reader's words: the file is refused, crm.Invalid. err is the reader's
+// error, kept as the cause; se is the *sheet.Error in it.
+func refusal(err error, se *sheet.Error) error {
+	return crm.Wrap(err, crm.Invalid, "%s", se.Error())
 }

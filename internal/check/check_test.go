@@ -110,9 +110,8 @@ func TestRunReaderRefusesFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := collect(t, texts(tt.header, []string{"x"}), Options{Config: parseConfig(t, tt.config)})
-			var ref *RefusedError
-			if !errors.As(err, &ref) {
-				t.Fatalf("RunReader error = %v, want a *RefusedError", err)
+			if crm.KindOf(err) != crm.Invalid {
+				t.Fatalf("RunReader error = %v, want a refusal (%s)", err, crm.Invalid)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("RunReader error = %q, want it to say %q", err, tt.want)
@@ -183,8 +182,7 @@ func TestRowOnlyReaderErrorsBecomeRowErrors(t *testing.T) {
 	r = texts([]string{"Name"}, []string{"A"}, []string{"B"})
 	r.errs[1] = &sheet.Error{Reason: "the workbook unpacks to more than 1 GiB"}
 	_, _, err = collect(t, r, Options{Entity: "customers"})
-	var ref *RefusedError
-	if !errors.As(err, &ref) || ref.Reason != "the workbook unpacks to more than 1 GiB" {
+	if crm.KindOf(err) != crm.Invalid || crm.Message(err) != "the workbook unpacks to more than 1 GiB" {
 		t.Errorf("error = %v, want the reader's refusal", err)
 	}
 }
@@ -235,6 +233,43 @@ func TestEntityMustMatchTheConfiguration(t *testing.T) {
 	}
 	if _, _, err := collect(t, texts([]string{"Deal Name"}, []string{"A"}), Options{Entity: "opportunities", Config: cfg}); err != nil {
 		t.Errorf("RunReader(opportunities with a deals configuration) = %v, want the alias accepted", err)
+	}
+}
+
+// Configuration finds what is wrong with the configuration before a file
+// is read, so that a caller can tell it from a refused file.
+func TestConfigurationIsResolvedBeforeAnyFile(t *testing.T) {
+	deals := parseConfig(t, `{"version": 1, "entity": "deals"}`)
+	tests := []struct {
+		name       string
+		opts       Options
+		wantEntity string
+		wantLocale string
+		wantErr    string // "" for none
+	}{
+		{"the entity's default", Options{Entity: "accounts"}, "companies", config.DefaultLocale, ""},
+		{"the locale chosen wins", Options{Entity: "customers", Locale: "de-DE"}, "customers", "de-DE", ""},
+		{"an alias of the configuration's entity", Options{Entity: "opportunities", Config: deals}, "deals", config.DefaultLocale, ""},
+		{"an unknown entity", Options{Entity: "invoices"}, "", "", `unknown entity "invoices"`},
+		{"another entity than the configuration's", Options{Entity: "customers", Config: deals}, "", "", "the configuration is for deals, not customers"},
+		{"an unknown locale", Options{Config: deals, Locale: "xx-YY"}, "", "", `locale "xx-YY"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := tt.opts.Configuration()
+			if tt.wantErr != "" {
+				if crm.KindOf(err) != crm.Invalid || !strings.Contains(crm.Message(err), tt.wantErr) {
+					t.Errorf("Configuration(%+v) = %v, want an %s error saying %q", tt.opts, err, crm.Invalid, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || cfg.Entity != tt.wantEntity || cfg.Locale != tt.wantLocale {
+				t.Errorf("Configuration(%+v) = %+v, %v, want %s in %s", tt.opts, cfg, err, tt.wantEntity, tt.wantLocale)
+			}
+		})
+	}
+	if deals.Locale != config.DefaultLocale {
+		t.Errorf("Configuration changed the caller's configuration: locale %s", deals.Locale)
 	}
 }
 

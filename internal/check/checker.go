@@ -54,15 +54,11 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 				break
 			}
 		}
-		return nil, refused(nil, "the first row has no column titles; it must name the columns, for example %q", example.Title(schema.EN))
+		return nil, crm.Errorf(crm.Invalid, "the first row has no column titles; it must name the columns, for example %q", example.Title(schema.EN))
 	}
 	m, err := mapping.Map(e, header, cfg.Mapping)
 	if err != nil {
-		var dup *mapping.DuplicateError
-		if errors.As(err, &dup) {
-			return nil, refused(err, "%s", dup.Error())
-		}
-		return nil, err
+		return nil, err // crm.Invalid: two columns for one field refuse the file
 	}
 	c := &checker{cfg: cfg, entity: e, parser: parser, header: header, assignCol: -1, maxErrors: maxErrors,
 		fields: make([]*schema.Field, len(header))}
@@ -93,7 +89,7 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 	}
 
 	if cfg.Mode == crm.Add && len(missing) > 0 {
-		return nil, refused(nil, "%s", missingReason(e, missing))
+		return nil, crm.Errorf(crm.Invalid, "%s", missingReason(e, missing))
 	}
 	if cfg.Mode != crm.Add {
 		var absent []string
@@ -106,14 +102,14 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 			c.keys = append(c.keys, col.Index)
 		}
 		if len(absent) > 0 {
-			return nil, refused(nil, "the key field%s %s %s no column in the file, so existing records cannot be found; add the column or choose other key fields",
+			return nil, crm.Errorf(crm.Invalid, "the key field%s %s %s no column in the file, so existing records cannot be found; add the column or choose other key fields",
 				plural(absent), strings.Join(absent, ", "), has(absent))
 		}
 	}
 	if title := cfg.AssignmentColumn(); title != "" {
 		c.assignCol = findColumn(header, title)
 		if c.assignCol < 0 {
-			return nil, refused(nil, "the assignment column %q is not in the file; its columns are %s", title, quoteAll(header))
+			return nil, crm.Errorf(crm.Invalid, "the assignment column %q is not in the file; its columns are %s", title, sheet.QuoteNames(header))
 		}
 		c.report.AssignmentColumn = header[c.assignCol]
 		c.report.Assignees = map[string]int{}
@@ -176,7 +172,7 @@ func (c *checker) record(row sheet.Row) record {
 				titles[n] = c.header[i]
 			}
 			rec.Errors = append(rec.Errors, crm.RowError{Row: row.Number,
-				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), quoteAll(titles))})
+				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), sheet.QuoteNames(titles))})
 		}
 	}
 	if c.assignCol >= 0 && c.assignCol < len(row.Cells) {
@@ -288,14 +284,6 @@ func shown(s string) string {
 	}
 	r := []rune(s)
 	return string(r[:crm.MaxShownValue]) + "…"
-}
-
-func quoteAll(titles []string) string {
-	q := make([]string, len(titles))
-	for i, t := range titles {
-		q[i] = fmt.Sprintf("%q", t)
-	}
-	return strings.Join(q, ", ")
 }
 
 func plural(list []string) string {

@@ -2,7 +2,6 @@ package check_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -24,10 +23,9 @@ func ExampleRun() {
 			fmt.Println(r.Number, r.Fields["name"], r.Fields["postcode"], r.Fields["revenue"], r.Fields["customer_since"])
 			return nil
 		})
-	var refused *check.RefusedError
 	switch {
-	case errors.As(err, &refused):
-		fmt.Println("refused:", refused.Reason)
+	case crm.KindOf(err) == crm.Invalid:
+		fmt.Println("refused:", crm.Message(err))
 		return
 	case err != nil:
 		fmt.Println(err)

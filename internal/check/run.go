@@ -17,9 +17,10 @@ import (
 // order, valid or not. It streams: whatever the file's size, it holds a few
 // batches of rows at a time (see RunReader). An error from each stops
 // the run and is returned as it is. A file that cannot be imported at all
-// is a *RefusedError; a bad configuration is a *config.Error.
+// is crm.Invalid, its message in the tenant's words; so is a bad
+// configuration, which opts.Configuration finds before any file is read.
 func Run(ctx context.Context, path string, opts Options, each func(crm.Row) error) (*Report, error) {
-	cfg, err := configOf(opts)
+	cfg, err := opts.Configuration()
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,7 @@ func Run(ctx context.Context, path string, opts Options, each func(crm.Row) erro
 	if err != nil {
 		var se *sheet.Error
 		if errors.As(err, &se) {
-			return nil, refused(err, "%s", se.Error())
+			return nil, refusal(err, se)
 		}
 		// No file at path, or one that may not be read, says nothing about
 		// the file's content: the caller named the wrong path. The
@@ -46,43 +47,46 @@ func Run(ctx context.Context, path string, opts Options, each func(crm.Row) erro
 		if errors.As(err, &pe) && pe.Op == "open" {
 			return nil, pe
 		}
-		return nil, refused(err, "the file cannot be read: %v", err)
+		return nil, crm.Wrap(err, crm.Invalid, "the file cannot be read: %v", err)
 	}
 	defer r.Close()
 	opts.Config = cfg
 	return RunReader(ctx, r, opts, each)
 }
 
-func configOf(opts Options) (*config.Config, error) {
-	cfg, err := entityConfig(opts)
-	if err != nil || opts.Locale == "" || opts.Locale == cfg.Locale {
+// Configuration returns the configuration a check with o runs with:
+// o.Config, or the default one of o.Entity, with o.Locale in force. An
+// entity o.Config is not for, or a locale nobody knows, is crm.Invalid.
+func (o Options) Configuration() (*config.Config, error) {
+	cfg, err := o.entityConfig()
+	if err != nil || o.Locale == "" || o.Locale == cfg.Locale {
 		return cfg, err
 	}
 	withLocale := *cfg
-	withLocale.Locale = opts.Locale
+	withLocale.Locale = o.Locale
 	if err := withLocale.Validate(); err != nil {
 		return nil, err
 	}
 	return &withLocale, nil
 }
 
-func entityConfig(opts Options) (*config.Config, error) {
-	if opts.Config == nil {
-		if opts.Entity == "" {
+func (o Options) entityConfig() (*config.Config, error) {
+	if o.Config == nil {
+		if o.Entity == "" {
 			return nil, errors.New("check: no entity and no configuration given")
 		}
-		return config.Default(opts.Entity)
+		return config.Default(o.Entity)
 	}
-	if opts.Entity != "" {
-		e, err := schema.Lookup(opts.Entity)
+	if o.Entity != "" {
+		e, err := schema.Lookup(o.Entity)
 		if err != nil {
 			return nil, err
 		}
-		if e.Name != opts.Config.Entity {
-			return nil, fmt.Errorf("the configuration is for %s, not %s", opts.Config.Entity, e.Name)
+		if e.Name != o.Config.Entity {
+			return nil, crm.Errorf(crm.Invalid, "the configuration is for %s, not %s", o.Config.Entity, e.Name)
 		}
 	}
-	return opts.Config, nil
+	return o.Config, nil
 }
 
 // RunReader is Run over an open reader. The reader must hand out a fresh
@@ -92,7 +96,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	cfg, err := configOf(opts)
+	cfg, err := opts.Configuration()
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +128,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 					return nil, fmt.Errorf("read row: %w", it.err)
 				}
 				if !se.RowOnly {
-					return nil, refused(it.err, "%s", se.Error())
+					return nil, refusal(it.err, se)
 				}
 				rec = record{Row: crm.Row{Number: se.Row, Fields: map[string]string{}, Errors: []crm.RowError{{Row: se.Row, Reason: se.Reason}}}}
 			}

@@ -55,21 +55,6 @@ func (k *Counter) Reset(t testing.TB) {
 	k.cloud.reset(t, url.Values{"accessKey": {k.accessKey}})
 }
 
-// Stats reads the counts of every request the edge received since the
-// last ResetStats, from tests and deployed functions alike. Test binaries
-// run in parallel against one edge: prefer Counted or FunctionStats where
-// that matters.
-func (c Cloud) Stats(t testing.TB) Stats {
-	t.Helper()
-	return c.stats(t, nil)
-}
-
-// ResetStats zeroes every count.
-func (c Cloud) ResetStats(t testing.TB) {
-	t.Helper()
-	c.reset(t, nil)
-}
-
 // FunctionStats reads the counts of the requests that deployed functions
 // made, of those whose name contains function: a logical id such as
 // "ApplyFunction" selects that step (each function signs with a key of its

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/crmimport/crm-import/internal/crm"
 	"io"
 	"os"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"golang.org/x/text/encoding/htmlindex"
 
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/value"
@@ -93,25 +93,16 @@ func Parse(data []byte) (*Config, error) {
 	dec.DisallowUnknownFields()
 	var c Config
 	if err := dec.Decode(&c); err != nil {
-		return nil, &Error{Problems: []string{jsonProblem(err)}}
+		return nil, invalid(jsonProblem(err))
 	}
 	if dec.More() {
-		return nil, &Error{Problems: []string{"the configuration has more than one JSON object"}}
+		return nil, invalid("the configuration has more than one JSON object")
 	}
 	c.fill()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
-}
-
-// Load reads a configuration from r.
-func Load(r io.Reader) (*Config, error) {
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("read configuration: %w", err)
-	}
-	return Parse(data)
 }
 
 // LoadFile reads the configuration file at path.
@@ -127,7 +118,8 @@ func LoadFile(path string) (*Config, error) {
 	return c, nil
 }
 
-// JSON returns the configuration as indented JSON, as a tenant downloads it.
+// JSON returns the configuration as indented JSON, which Parse reads back
+// the same.
 func (c *Config) JSON() ([]byte, error) {
 	return json.MarshalIndent(c, "", "  ")
 }
@@ -182,16 +174,14 @@ func (c *Config) Parser() (value.Parser, error) {
 	return value.Parser{Locale: loc, Zone: zone}, nil
 }
 
-// Error lists what is wrong with a configuration, in the tenant's words.
-type Error struct {
-	Problems []string
+// invalid says everything that is wrong with a configuration at once, in
+// the tenant's words, so that one round of fixes is enough.
+func invalid(problems ...string) error {
+	return crm.Errorf(crm.Invalid, "the import configuration is not valid: %s", strings.Join(problems, "; "))
 }
 
-func (e *Error) Error() string {
-	return "the import configuration is not valid: " + strings.Join(e.Problems, "; ")
-}
-
-// Validate checks the configuration against its entity's schema.
+// Validate checks the configuration against its entity's schema. What is
+// wrong is one crm.Invalid error listing every problem.
 func (c *Config) Validate() error {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
@@ -210,7 +200,7 @@ func (c *Config) Validate() error {
 		} else {
 			add("%v", err)
 		}
-		return &Error{Problems: p} // the rest is checked against the entity
+		return invalid(p...) // the rest is checked against the entity
 	}
 	for column, field := range c.Mapping {
 		if field == mapping.Ignore {
@@ -280,7 +270,7 @@ func (c *Config) Validate() error {
 		add("%v", err)
 	}
 	if len(p) > 0 {
-		return &Error{Problems: p}
+		return invalid(p...)
 	}
 	return nil
 }

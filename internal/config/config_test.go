@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -110,9 +109,8 @@ func TestParseRefusesWithClearMessages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := Parse([]byte(tt.json))
-			var cerr *Error
-			if !errors.As(err, &cerr) {
-				t.Fatalf("Parse(%s) = %+v, %v, want a *config.Error", tt.json, c, err)
+			if crm.KindOf(err) != crm.Invalid {
+				t.Fatalf("Parse(%s) = %+v, %v, want an %s error", tt.json, c, err, crm.Invalid)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {

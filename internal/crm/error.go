@@ -3,6 +3,7 @@ package crm
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error by what the caller can do about it. Only the
@@ -28,13 +29,19 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
-		if e.Message == "" {
-			return e.Err.Error()
-		}
-		return e.Message + ": " + e.Err.Error()
+	if e.Err == nil {
+		return e.Message
 	}
-	return e.Message
+	cause := e.Err.Error()
+	// A message that already ends with its cause's words (a reader's
+	// refusal, passed on as the tenant reads it) says them once.
+	switch {
+	case e.Message == "":
+		return cause
+	case strings.HasSuffix(e.Message, cause):
+		return e.Message
+	}
+	return e.Message + ": " + cause
 }
 
 func (e *Error) Unwrap() error { return e.Err }

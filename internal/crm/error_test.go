@@ -43,3 +43,25 @@ func TestNilHasNoKind(t *testing.T) {
 		t.Errorf("KindOf(nil) = %q, want none", got)
 	}
 }
+
+func TestErrorNamesItsCauseOnce(t *testing.T) {
+	cause := errors.New("the file is empty")
+	tests := []struct {
+		name string
+		err  *Error
+		want string
+	}{
+		{"a message and its cause", Wrap(cause, Invalid, "saved configuration %q", "nightly"), `saved configuration "nightly": the file is empty`},
+		{"a message that is its cause's words", Wrap(cause, Invalid, "%s", cause), "the file is empty"},
+		{"a message that ends with its cause", Wrap(cause, Invalid, "the file cannot be read: %v", cause), "the file cannot be read: the file is empty"},
+		{"no message", &Error{Kind: Internal, Err: cause}, "the file is empty"},
+		{"no cause", Errorf(Refused, "over the limit"), "over the limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -65,7 +65,7 @@ type Records interface {
 	// just before it writes.
 	Current(ctx context.Context, s Scope, lo, hi string) (map[string]Stored, error)
 	// Write stores a before-image of every write, and has them
-	// acknowledged, before it makes the writes: undo never meets a change
+	// acknowledged, before it makes the writes: no record is changed
 	// without the image of what it replaced.
 	Write(ctx context.Context, s Scope, writes []Write) error
 	// CountBeforeImages counts the records an import has started to change.

@@ -28,6 +28,10 @@ type Scope struct {
 type Stored struct {
 	Record
 	Opaque any
+	// Unreadable says the store holds the record but cannot read it (only
+	// Record.ID is set): it has no version to compare, so apply reports a
+	// conflict rather than overwrite what it does not understand.
+	Unreadable bool
 }
 
 // WriteKind is what a write does to a record.

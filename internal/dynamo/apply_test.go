@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/crmimport/crm-import/internal/apply"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
@@ -121,7 +122,7 @@ func TestApplyModes(t *testing.T) {
 			r := newRecords(client, table)
 			_, outcomes, err := importUser(t, r, "acme", "anna", "imp", tt.opts, tt.rows)
 			if err != nil {
-				t.Fatalf("Apply() error = %v", err)
+				t.Fatalf("apply.Run() error = %v", err)
 			}
 			want := seededTable()
 			for k, v := range tt.changed {
@@ -251,7 +252,7 @@ func TestApplyDetectsConcurrentChange(t *testing.T) {
 	maps.Copy(edited, records(t, client, table))
 	var conflicts []int
 	var reasons []string
-	res, err := r.Apply(ctx, ApplyInput{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp", Ops: plan.Ops(p.Ops),
+	res, err := apply.Run(ctx, r, apply.Input{Scope: crm.Scope{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp"}, Ops: plan.Ops(p.Ops),
 		Outcome: func(o outcome.Row) error {
 			if o.Status == outcome.Conflict {
 				conflicts = append(conflicts, o.Row)
@@ -263,7 +264,7 @@ func TestApplyDetectsConcurrentChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Conflicts != 2 || res.Updated != 1 {
-		t.Errorf("Apply() = %+v, want 2 conflicts and 1 update", res)
+		t.Errorf("apply.Run() = %+v, want 2 conflicts and 1 update", res)
 	}
 	if !reflect.DeepEqual(conflicts, []int{2, 0}) {
 		t.Errorf("conflicting rows = %v, want [2 0] (row 2 and the delete)", conflicts)

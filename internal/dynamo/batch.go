@@ -60,11 +60,13 @@ type BatchWriter struct {
 	Backoff Backoff
 }
 
-// Write writes all requests. Errors are RetryableError or PermanentError.
+// Write writes all requests. Throttling and items still unprocessed after
+// the bounded retries are crm.Unavailable; a request DynamoDB refuses is
+// crm.Internal.
 func (w *BatchWriter) Write(ctx context.Context, reqs []types.WriteRequest) error {
 	for start := 0; start < len(reqs); start += MaxBatch {
 		if err := w.writeBatch(ctx, reqs[start:min(start+MaxBatch, len(reqs))]); err != nil {
-			return err
+			return fromSDK(fmt.Errorf("batch write to %s: %w", w.Table, err))
 		}
 	}
 	return nil
@@ -78,21 +80,20 @@ func (w *BatchWriter) writeBatch(ctx context.Context, pending []types.WriteReque
 		})
 		switch {
 		case err != nil && !isTransient(err):
-			return classify(fmt.Errorf("batch write to %s: %w", w.Table, err))
+			return err
 		case err != nil && attempt >= b.Attempts:
-			return &RetryableError{Err: fmt.Errorf("batch write to %s: %d attempts: %w", w.Table, attempt, err)}
+			return fmt.Errorf("%d attempts: %w", attempt, err)
 		case err == nil:
 			pending = out.UnprocessedItems[w.Table]
 			if len(pending) == 0 {
 				return nil
 			}
 			if attempt >= b.Attempts {
-				return &RetryableError{Err: fmt.Errorf("batch write to %s: %w", w.Table,
-					&UnprocessedError{Items: len(pending), Attempts: attempt})}
+				return &UnprocessedError{Items: len(pending), Attempts: attempt}
 			}
 		}
 		if err := b.wait(ctx, attempt); err != nil {
-			return classify(fmt.Errorf("batch write to %s: %w", w.Table, err))
+			return err
 		}
 	}
 }

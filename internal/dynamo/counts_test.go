@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmimport/crm-import/internal/crm"
 
+	"github.com/crmimport/crm-import/internal/apply"
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
@@ -50,12 +51,12 @@ func TestRequestCounts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := r.Apply(ctx, ApplyInput{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp-" + step.name, Ops: plan.Ops(p.Ops)})
+		res, err := apply.Run(ctx, r, apply.Input{Scope: crm.Scope{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp-" + step.name}, Ops: plan.Ops(p.Ops)})
 		if err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		if res.Created+res.Updated != 1000 {
-			t.Fatalf("%s: Apply() = %+v, want 1000 rows written", step.name, res)
+			t.Fatalf("%s: apply.Run() = %+v, want 1000 rows written", step.name, res)
 		}
 		t.Logf("%s 1000 rows: BatchWriteItem %d calls (records %d, before-images %d); Query %d pages (plan %d, apply re-check %d); GetItem %d",
 			step.name, c.get("BatchWriteItem"), f.recordBatches, f.beforeBatches, c.get("Query"),

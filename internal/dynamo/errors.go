@@ -5,35 +5,19 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/crmimport/crm-import/internal/crm"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 )
 
-// RetryableError is a failure that may pass if the step runs again later:
-// throttling, a timeout, a service hiccup. Apply is idempotent, so the state
-// machine retries a step that returns it (Retry on "RetryableError"; the
-// Lambda runtime names the error by its type).
-type RetryableError struct {
-	Err error
-}
-
-func (e *RetryableError) Error() string { return e.Err.Error() }
-func (e *RetryableError) Unwrap() error { return e.Err }
-
-// PermanentError is a failure that running again will not cure: a bad
-// request, a missing table, an item too large. The state machine catches it
-// into a FAILED job.
-type PermanentError struct {
-	Err error
-}
-
-func (e *PermanentError) Error() string { return e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
+// busy is what a tenant is told when DynamoDB does not answer in time.
+const busy = "the database is busy"
 
 // UnprocessedError says a batch still had unprocessed items after the
-// bounded retries. It comes wrapped in a RetryableError: the table is
-// throttling, and a later run may get through.
+// bounded retries: the table is throttling, and a later attempt may get
+// through.
 type UnprocessedError struct {
 	Items    int
 	Attempts int
@@ -62,43 +46,21 @@ func isTransient(err error) bool {
 	return retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary
 }
 
-// classify wraps err in RetryableError or PermanentError, once.
-func classify(err error) error {
-	var re *RetryableError
-	var pe *PermanentError
+// fromSDK gives err, an error of a DynamoDB call with its context, a kind,
+// once: Unavailable for what a later attempt may not meet (throttling, 5xx,
+// timeouts, the caller's time running out, items left unprocessed; the SDK
+// has already retried them a few times by then), Internal for the rest (a
+// bad request, a missing table, an item too large), with err kept as the
+// cause for the logs.
+func fromSDK(err error) error {
+	var e *crm.Error
+	var unprocessed *UnprocessedError
 	switch {
-	case err == nil, errors.As(err, &re), errors.As(err, &pe):
+	case err == nil, errors.As(err, &e):
 		return err
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		// The Lambda ran out of time: the step can run again from the start.
-		return &RetryableError{Err: err}
-	case isTransient(err):
-		return &RetryableError{Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled),
+		errors.As(err, &unprocessed), isTransient(err):
+		return crm.Wrap(err, crm.Unavailable, busy)
 	}
-	return &PermanentError{Err: err}
-}
-
-// ForStep returns err as the named type the state machine routes on
-// (RetryableError or PermanentError, by the first one in the chain; anything
-// unknown is permanent), keeping the whole message. A Lambda handler
-// returns ForStep(err) so that wrapping with context does not hide the type.
-func ForStep(err error) error {
-	if err == nil {
-		return nil
-	}
-	var re *RetryableError
-	var pe *PermanentError
-	switch {
-	case errors.As(err, &re):
-		if re == err {
-			return err
-		}
-		return &RetryableError{Err: err}
-	case errors.As(err, &pe):
-		if pe == err {
-			return err
-		}
-		return &PermanentError{Err: err}
-	}
-	return &PermanentError{Err: err}
+	return crm.Wrap(err, crm.Internal, "")
 }

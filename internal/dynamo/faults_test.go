@@ -12,7 +12,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
+	"github.com/crmimport/crm-import/internal/apply"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
@@ -46,20 +48,22 @@ func bulkScenario(t *testing.T, client *dynamodb.Client, table string) *plan.Pla
 	return p
 }
 
-func apply(r *Records, p *plan.Plan) (ApplyResult, error) {
-	return r.Apply(context.Background(), ApplyInput{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp",
-		Ops: plan.Ops(p.Ops), Total: p.Summary.Total()})
+// anna is the scope of the bulk scenario.
+var anna = crm.Scope{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp"}
+
+func applyPlan(r *Records, p *plan.Plan) (apply.Result, error) {
+	return apply.Run(context.Background(), r, apply.Input{Scope: anna, Ops: plan.Ops(p.Ops), Total: p.Summary.Total()})
 }
 
 // faultFree runs the bulk scenario without faults and returns the whole
 // table (records and before-images) and the result.
-func faultFree(t *testing.T) (map[string]map[string]types.AttributeValue, ApplyResult) {
+func faultFree(t *testing.T) (map[string]map[string]types.AttributeValue, apply.Result) {
 	t.Helper()
 	client, table, _ := newTable(t)
 	p := bulkScenario(t, client, table)
-	res, err := apply(newRecords(client, table), p)
+	res, err := applyPlan(newRecords(client, table), p)
 	if err != nil {
-		t.Fatalf("fault-free Apply() error = %v", err)
+		t.Fatalf("fault-free apply.Run() error = %v", err)
 	}
 	return scan(t, client, table), res
 }
@@ -83,12 +87,12 @@ func TestApplyRetriesUnprocessedItemsAndThrottling(t *testing.T) {
 	client, table, _ := newTable(t)
 	p := bulkScenario(t, client, table)
 	f := &faultyAPI{API: client, unprocessedNext: 12, throttleNext: 3}
-	res, err := apply(newRecords(f, table), p)
+	res, err := applyPlan(newRecords(f, table), p)
 	if err != nil {
-		t.Fatalf("Apply() error = %v", err)
+		t.Fatalf("apply.Run() error = %v", err)
 	}
 	if res != wantRes {
-		t.Errorf("Apply() = %+v, want %+v", res, wantRes)
+		t.Errorf("apply.Run() = %+v, want %+v", res, wantRes)
 	}
 	if f.unprocessedNext != 0 || f.throttleNext != 0 {
 		t.Errorf("faults left unused: %d unprocessed, %d throttled", f.unprocessedNext, f.throttleNext)
@@ -106,9 +110,9 @@ func TestApplyCrashThenRetry(t *testing.T) {
 		t.Run(fmt.Sprintf("crash after %d batch calls", crashAfter), func(t *testing.T) {
 			client, table, _ := newTable(t)
 			p := bulkScenario(t, client, table)
-			_, err := apply(newRecords(&faultyAPI{API: client, crashAfter: crashAfter}, table), p)
+			_, err := applyPlan(newRecords(&faultyAPI{API: client, crashAfter: crashAfter}, table), p)
 			if !errors.Is(err, errCrash) {
-				t.Fatalf("Apply() with a crash error = %v, want the crash", err)
+				t.Fatalf("apply.Run() with a crash error = %v, want the crash", err)
 			}
 			// At the crash, every change already made has its before-image.
 			after := scan(t, client, table)
@@ -130,17 +134,17 @@ func TestApplyCrashThenRetry(t *testing.T) {
 			}
 			// Step Functions retries the step: the same plan, from the start.
 			f := &faultyAPI{API: client}
-			res, err := apply(newRecords(f, table), p)
+			res, err := applyPlan(newRecords(f, table), p)
 			if err != nil {
-				t.Fatalf("retried Apply() error = %v", err)
+				t.Fatalf("retried apply.Run() error = %v", err)
 			}
 			// The first four calls are the first chunk's before-images.
 			if crashAfter > 4 && res.AlreadyApplied == 0 {
-				t.Errorf("retried Apply().AlreadyApplied = 0, want the writes of the first attempt recognised")
+				t.Errorf("retried apply.Run().AlreadyApplied = 0, want the writes of the first attempt recognised")
 			}
 			res.AlreadyApplied = wantRes.AlreadyApplied
 			if res != wantRes {
-				t.Errorf("retried Apply() = %+v, want %+v", res, wantRes)
+				t.Errorf("retried apply.Run() = %+v, want %+v", res, wantRes)
 			}
 			sameTable(t, scan(t, client, table), want)
 		})
@@ -150,20 +154,20 @@ func TestApplyCrashThenRetry(t *testing.T) {
 func TestApplyTwiceWritesNothingMore(t *testing.T) {
 	client, table, _ := newTable(t)
 	p := bulkScenario(t, client, table)
-	if _, err := apply(newRecords(client, table), p); err != nil {
+	if _, err := applyPlan(newRecords(client, table), p); err != nil {
 		t.Fatal(err)
 	}
 	before := scan(t, client, table)
 	f := &faultyAPI{API: client}
-	res, err := apply(newRecords(f, table), p)
+	res, err := applyPlan(newRecords(f, table), p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if f.batchCalls != 0 {
-		t.Errorf("second Apply() made %d BatchWriteItem calls, want 0", f.batchCalls)
+		t.Errorf("second apply.Run() made %d BatchWriteItem calls, want 0", f.batchCalls)
 	}
 	if res.AlreadyApplied != 500 || res.Conflicts != 0 {
-		t.Errorf("second Apply() = %+v, want 500 already applied and no conflict", res)
+		t.Errorf("second apply.Run() = %+v, want 500 already applied and no conflict", res)
 	}
 	sameTable(t, scan(t, client, table), before)
 }
@@ -181,19 +185,20 @@ func TestBatchWriterErrors(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
-		name          string
-		ctx           context.Context
-		unprocessed   int
-		throttled     int
-		reqs          []types.WriteRequest
-		wantRetryable bool
-		wantAs        any
+		name        string
+		ctx         context.Context
+		unprocessed int
+		throttled   int
+		reqs        []types.WriteRequest
+		wantKind    crm.Kind
+		wantAs      any   // a cause the error keeps, for the logs
+		wantIs      error // or one it is
 	}{
-		{"items left unprocessed past the attempts", context.Background(), 1000, 0, reqs, true, new(*UnprocessedError)},
-		{"throttled past the attempts", context.Background(), 0, 1000, reqs, true, new(*types.ProvisionedThroughputExceededException)},
-		{"context ended while waiting", cancelled, 0, 1000, reqs, true, new(*RetryableError)},
-		{"a bad item is permanent", context.Background(), 0, 0, []types.WriteRequest{{PutRequest: &types.PutRequest{
-			Item: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "only a pk"}}}}}, false, new(*PermanentError)},
+		{"items left unprocessed past the attempts", context.Background(), 1000, 0, reqs, crm.Unavailable, new(*UnprocessedError), nil},
+		{"throttled past the attempts", context.Background(), 0, 1000, reqs, crm.Unavailable, new(*types.ProvisionedThroughputExceededException), nil},
+		{"context ended while waiting", cancelled, 0, 1000, reqs, crm.Unavailable, nil, context.Canceled},
+		{"a bad item is internal", context.Background(), 0, 0, []types.WriteRequest{{PutRequest: &types.PutRequest{
+			Item: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "only a pk"}}}}}, crm.Internal, new(smithy.APIError), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,33 +206,51 @@ func TestBatchWriterErrors(t *testing.T) {
 			f := &faultyAPI{API: client, unprocessedNext: tt.unprocessed, throttleNext: tt.throttled}
 			w := &BatchWriter{API: f, Table: table, Backoff: Backoff{Base: 1, Max: 2, Attempts: 4}}
 			err := w.Write(tt.ctx, tt.reqs)
-			var re *RetryableError
-			if errors.As(err, &re) != tt.wantRetryable {
-				t.Errorf("Write() error = %v, want retryable %v", err, tt.wantRetryable)
+			if got := crm.KindOf(err); got != tt.wantKind {
+				t.Errorf("Write() error = %v (kind %q), want kind %q", err, got, tt.wantKind)
 			}
-			if !errors.As(err, tt.wantAs) {
+			if tt.wantAs != nil && !errors.As(err, tt.wantAs) {
 				t.Errorf("Write() error = %T %v, want a %T in the chain", err, err, tt.wantAs)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("Write() error = %v, want %v in the chain", err, tt.wantIs)
 			}
 		})
 	}
 }
 
-func TestForStep(t *testing.T) {
-	retry := fmt.Errorf("apply anna: %w", &RetryableError{Err: errors.New("throttled")})
-	perm := fmt.Errorf("apply anna: %w", &PermanentError{Err: errors.New("no table")})
+// DynamoDB's errors get their kind at the boundary, once, keep the whole
+// message for the logs, and keep their kind when a caller wraps them with
+// its context.
+func TestSDKErrorsKeepTheirKindThroughWrapping(t *testing.T) {
+	ended := crm.Errorf(crm.Conflict, "import imp-1 has already ended or does not exist")
 	tests := []struct {
-		in   error
-		want string // type name the Lambda runtime reports
+		name string
+		err  error
+		want crm.Kind
 	}{
-		{retry, "*dynamo.RetryableError"},
-		{perm, "*dynamo.PermanentError"},
-		{errors.New("boom"), "*dynamo.PermanentError"},
+		{"throttling", &types.ProvisionedThroughputExceededException{Message: ptr("slow down")}, crm.Unavailable},
+		{"a throttled request", &smithy.GenericAPIError{Code: "ThrottlingException"}, crm.Unavailable},
+		{"a service hiccup", &smithy.GenericAPIError{Code: "InternalServerError"}, crm.Unavailable},
+		{"the Lambda's time running out", fmt.Errorf("operation error DynamoDB: Query: %w", context.DeadlineExceeded), crm.Unavailable},
+		{"items left unprocessed", &UnprocessedError{Items: 3, Attempts: 10}, crm.Unavailable},
+		{"a bad request", &smithy.GenericAPIError{Code: "ValidationException", Message: "Item size has exceeded the maximum allowed size"}, crm.Internal},
+		{"a missing table", &types.ResourceNotFoundException{Message: ptr("no table")}, crm.Internal},
+		{"a kind given already", ended, crm.Conflict},
 	}
 	for _, tt := range tests {
-		got := ForStep(tt.in)
-		if name := fmt.Sprintf("%T", got); name != tt.want || got.Error() != tt.in.Error() {
-			t.Errorf("ForStep(%v) = %s %q, want %s %q", tt.in, name, got, tt.want, tt.in)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			err := fmt.Errorf("apply anna: %w", fromSDK(fmt.Errorf("batch write to crm: %w", tt.err)))
+			if got := crm.KindOf(err); got != tt.want {
+				t.Errorf("KindOf(%v) = %q, want %q", err, got, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.err.Error()) {
+				t.Errorf("error = %q, want the whole message of %q", err, tt.err)
+			}
+			if !errors.Is(err, tt.err) {
+				t.Errorf("error = %v, want the cause %v kept", err, tt.err)
+			}
+		})
 	}
 }
 
@@ -236,9 +259,8 @@ func TestApplyReportsProgressAndEveryOutcome(t *testing.T) {
 	p := bulkScenario(t, client, table)
 	var progress [][2]int
 	outcomes := 0
-	_, err := newRecords(client, table).Apply(context.Background(), ApplyInput{
-		Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp",
-		Ops: plan.Ops(p.Ops), Total: p.Summary.Total(),
+	_, err := apply.Run(context.Background(), newRecords(client, table), apply.Input{
+		Scope: anna, Ops: plan.Ops(p.Ops), Total: p.Summary.Total(),
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
 		Outcome:  func(outcome.Row) error { outcomes++; return nil },
 	})

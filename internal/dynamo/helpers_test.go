@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/crmimport/crm-import/internal/apply"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
@@ -59,8 +60,8 @@ func seed(t *testing.T, client *dynamodb.Client, table string, recs ...seedRecor
 }
 
 // importUser does what the preview and apply steps do for one user: Query,
-// plan, write the plan as JSON lines, stream it back into Apply.
-func importUser(t *testing.T, r *Records, tenant, user, importID string, o plan.Options, rows []crm.Row) (ApplyResult, []outcome.Row, error) {
+// plan, write the plan as JSON lines, stream it back into apply.Run.
+func importUser(t *testing.T, r *Records, tenant, user, importID string, o plan.Options, rows []crm.Row) (apply.Result, []outcome.Row, error) {
 	t.Helper()
 	ctx := context.Background()
 	existing, err := r.Query(ctx, tenant, user, o.Entity)
@@ -77,9 +78,9 @@ func importUser(t *testing.T, r *Records, tenant, user, importID string, o plan.
 		t.Fatal(err)
 	}
 	var outcomes []outcome.Row
-	res, err := r.Apply(ctx, ApplyInput{
-		Tenant: tenant, User: user, Entity: o.Entity, ImportID: importID,
-		Ops: plan.NewReader(&buf), Total: p.Summary.Total(),
+	res, err := apply.Run(ctx, r, apply.Input{
+		Scope: crm.Scope{Tenant: tenant, User: user, Entity: o.Entity, ImportID: importID},
+		Ops:   plan.NewReader(&buf), Total: p.Summary.Total(),
 		Outcome: func(row outcome.Row) error { outcomes = append(outcomes, row); return nil },
 	})
 	return res, outcomes, err

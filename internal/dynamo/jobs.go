@@ -25,6 +25,8 @@ type jobsClient interface {
 	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 }
 
+var _ crm.Jobs = (*Jobs)(nil)
+
 // Jobs keeps import job records: pk = T#{tenant}, sk = IMPORT#{id}.
 type Jobs struct {
 	client jobsClient
@@ -129,7 +131,7 @@ func (s *Jobs) Create(ctx context.Context, j crm.Job) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, asFailure(fmt.Errorf("create job %s/%s: %w", j.Tenant, j.ID, err))
+		return false, fromSDK(fmt.Errorf("create job %s/%s: %w", j.Tenant, j.ID, err))
 	}
 	return true, nil
 }
@@ -142,7 +144,7 @@ func (s *Jobs) Get(ctx context.Context, tenant, id string) (crm.Job, error) {
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return crm.Job{}, asFailure(fmt.Errorf("get job %s/%s: %w", tenant, id, err))
+		return crm.Job{}, fromSDK(fmt.Errorf("get job %s/%s: %w", tenant, id, err))
 	}
 	if out.Item == nil {
 		return crm.Job{}, crm.Errorf(crm.NotFound, "import %s does not exist", id)
@@ -201,7 +203,7 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
 	}
 	if err != nil {
-		return asFailure(fmt.Errorf("update job %s/%s: %w", tenant, id, err))
+		return fromSDK(fmt.Errorf("update job %s/%s: %w", tenant, id, err))
 	}
 	return nil
 }
@@ -233,7 +235,7 @@ func (s *Jobs) setPerUser(ctx context.Context, tenant, id, attr, user string, do
 		},
 	})
 	if err != nil {
-		return asFailure(fmt.Errorf("set %s of job %s/%s: %w", attr, tenant, id, err))
+		return fromSDK(fmt.Errorf("set %s of job %s/%s: %w", attr, tenant, id, err))
 	}
 	return nil
 }

@@ -1,6 +1,3 @@
-// Package dynamo stores the CRM's records in DynamoDB: it reads a user's
-// existing records for planning and applies a plan in batches, idempotently,
-// with before-images for undo.
 package dynamo
 
 import (
@@ -39,10 +36,21 @@ func ImportPK(tenant, importID string) string { return tenantPK(tenant) + "#IMPO
 func BeforeSK(user, entity, id string) string { return "BEFORE#" + user + "#" + RecordSK(entity, id) }
 
 // checkName refuses names that would let a key reach into another
-// partition: '#' separates the parts of a key.
+// partition: '#' separates the parts of a key. Names come from the
+// pipeline, never straight from a tenant's file, so a bad one is a bug.
 func checkName(what, v string) error {
 	if v == "" || strings.Contains(v, "#") {
-		return &PermanentError{Err: fmt.Errorf("%s %q: must be non-empty and must not contain '#'", what, v)}
+		return crm.Errorf(crm.Internal, "%s %q: must be non-empty and must not contain '#'", what, v)
+	}
+	return nil
+}
+
+// checkScope refuses a scope with a name checkName refuses.
+func checkScope(s crm.Scope) error {
+	for _, n := range [][2]string{{"tenant", s.Tenant}, {"user", s.User}, {"entity", s.Entity}, {"import", s.ImportID}} {
+		if err := checkName(n[0], n[1]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -67,15 +75,14 @@ func (it recordItem) record() crm.Record {
 	return crm.Record{Entity: it.Entity, ID: it.ID, Fields: fields, Version: it.Version, ImportID: it.ImportID}
 }
 
+var _ crm.Records = (*Records)(nil)
+
 // Records reads and writes users' records in one table.
 type Records struct {
 	API   API
 	Table string
 	// Backoff bounds the retries of throttled and unprocessed writes.
 	Backoff Backoff
-	// ChunkSize is how many writing ops apply re-checks with one Query
-	// before writing them; default 100 (four batches).
-	ChunkSize int
 	// BeforeImageTTL is how long before-images are kept for undo; default
 	// 90 days.
 	BeforeImageTTL time.Duration
@@ -117,7 +124,7 @@ func (r *Records) Query(ctx context.Context, tenant, user, entity string) ([]crm
 	}, func(item map[string]types.AttributeValue) error {
 		var it recordItem
 		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return &PermanentError{Err: fmt.Errorf("decode record: %w", err)}
+			return crm.Wrap(err, crm.Internal, "decode record")
 		}
 		out = append(out, it.record())
 		return nil
@@ -139,7 +146,7 @@ func (r *Records) query(ctx context.Context, in *dynamodb.QueryInput, each func(
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return classify(err)
+			return fromSDK(err)
 		}
 		for _, item := range page.Items {
 			if err := each(item); err != nil {

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+var _ crm.Tenants = (*Tenants)(nil)
+
 // Tenants reads and writes a tenant's users (sk = USER#{id}) and import
 // settings (sk = PROFILE), under pk = T#{tenant}.
 type Tenants struct {
@@ -41,7 +43,7 @@ func (s *Tenants) PutUser(ctx context.Context, tenantID string, u crm.User) erro
 		return fmt.Errorf("marshal user %s: %w", u.ID, err)
 	}
 	if _, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
-		return asFailure(fmt.Errorf("put user %s/%s: %w", tenantID, u.ID, err))
+		return fromSDK(fmt.Errorf("put user %s/%s: %w", tenantID, u.ID, err))
 	}
 	return nil
 }
@@ -60,7 +62,7 @@ func (s *Tenants) Users(ctx context.Context, tenantID string) ([]crm.User, error
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, asFailure(fmt.Errorf("list users of %s: %w", tenantID, err))
+			return nil, fromSDK(fmt.Errorf("list users of %s: %w", tenantID, err))
 		}
 		for _, item := range page.Items {
 			var it userItem
@@ -93,7 +95,7 @@ func (s *Tenants) Profile(ctx context.Context, tenantID string) (crm.Profile, er
 		},
 	})
 	if err != nil {
-		return crm.Profile{}, asFailure(fmt.Errorf("get profile of %s: %w", tenantID, err))
+		return crm.Profile{}, fromSDK(fmt.Errorf("get profile of %s: %w", tenantID, err))
 	}
 	var it profileItem
 	if out.Item != nil {
@@ -111,7 +113,7 @@ func (s *Tenants) PutProfile(ctx context.Context, tenantID string, p crm.Profile
 		return fmt.Errorf("marshal profile of %s: %w", tenantID, err)
 	}
 	if _, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
-		return asFailure(fmt.Errorf("put profile of %s: %w", tenantID, err))
+		return fromSDK(fmt.Errorf("put profile of %s: %w", tenantID, err))
 	}
 	return nil
 }
@@ -131,7 +133,7 @@ func (s *Tenants) SaveConfig(ctx context.Context, tenantID, name string, raw []b
 		return fmt.Errorf("marshal configuration %s: %w", name, err)
 	}
 	if _, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
-		return asFailure(fmt.Errorf("save configuration %s/%s: %w", tenantID, name, err))
+		return fromSDK(fmt.Errorf("save configuration %s/%s: %w", tenantID, name, err))
 	}
 	return nil
 }
@@ -146,7 +148,7 @@ func (s *Tenants) Config(ctx context.Context, tenantID, name string) ([]byte, er
 		},
 	})
 	if err != nil {
-		return nil, asFailure(fmt.Errorf("get configuration %s/%s: %w", tenantID, name, err))
+		return nil, fromSDK(fmt.Errorf("get configuration %s/%s: %w", tenantID, name, err))
 	}
 	if out.Item == nil {
 		return nil, crm.Errorf(crm.NotFound, "there is no saved import configuration named %q", name)

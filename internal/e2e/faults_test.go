@@ -86,8 +86,8 @@ type numberedRecord struct {
 }
 
 // beforeImage is what the comparison sees of a before-image, keyed by the
-// customer number of its record. Undo puts Old back: after a crash it must
-// still be the record as it was before the import, not as the crashed
+// customer number of its record. Old is the record before the import:
+// after a crash it must still be that, not the record as the crashed
 // attempt left it.
 type beforeImage struct {
 	Op           string

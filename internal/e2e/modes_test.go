@@ -277,7 +277,7 @@ func TestUpdateDeleteRemovesOnlyThatUsersAbsentRecords(t *testing.T) {
 	if p := st.preview(t, tn, j.ID, bo.ID); p.Matched != 1 || p.Deletes != 4 {
 		t.Errorf("bo's preview matched %d, deletes %d; want 1, 4", p.Matched, p.Deletes)
 	}
-	// Undo needs the image of every record written: 1 update, 1 create, 6 deletes.
+	// Every record written has its before-image: 1 update, 1 create, 6 deletes.
 	if n := st.beforeImages(t, tn, j.ID); n != 8 {
 		t.Errorf("before-images of the import = %d, want 8", n)
 	}

@@ -262,7 +262,7 @@ func linesOfRow(lines [][]string, row string) [][]string {
 	return out
 }
 
-// beforeImages counts the before-images an import kept for undo.
+// beforeImages counts the before-images an import kept.
 func (st *stack) beforeImages(t *testing.T, tenantID, importID string) int {
 	t.Helper()
 	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{

@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/schema"
+	"github.com/crmimport/crm-import/internal/sheet"
 )
 
 // Ignore, as the target of an override, says a column is to be left out.
@@ -33,9 +35,9 @@ type Column struct {
 // its letter and title.
 func (c Column) Label() string {
 	if strings.TrimSpace(c.Title) == "" {
-		return fmt.Sprintf("column %s (no title)", Letter(c.Index))
+		return fmt.Sprintf("column %s (no title)", sheet.ColumnName(c.Index+1))
 	}
-	return fmt.Sprintf("column %s %q", Letter(c.Index), c.Title)
+	return fmt.Sprintf("column %s %q", sheet.ColumnName(c.Index+1), c.Title)
 }
 
 // Result is the mapping of one file's header.
@@ -67,35 +69,23 @@ func (r *Result) Column(field string) (Column, bool) {
 	return Column{}, false
 }
 
-// DuplicateError says that two or more columns map to one field, which
-// would leave it to chance which value is kept (24SevenOffice refuses this).
-type DuplicateError struct {
-	Field   string
-	Columns []Column
-}
-
-func (e *DuplicateError) Error() string {
-	labels := make([]string, len(e.Columns))
-	for i, c := range e.Columns {
+// duplicate says that two or more columns map to one field, which would
+// leave it to chance which value is kept (24SevenOffice refuses this): the
+// file is refused, the columns named as the tenant finds them.
+func duplicate(field string, cols []Column) error {
+	labels := make([]string, len(cols))
+	for i, c := range cols {
 		labels[i] = c.Label()
 	}
-	return fmt.Sprintf("%s all map to the field %q; a field takes one column, so map the others to another field or ignore them",
-		strings.Join(labels, " and "), e.Field)
-}
-
-// UnknownFieldError says that an override names a field the entity lacks.
-type UnknownFieldError struct {
-	Entity, Column, Field string
-}
-
-func (e *UnknownFieldError) Error() string {
-	return fmt.Sprintf("the mapping of column %q names the field %q, which %s do not have", e.Column, e.Field, e.Entity)
+	return crm.Errorf(crm.Invalid, "%s all map to the field %q; a field takes one column, so map the others to another field or ignore them",
+		strings.Join(labels, " and "), field)
 }
 
 // Map maps header to the fields of e. Overrides, keyed by column title,
 // name a field or Ignore; they win over the automatic match. A title is
 // matched ignoring case, accents, spacing and punctuation, both for the
-// automatic match and for the overrides' keys.
+// automatic match and for the overrides' keys. An override naming a field
+// e lacks, or two columns mapped to one field, is crm.Invalid.
 func Map(e *schema.Entity, header []string, overrides map[string]string) (*Result, error) {
 	known := index(e)
 	exact := make(map[string]bool, len(header))
@@ -110,7 +100,7 @@ func Map(e *schema.Entity, header []string, overrides map[string]string) (*Resul
 	for title, field := range overrides {
 		if field != Ignore {
 			if _, ok := e.Field(field); !ok {
-				return nil, &UnknownFieldError{Entity: e.Name, Column: title, Field: field}
+				return nil, crm.Errorf(crm.Invalid, "the mapping of column %q names the field %q, which %s do not have", title, field, e.Name)
 			}
 		}
 		if !exact[title] {
@@ -160,7 +150,7 @@ func Map(e *schema.Entity, header []string, overrides map[string]string) (*Resul
 			}
 		}
 		if len(cols) > 1 {
-			return nil, &DuplicateError{Field: f.Name, Columns: cols}
+			return nil, duplicate(f.Name, cols)
 		}
 		if len(cols) == 0 && f.Required {
 			r.Missing = append(r.Missing, f.Name)
@@ -183,14 +173,4 @@ func index(e *schema.Entity) map[string]string {
 		}
 	}
 	return m
-}
-
-// Letter returns the spreadsheet letter of the 0-based column index: A, B,
-// ..., Z, AA, AB...
-func Letter(index int) string {
-	var b []byte
-	for n := index + 1; n > 0; n = (n - 1) / 26 {
-		b = append([]byte{byte('A' + (n-1)%26)}, b...)
-	}
-	return string(b)
 }

@@ -1,11 +1,12 @@
 package mapping
 
 import (
-	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/schema"
 )
 
@@ -133,29 +134,22 @@ func TestMapRefusesTwoColumnsForOneField(t *testing.T) {
 		name      string
 		header    []string
 		overrides map[string]string
-		wantCols  []string
+		field     string
+		wantCols  []string // the columns' labels
 	}{
-		{"two titles of one field", []string{"Name", "E-Mail", "Email"}, nil, []string{"E-Mail", "Email"}},
-		{"an override onto a mapped field", []string{"Name", "Telefon", "Handy"}, map[string]string{"Handy": "phone"}, []string{"Telefon", "Handy"}},
+		{"two titles of one field", []string{"Name", "E-Mail", "Email"}, nil, "email", []string{`column B "E-Mail"`, `column C "Email"`}},
+		{"an override onto a mapped field", []string{"Name", "Telefon", "Handy"}, map[string]string{"Handy": "phone"}, "phone", []string{`column B "Telefon"`, `column C "Handy"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Map(&schema.Customers, tt.header, tt.overrides)
-			var dup *DuplicateError
-			if !errors.As(err, &dup) {
-				t.Fatalf("Map(%q) error = %v, want a DuplicateError", tt.header, err)
+			if crm.KindOf(err) != crm.Invalid {
+				t.Fatalf("Map(%q) error = %v, want an %s error", tt.header, err, crm.Invalid)
 			}
-			var titles []string
-			for _, c := range dup.Columns {
-				titles = append(titles, c.Title)
-			}
-			if !reflect.DeepEqual(titles, tt.wantCols) {
-				t.Errorf("DuplicateError columns = %q, want %q", titles, tt.wantCols)
-			}
-			for _, s := range append(tt.wantCols, dup.Field) {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not name %q", err, s)
-				}
+			// The message names the field and exactly these columns, in order.
+			want := fmt.Sprintf("%s all map to the field %q;", strings.Join(tt.wantCols, " and "), tt.field)
+			if !strings.HasPrefix(crm.Message(err), want) {
+				t.Errorf("Map(%q) error = %q, want it to start %q", tt.header, err, want)
 			}
 		})
 	}
@@ -171,17 +165,17 @@ func TestMapRefusesTwoColumnsForOneField(t *testing.T) {
 
 func TestMapRefusesOverrideToUnknownField(t *testing.T) {
 	_, err := Map(&schema.Customers, []string{"Name"}, map[string]string{"Name": "nickname"})
-	var unknown *UnknownFieldError
-	if !errors.As(err, &unknown) || unknown.Field != "nickname" {
-		t.Errorf("Map error = %v, want an UnknownFieldError for nickname", err)
+	if crm.KindOf(err) != crm.Invalid || !strings.Contains(crm.Message(err), `names the field "nickname"`) {
+		t.Errorf("Map error = %v, want an %s error for the field nickname", err, crm.Invalid)
 	}
 }
 
-func TestLetter(t *testing.T) {
+func TestColumnLabelNamesTheColumnByItsLetters(t *testing.T) {
 	tests := map[int]string{0: "A", 1: "B", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"}
 	for in, want := range tests {
-		if got := Letter(in); got != want {
-			t.Errorf("Letter(%d) = %q, want %q", in, got, want)
+		c := Column{Index: in}
+		if got, want := c.Label(), "column "+want+" (no title)"; got != want {
+			t.Errorf("Column{Index: %d}.Label() = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -100,15 +100,6 @@ func NewIndex(key Key, records []map[string]string) *Index {
 	return ix
 }
 
-// Key returns the key the index was built on.
-func (ix *Index) Key() Key { return ix.key }
-
-// Len is the number of records given to NewIndex.
-func (ix *Index) Len() int { return len(ix.tuples) }
-
-// Tuple returns the normalised key values of record i.
-func (ix *Index) Tuple(i int) Tuple { return ix.tuples[i] }
-
 // Lookup returns the records whose key values match fields.
 func (ix *Index) Lookup(fields map[string]string) Result {
 	return ix.LookupTuple(ix.key.Of(fields))

@@ -5,21 +5,20 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Source is the source of every event the pipeline sends.
 const Source = "crm-import"
 
-// Event detail types.
-const (
-	ImportSucceeded = "ImportSucceeded"
-	ImportFailed    = "ImportFailed"
-)
+var _ crm.Notifier = (*Bus)(nil)
 
 // Client is the part of the EventBridge API the notifier uses.
 type Client interface {
@@ -44,7 +43,7 @@ func New(client Client, name string) *Bus {
 func (b *Bus) Send(ctx context.Context, detailType string, detail any) error {
 	data, err := json.Marshal(detail)
 	if err != nil {
-		return fmt.Errorf("marshal %s event: %w", detailType, err)
+		return crm.Wrap(err, crm.Internal, "marshal %s event", detailType)
 	}
 	out, err := b.client.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []types.PutEventsRequestEntry{{
 		EventBusName: &b.name,
@@ -53,10 +52,19 @@ func (b *Bus) Send(ctx context.Context, detailType string, detail any) error {
 		Detail:       aws.String(string(data)),
 	}}})
 	if err != nil {
-		return fmt.Errorf("put %s event: %w", detailType, err)
+		return asFailure(fmt.Errorf("put %s event: %w", detailType, err))
 	}
 	if out.FailedEntryCount > 0 {
-		return fmt.Errorf("put %s event: %s", detailType, aws.ToString(out.Entries[0].ErrorMessage))
+		return crm.Errorf(crm.Unavailable, "put %s event: %s", detailType, aws.ToString(out.Entries[0].ErrorMessage))
 	}
 	return nil
+}
+
+// asFailure turns an EventBridge error into the domain's kinds.
+func asFailure(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) ||
+		retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary {
+		return crm.Wrap(err, crm.Unavailable, "the event bus is busy")
+	}
+	return crm.Wrap(err, crm.Internal, "the event bus refused a request")
 }

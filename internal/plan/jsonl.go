@@ -1,11 +1,9 @@
 package plan
 
 import (
-	"bufio"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Source yields ops one at a time; Next returns io.EOF after the last. Apply
@@ -14,28 +12,9 @@ type Source interface {
 	Next() (Op, error)
 }
 
-// Writer writes ops as JSON lines.
-type Writer struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-}
-
-// NewWriter writes to w; call Flush at the end.
-func NewWriter(w io.Writer) *Writer {
-	bw := bufio.NewWriter(w)
-	return &Writer{w: bw, enc: json.NewEncoder(bw)}
-}
-
-// Write writes one op as one line.
-func (w *Writer) Write(op Op) error {
-	if err := w.enc.Encode(op); err != nil {
-		return fmt.Errorf("write op of row %d: %w", op.Row, err)
-	}
-	return nil
-}
-
-// Flush writes what is buffered.
-func (w *Writer) Flush() error { return w.w.Flush() }
+// NewWriter writes ops to w as JSON lines, one op a line; call Flush at the
+// end.
+func NewWriter(w io.Writer) *crm.LineWriter[Op] { return crm.NewLineWriter[Op](w) }
 
 // WriteOps writes ops as JSON lines to w.
 func WriteOps(w io.Writer, ops []Op) error {
@@ -48,29 +27,11 @@ func WriteOps(w io.Writer, ops []Op) error {
 	return pw.Flush()
 }
 
-// Reader reads ops written by Writer.
-type Reader struct {
-	dec  *json.Decoder
-	line int
-}
+// NewReader reads the ops NewWriter wrote. It is a Source.
+func NewReader(r io.Reader) *crm.LineReader[Op] { return crm.NewLineReader[Op](r) }
 
-// NewReader reads JSON lines of ops from r.
-func NewReader(r io.Reader) *Reader {
-	return &Reader{dec: json.NewDecoder(bufio.NewReader(r))}
-}
-
-// Next returns the next op, or io.EOF after the last.
-func (r *Reader) Next() (Op, error) {
-	var op Op
-	if err := r.dec.Decode(&op); err != nil {
-		if errors.Is(err, io.EOF) {
-			return Op{}, io.EOF
-		}
-		return Op{}, fmt.Errorf("read plan op %d: %w", r.line+1, err)
-	}
-	r.line++
-	return op, nil
-}
+// The reader of a plan file is what apply streams a plan through.
+var _ Source = (*crm.LineReader[Op])(nil)
 
 // Ops is a Source over ops in memory.
 func Ops(ops []Op) Source { return &sliceSource{ops: ops} }

@@ -3,9 +3,12 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/base32"
-	"fmt"
-	"github.com/crmimport/crm-import/internal/crm"
+	"errors"
+	"maps"
+	"slices"
 	"strconv"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // DefaultSampleSize is how many operations the summary shows field by
@@ -56,38 +59,26 @@ func (o Options) kind(field string) Kind {
 	return Text
 }
 
+// check says what is wrong with the options, by the rules the
+// configuration is validated with (crm.CheckMode, crm.CheckPolicy): options
+// made from a valid configuration always pass.
 func (o Options) check() error {
-	switch o.Mode {
-	case crm.Add, crm.Update, crm.UpdateOnly, crm.UpdateDelete:
-	default:
-		return fmt.Errorf("unknown import mode %q: choose add, update, update_only or update_delete", o.Mode)
-	}
-	if o.Mode != crm.Add && len(o.KeyFields) == 0 {
-		return fmt.Errorf("mode %s needs at least one key field to find existing records", o.Mode)
+	if problem := crm.CheckMode(o.Mode, len(o.KeyFields)); problem != "" {
+		return errors.New(problem)
 	}
 	if o.Entity == "" {
-		return fmt.Errorf("no entity given")
+		return errors.New("no entity given")
 	}
-	policies := map[string]crm.Policy{"": o.DefaultPolicy}
-	for f, p := range o.Policies {
-		policies[f] = p
+	if o.DefaultPolicy != "" { // empty is Overwrite
+		if problem := crm.CheckPolicy("", o.DefaultPolicy, "", false); problem != "" {
+			return errors.New(problem)
+		}
 	}
-	for f, p := range policies {
-		switch p {
-		case crm.Keep, crm.Overwrite:
-		case crm.OverwriteIfGreater:
-			if f == "" {
-				return fmt.Errorf("overwrite_if_greater cannot be the default policy: it is only for date and number fields")
-			}
-			if k := o.kind(f); k == Text {
-				return fmt.Errorf("field %s: overwrite_if_greater is only for date and number fields", f)
-			}
-		case "":
-			if f != "" {
-				return fmt.Errorf("field %s: no policy given", f)
-			}
-		default:
-			return fmt.Errorf("field %s: unknown policy %q: choose keep, overwrite or overwrite_if_greater", f, p)
+	for _, f := range slices.Sorted(maps.Keys(o.Policies)) {
+		k := o.kind(f)
+		ordered := k == Number || k == Date || k == DateTime
+		if problem := crm.CheckPolicy(f, o.Policies[f], string(k), ordered); problem != "" {
+			return errors.New(problem)
 		}
 	}
 	return nil

@@ -277,18 +277,25 @@ func TestBuildRejectsBadOptions(t *testing.T) {
 	tests := []struct {
 		name string
 		opts Options
+		want string // the error says it, in the words the configuration is checked with
 	}{
-		{"unknown mode", Options{Entity: "customer", Mode: "merge", KeyFields: []string{"id"}}},
-		{"update without key", Options{Entity: "customer", Mode: crm.Update}},
-		{"nine key fields", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}}},
-		{"overwrite if greater on text", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"id"}, Policies: map[string]crm.Policy{"name": crm.OverwriteIfGreater}}},
-		{"unknown policy", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"id"}, Policies: map[string]crm.Policy{"name": "merge"}}},
-		{"no entity", Options{Mode: crm.Add}},
+		{"unknown mode", Options{Entity: "customer", Mode: "merge", KeyFields: []string{"id"}}, `unknown mode "merge"`},
+		{"update without key", Options{Entity: "customer", Mode: crm.Update}, "mode update needs at least one key field"},
+		{"nine key fields", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}}, "not 9"},
+		{"overwrite if greater on text", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"id"}, Policies: map[string]crm.Policy{"name": crm.OverwriteIfGreater}},
+			"the field name is text: overwrite_if_greater is only for date and number fields"},
+		{"overwrite if greater by default", Options{Entity: "customer", Mode: crm.Add, DefaultPolicy: crm.OverwriteIfGreater}, `unknown default policy "overwrite_if_greater"`},
+		{"unknown policy", Options{Entity: "customer", Mode: crm.Update, KeyFields: []string{"id"}, Policies: map[string]crm.Policy{"name": "merge"}}, `unknown policy "merge" for the field name`},
+		{"no entity", Options{Mode: crm.Add}, "no entity"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Build(nil, nil, tt.opts); err == nil {
-				t.Errorf("Build(%+v) error = nil, want an error", tt.opts)
+			_, err := Build(nil, nil, tt.opts)
+			if err == nil {
+				t.Fatalf("Build(%+v) error = nil, want an error", tt.opts)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Build(%+v) error = %q, want it to say %q", tt.opts, err, tt.want)
 			}
 		})
 	}

@@ -4,9 +4,10 @@
 package schema
 
 import (
-	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // Type is the kind of value a field holds; it decides how a cell is parsed.
@@ -93,15 +94,6 @@ func (e *Entity) Field(name string) (Field, bool) {
 	return Field{}, false
 }
 
-// FieldNames returns the names of the entity's fields in order.
-func (e *Entity) FieldNames() []string {
-	names := make([]string, len(e.Fields))
-	for i, f := range e.Fields {
-		names[i] = f.Name
-	}
-	return names
-}
-
 var registry = []*Entity{
 	&Customers, &Contacts, &Companies, &Leads, &Deals, &Products,
 	&Tasks, &Appointments, &Notes, &VisitReports, &Users,
@@ -110,16 +102,10 @@ var registry = []*Entity{
 // All returns every entity, in a stable order.
 func All() []*Entity { return registry }
 
-// UnknownEntityError says that no entity has the name asked for.
-type UnknownEntityError struct{ Name string }
-
-func (e *UnknownEntityError) Error() string {
-	return fmt.Sprintf("unknown entity %q; known entities: %s", e.Name, entityList())
-}
-
 // Lookup finds an entity by its name or one of its aliases, compared as
 // titles are (Fold): "Accounts" (a Zoho module) is companies, "Osoby" (a
 // Livespace one) contacts, "visit-reports" visit_reports.
+// No entity of that name is crm.Invalid, with the names there are.
 func Lookup(name string) (*Entity, error) {
 	key := Fold(name)
 	for _, e := range registry {
@@ -132,7 +118,7 @@ func Lookup(name string) (*Entity, error) {
 			}
 		}
 	}
-	return nil, &UnknownEntityError{Name: name}
+	return nil, crm.Errorf(crm.Invalid, "unknown entity %q; known entities: %s", name, entityList())
 }
 
 func entityList() string {

@@ -2,7 +2,10 @@ package schema
 
 import (
 	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 func TestFold(t *testing.T) {
@@ -143,5 +146,9 @@ func TestLookup(t *testing.T) {
 	}
 	if _, err := Lookup("invoices"); err == nil {
 		t.Errorf("Lookup(%q) = nil error, want an unknown entity error", "invoices")
+	}
+	// The tenant is told which entities there are.
+	if _, err := Lookup("invoices"); crm.KindOf(err) != crm.Invalid || !strings.Contains(crm.Message(err), "customers, ") {
+		t.Errorf("Lookup(%q) = %v (%s), want an %s error naming the entities", "invoices", err, crm.KindOf(err), crm.Invalid)
 	}
 }

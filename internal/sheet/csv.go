@@ -157,13 +157,13 @@ func (s *csvSource) next() (Row, error) {
 			continue
 		}
 		if len(f) > s.maxCell {
-			return Row{}, rowError(row, "the value in column %s is longer than %s; is a closing quote (\") missing?", columnName(i+1), size(s.maxCell))
+			return Row{}, rowError(row, "the value in column %s is longer than %s; is a closing quote (\") missing?", ColumnName(i+1), size(s.maxCell))
 		}
 		if strings.IndexByte(f, 0) >= 0 {
-			return Row{}, rowError(row, "column %s holds binary data (a NUL byte), which a CSV file cannot hold; save the file again as CSV from your spreadsheet program", columnName(i+1))
+			return Row{}, rowError(row, "column %s holds binary data (a NUL byte), which a CSV file cannot hold; save the file again as CSV from your spreadsheet program", ColumnName(i+1))
 		}
 		if s.checkUTF8 && !utf8.ValidString(f) {
-			return Row{}, rowError(row, "column %s holds text that is not UTF-8 (%q); the file may be in another encoding such as windows-1252: choose the encoding or save the file as CSV UTF-8", columnName(i+1), clip(strings.ToValidUTF8(f, "?")))
+			return Row{}, rowError(row, "column %s holds text that is not UTF-8 (%q); the file may be in another encoding such as windows-1252: choose the encoding or save the file as CSV UTF-8", ColumnName(i+1), clip(strings.ToValidUTF8(f, "?")))
 		}
 		spanned += strings.Count(f, "\n")
 		cells[i] = Cell{Kind: Text, Text: f}

@@ -19,9 +19,9 @@ type Error struct {
 func (e *Error) Error() string {
 	switch {
 	case e.Row > 0 && e.Column > 0 && e.Title != "":
-		return fmt.Sprintf("row %d, column %s %q: %s", e.Row, columnName(e.Column), e.Title, e.Reason)
+		return fmt.Sprintf("row %d, column %s %q: %s", e.Row, ColumnName(e.Column), e.Title, e.Reason)
 	case e.Row > 0 && e.Column > 0:
-		return fmt.Sprintf("row %d, column %s: %s", e.Row, columnName(e.Column), e.Reason)
+		return fmt.Sprintf("row %d, column %s: %s", e.Row, ColumnName(e.Column), e.Reason)
 	case e.Row > 0:
 		return fmt.Sprintf("row %d: %s", e.Row, e.Reason)
 	}

@@ -130,7 +130,7 @@ func (t *table) read() (Row, error) {
 				row.Cells = row.Cells[:width]
 				return row, &Error{Row: row.Number, RowOnly: true, Reason: fmt.Sprintf(
 					"has %d values but only %d columns have a title: column %s holds %q and has no title%s",
-					count, width, columnName(i+1), clip(value), t.hint)}
+					count, width, ColumnName(i+1), clip(value), t.hint)}
 			}
 			row.Cells = row.Cells[:width]
 		}
@@ -161,18 +161,6 @@ func emptyRow(cells []Cell) bool {
 func isRowOnly(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.RowOnly
-}
-
-// columnName returns the spreadsheet letters of a 1-based column: 1 is A,
-// 27 is AA, as the tenant sees it in the column header.
-func columnName(n int) string {
-	var b []byte
-	for n > 0 {
-		n--
-		b = append([]byte{byte('A' + n%26)}, b...)
-		n /= 26
-	}
-	return string(b)
 }
 
 // clip shortens a value for an error message.

@@ -89,7 +89,7 @@ func checkZip(path string, limit int64) error {
 // pickSheet returns the sheet to read: the one named, else the only one
 // with data.
 func pickSheet(sheets []string, want string, hasData func(string) (bool, error)) (string, error) {
-	list := quoteList(sheets)
+	list := QuoteNames(sheets)
 	if want != "" {
 		for _, s := range sheets {
 			if s == want {
@@ -119,15 +119,7 @@ func pickSheet(sheets []string, want string, hasData func(string) (bool, error))
 	case 1:
 		return withData[0], nil
 	}
-	return "", refuse("the workbook has several sheets with data (%s); all rows must be on one sheet: choose the sheet to import", quoteList(withData))
-}
-
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
-	}
-	return strings.Join(q, ", ")
+	return "", refuse("the workbook has several sheets with data (%s); all rows must be on one sheet: choose the sheet to import", QuoteNames(withData))
 }
 
 // markStyles rewrites the workbook's styles in memory, so that excelize's

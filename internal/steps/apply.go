@@ -4,30 +4,24 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
-	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/apply"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
 )
 
-// Applier carries out a user's plan.
-type Applier interface {
-	Apply(ctx context.Context, in dynamo.ApplyInput) (dynamo.ApplyResult, error)
-}
-
-// Apply carries out one user's plan in DynamoDB batches and logs every row's
-// outcome. Running it again after a crash changes nothing more: the record
-// store recognises what this import already wrote.
+// Apply carries out one user's plan in the record store and logs every
+// row's outcome. Running it again after a crash changes nothing more:
+// apply.Run recognises what this import already wrote.
 type Apply struct {
-	Files   Files
-	Records Applier
-	Jobs    JobStore
+	Files   crm.Files
+	Records crm.Records
+	Jobs    crm.Jobs
 	TmpDir  string
 	Log     *slog.Logger
 	// ProgressEvery bounds how often progress is written to the job record.
@@ -35,65 +29,52 @@ type Apply struct {
 }
 
 // Handle is the apply step.
-func (a *Apply) Handle(ctx context.Context, p UserPlan) (UserResult, error) {
-	log := a.Log.With("tenant", p.Tenant, "importId", p.ImportID, "step", "apply", "user", p.User.ID)
-	out, err := a.run(ctx, log, p)
-	return out, forLambda(log, err)
-}
-
-func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResult, error) {
-	res := UserResult{ImportID: p.ImportID, Tenant: p.Tenant, User: p.User}
-	body, err := a.Files.Open(ctx, planKey(p.Tenant, p.ImportID, p.User.ID))
+func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) {
+	log := p.Logger(a.Log, "apply")
+	res := crm.UserResult{ImportID: p.ImportID, Tenant: p.Tenant, User: p.User}
+	body, err := a.Files.Open(ctx, p.work().Plan(p.User.ID))
 	if err != nil {
 		return res, err
 	}
 	defer body.Close()
-
-	dir, err := os.MkdirTemp(a.TmpDir, "apply-")
-	if err != nil {
-		return res, fmt.Errorf("apply %s: %w", p.ImportID, err)
-	}
-	defer os.RemoveAll(dir)
-	logPath := filepath.Join(dir, "outcomes.jsonl")
-	f, err := os.Create(logPath)
-	if err != nil {
-		return res, fmt.Errorf("apply %s: %w", p.ImportID, err)
-	}
-	defer f.Close()
-	rowLog := outcome.NewLog(f)
 
 	var lastProgress time.Time
 	every := a.ProgressEvery
 	if every == 0 {
 		every = time.Second
 	}
-	r, err := a.Records.Apply(ctx, dynamo.ApplyInput{
-		Tenant:   p.Tenant,
-		User:     p.User.ID,
-		Entity:   p.Entity,
-		ImportID: p.ImportID,
-		Ops:      plan.NewReader(bufio.NewReader(body)),
-		Total:    p.Preview.Total(),
-		Progress: func(done, total int) {
-			if done < total && time.Since(lastProgress) < every {
-				return
-			}
-			lastProgress = time.Now()
-			// Progress is for people watching; a lost update must not fail
-			// the writes it describes.
-			if err := a.Jobs.SetProgress(ctx, p.Tenant, p.ImportID, p.User.ID, done); err != nil {
-				log.Warn("progress not recorded", "error", err)
-			}
-		},
-		Outcome: rowLog.Write,
+	var r apply.Result
+	// The row log goes up only once every op is applied: a retried step
+	// writes it again, whole.
+	err = uploadFile(ctx, a.Files, a.TmpDir, p.work().Outcomes(p.User.ID), crm.JSONLines, func(w io.Writer) error {
+		rowLog := outcome.NewLog(w)
+		var err error
+		r, err = apply.Run(ctx, a.Records, apply.Input{
+			Scope: crm.Scope{Tenant: p.Tenant, User: p.User.ID, Entity: p.Entity, ImportID: p.ImportID},
+			Ops:   plan.NewReader(bufio.NewReader(body)),
+			Total: p.Preview.Total(),
+			Progress: func(done, total int) {
+				if done < total && time.Since(lastProgress) < every {
+					return
+				}
+				lastProgress = time.Now()
+				// Progress is for people watching; a lost update must not fail
+				// the writes it describes.
+				if err := a.Jobs.SetProgress(ctx, p.Tenant, p.ImportID, p.User.ID, done); err != nil {
+					log.Warn("progress not recorded", "error", err)
+				}
+			},
+			Outcome: rowLog.Write,
+		})
+		if err != nil {
+			return err
+		}
+		if err := rowLog.Flush(); err != nil {
+			return fmt.Errorf("write outcomes of %s: %w", p.User.ID, err)
+		}
+		return nil
 	})
 	if err != nil {
-		return res, err
-	}
-	if err := rowLog.Flush(); err != nil {
-		return res, fmt.Errorf("write outcomes of %s: %w", p.User.ID, err)
-	}
-	if err := a.Files.PutFile(ctx, outcomesKey(p.Tenant, p.ImportID, p.User.ID), logPath, "application/x-ndjson"); err != nil {
 		return res, err
 	}
 	res.Counts = crm.Counts{
@@ -105,7 +86,7 @@ func (a *Apply) run(ctx context.Context, log *slog.Logger, p UserPlan) (UserResu
 		// Rows that failed validation were counted by the validate step.
 		Failed: r.Errors + r.Conflicts - p.Invalid,
 	}
-	if err := putJSON(ctx, a.Files, resultKey(p.Tenant, p.ImportID, p.User.ID), res); err != nil {
+	if err := putJSON(ctx, a.Files, p.work().Result(p.User.ID), res); err != nil {
 		return res, err
 	}
 	log.Info("user applied", "created", r.Created, "updated", r.Updated, "unchanged", r.Unchanged,

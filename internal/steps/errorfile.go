@@ -1,14 +1,11 @@
 package steps
 
 import (
-	"bufio"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -21,12 +18,6 @@ import (
 // could not give to a user and every user's row outcomes, and reports how
 // many rows it lists.
 func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, error) {
-	tmp, err := os.CreateTemp("", "errors-*.csv")
-	if err != nil {
-		return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
 	// Only rows not imported are kept, and they are sorted by row before
 	// writing: outcomes come per user and in record order, and a tenant
 	// fixing the file goes through it top to bottom.
@@ -39,24 +30,14 @@ func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, er
 		return nil
 	}
 
-	err = f.eachLine(ctx, unassignedKey(s.Tenant, s.ImportID), func(dec *json.Decoder) error {
-		var r crm.Row
-		if err := dec.Decode(&r); err != nil {
-			return err
-		}
+	err := eachLine(ctx, f.Files, s.work().Unassigned(), func(r crm.Row) error {
 		return write(unassignedOutcome(r))
 	})
 	if err != nil {
 		return "", 0, err
 	}
 	for _, u := range s.Users {
-		err := f.eachLine(ctx, outcomesKey(s.Tenant, s.ImportID, u.ID), func(dec *json.Decoder) error {
-			var r outcome.Row
-			if err := dec.Decode(&r); err != nil {
-				return err
-			}
-			return write(r)
-		})
+		err := eachLine(ctx, f.Files, s.work().Outcomes(u.ID), write)
 		if err != nil {
 			return "", 0, err
 		}
@@ -68,18 +49,18 @@ func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, er
 	slices.SortStableFunc(failed, func(a, b outcome.Row) int {
 		return cmp.Compare(rowOrder(a.Row), rowOrder(b.Row))
 	})
-	csv := outcome.NewErrorCSV(tmp)
-	for _, r := range failed {
-		if err := csv.Write(r); err != nil {
-			return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
+	key := s.work().ErrorFile()
+	err = uploadFile(ctx, f.Files, "", key, crm.CSV, func(w io.Writer) error {
+		csv := outcome.NewErrorCSV(w)
+		for _, r := range failed {
+			if err := csv.Write(r); err != nil {
+				return err
+			}
 		}
-	}
-	if err := csv.Flush(); err != nil {
+		return csv.Flush()
+	})
+	if err != nil {
 		return "", 0, fmt.Errorf("error file of %s: %w", s.ImportID, err)
-	}
-	key := errorFileKey(s.Tenant, s.ImportID)
-	if err := f.Files.PutFile(ctx, key, tmp.Name(), "text/csv; charset=utf-8"); err != nil {
-		return "", 0, err
 	}
 	return key, len(failed), nil
 }
@@ -91,10 +72,10 @@ func rowOrder(row int) int {
 	return row
 }
 
-// eachLine calls decode for every JSON line of a work file; a file that does
+// eachLine calls each for every JSON line of a work file; a file that does
 // not exist has no lines.
-func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.Decoder) error) error {
-	body, err := f.Files.Open(ctx, key)
+func eachLine[T any](ctx context.Context, files crm.Files, key string, each func(T) error) error {
+	body, err := files.Open(ctx, key)
 	if crm.KindOf(err) == crm.NotFound {
 		return nil
 	}
@@ -102,11 +83,8 @@ func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.D
 		return err
 	}
 	defer body.Close()
-	dec := json.NewDecoder(bufio.NewReader(body))
-	for dec.More() {
-		if err := decode(dec); err != nil && err != io.EOF {
-			return fmt.Errorf("read %s: %w", key, err)
-		}
+	if err := crm.ReadLines(body, each); err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
 	}
 	return nil
 }
@@ -114,7 +92,7 @@ func (f *Finalize) eachLine(ctx context.Context, key string, decode func(*json.D
 // unassignedOutcome is the outcome of a row split gave to no user.
 func unassignedOutcome(r crm.Row) outcome.Row {
 	if len(r.Errors) > 0 {
-		return outcome.Row{Row: r.Number, Status: outcome.Error, Errors: planErrors(r.Errors)}
+		return outcome.Row{Row: r.Number, Status: outcome.Error, Errors: r.Errors}
 	}
 	reason := fmt.Sprintf("no user of your CRM matches %q: the row was not imported", r.Assignee)
 	if r.Assignee == "" {

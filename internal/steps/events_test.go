@@ -34,7 +34,7 @@ func TestCapturedEventsRoundTrip(t *testing.T) {
 		{"split-output.json", roundTrip[State], nil},
 		{"map-item.json", roundTrip[UserTask], nil},
 		{"preview-output.json", roundTrip[UserPlan], nil},
-		{"apply-output.json", roundTrip[UserResult], nil},
+		{"apply-output.json", roundTrip[crm.UserResult], nil},
 		{"finalize-input-success.json", roundTrip[State], nil},
 		{"finalize-input-failure.json", roundTrip[State], nil},
 	}

@@ -9,56 +9,31 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
-// Notifier announces finished and failed imports.
-type Notifier interface {
-	Send(ctx context.Context, detailType string, detail any) error
-}
-
 // Finalize closes a job. On the success path it adds up the users' results,
 // writes the summary and the error file and marks the job SUCCEEDED; on the
 // failure path (the workflow's Catch) it marks the job FAILED with the reason
 // and with what was already applied, so no import stops half-done in silence.
 type Finalize struct {
-	Files  Files
-	Jobs   JobStore
-	Notify Notifier
-	// Changes counts the records an import has touched, from its
+	Files  crm.Files
+	Jobs   crm.Jobs
+	Notify crm.Notifier
+	// Records counts the records an import has touched, from its
 	// before-images.
-	Changes interface {
-		CountBeforeImages(ctx context.Context, tenant, importID string) (int, error)
-	}
-	Log *slog.Logger
-}
-
-// Summary is the closing report of an import, kept in S3 and returned by the
-// API and the CLI.
-type Summary struct {
-	ImportID  string       `json:"importId"`
-	Tenant    string       `json:"tenant"`
-	Status    crm.Status   `json:"status"`
-	Reason    string       `json:"reason,omitempty"`
-	Counts    crm.Counts   `json:"counts"`
-	Users     []UserResult `json:"users"`
-	ErrorFile string       `json:"errorFile,omitempty"`
+	Records crm.Records
+	Log     *slog.Logger
 }
 
 // Handle is the finalize step.
-func (f *Finalize) Handle(ctx context.Context, s State) (Summary, error) {
-	log := f.Log.With("tenant", s.Tenant, "importId", s.ImportID, "step", "finalize")
-	var (
-		sum Summary
-		err error
-	)
+func (f *Finalize) Handle(ctx context.Context, s State) (crm.Summary, error) {
+	log := s.Logger(f.Log, "finalize")
 	if s.Error != nil {
-		sum, err = f.fail(ctx, log, s)
-	} else {
-		sum, err = f.succeed(ctx, log, s)
+		return f.fail(ctx, log, s)
 	}
-	return sum, forLambda(log, err)
+	return f.succeed(ctx, log, s)
 }
 
-func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summary, error) {
-	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Succeeded, Users: s.Results}
+func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {
+	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Succeeded, Users: s.Results}
 	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
 	for _, r := range s.Results {
 		c := r.Counts
@@ -83,7 +58,7 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summ
 	}
 	c := sum.Counts
 	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{
-		Status: crm.Succeeded, Counts: &c, ErrorFile: sum.ErrorFile, Summary: summaryKey(s.Tenant, s.ImportID),
+		Status: crm.Succeeded, Counts: &c, ErrorFile: sum.ErrorFile, Summary: s.work().Summary(),
 	})
 	if err != nil && crm.KindOf(err) != crm.Conflict {
 		return sum, err
@@ -97,14 +72,14 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (Summ
 	return sum, nil
 }
 
-func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary, error) {
-	sum := Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Failed, Reason: s.Error.Reason()}
+func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {
+	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Failed, Reason: s.Error.Reason()}
 	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
 	// The Map's results are lost when it fails; each user's apply step
 	// leaves its result in S3, so read back what was applied.
 	for _, u := range s.Users {
-		var r UserResult
-		err := readJSON(ctx, f.Files, resultKey(s.Tenant, s.ImportID, u.ID), &r)
+		var r crm.UserResult
+		err := readJSON(ctx, f.Files, s.work().Result(u.ID), &r)
 		if crm.KindOf(err) == crm.NotFound {
 			continue
 		}
@@ -118,12 +93,12 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary
 	}
 	// Users whose apply finished say what they did; a user cut off half-way
 	// leaves only before-images, which are written before each change.
-	touched, err := f.Changes.CountBeforeImages(ctx, s.Tenant, s.ImportID)
+	touched, err := f.Records.CountBeforeImages(ctx, s.Tenant, s.ImportID)
 	if err != nil {
 		return sum, err
 	}
 	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 || touched > 0 {
-		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be, and the import can be undone)",
+		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be)",
 			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
 	}
 	if err := f.putSummary(ctx, sum); err != nil {
@@ -141,10 +116,10 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (Summary
 	return sum, nil
 }
 
-func (f *Finalize) putSummary(ctx context.Context, sum Summary) error {
+func (f *Finalize) putSummary(ctx context.Context, sum crm.Summary) error {
 	data, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		return fmt.Errorf("marshal summary: %w", err)
 	}
-	return f.Files.Put(ctx, summaryKey(sum.Tenant, sum.ImportID), data, "application/json")
+	return f.Files.Put(ctx, crm.Work{Tenant: sum.Tenant, ImportID: sum.ImportID}.Summary(), data, crm.JSON)
 }

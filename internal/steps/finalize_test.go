@@ -18,13 +18,13 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	f := newFixture(t)
 	s := State{
 		ImportID: "imp-1", Tenant: "acme", Rows: 120,
-		Users: []UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}},
+		Users: []crm.UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}},
 		Error: &StepError{Error: "PermanentError", Cause: `{"errorType":"PermanentError","errorMessage":"ValidationException: Item size has exceeded the maximum allowed size"}`},
 	}
 	f.createJob(t, s)
 	// The first user's apply finished; the second was cut off half-way
 	// and left no result, only before-images.
-	f.put(t, work(s).Result("u1"), []byte(`{"counts":{"created":40,"updated":10}}`))
+	f.put(t, s.work().Result("u1"), []byte(`{"counts":{"created":40,"updated":10}}`))
 	f.beforeImages(t, s, "u2", 85)
 
 	sum, err := f.finalize().Handle(context.Background(), s)
@@ -50,7 +50,7 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	if sent := f.sent(t); sum.Status != crm.Failed || sent != "ImportFailed" {
 		t.Errorf("summary status %s, event %q, want FAILED and ImportFailed", sum.Status, sent)
 	}
-	if _, ok := f.files.Object(work(s).Summary()); !ok {
+	if _, ok := f.files.Object(s.work().Summary()); !ok {
 		t.Errorf("no summary written for the failed import")
 	}
 }
@@ -60,18 +60,18 @@ func TestFinalizeFailurePathGivesTheTenantTheReason(t *testing.T) {
 	decodeStrict(t, readEvent(t, "finalize-input-failure.json"), &refused)
 	const message = "the file assigns rows to 120 users; one import may hold at most 100 users: split the file"
 	afterMap := refused
-	afterMap.Users = []UserRef{{ID: anna.ID, Email: anna.Email, Rows: 800}, {ID: bo.ID, Email: bo.Email, Rows: 450}}
+	afterMap.Users = []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 800}, {ID: bo.ID, Email: bo.Email, Rows: 450}}
 	tests := []struct {
 		name       string
 		in         State
-		results    []UserResult // what the users' apply steps left in results/
+		results    []crm.UserResult // what the users' apply steps left in results/
 		wantReason string
 		wantCounts crm.Counts
 	}{
 		{"a refusal before anything was applied gives its message", refused, nil, message, crm.Counts{Rows: 1250, Invalid: 7}},
 		{
 			"a failure after some users were applied says what they did", afterMap,
-			[]UserResult{{ImportID: refused.ImportID, Tenant: tenant, User: afterMap.Users[1], Counts: crm.Counts{Created: 400, Updated: 45, Deleted: 5}}},
+			[]crm.UserResult{{ImportID: refused.ImportID, Tenant: tenant, User: afterMap.Users[1], Counts: crm.Counts{Created: 400, Updated: 45, Deleted: 5}}},
 			message + " (before the failure, 1 of 2 users were applied in full: 400 created, 45 updated, 5 deleted; 450 records in all were changed or about to be",
 			crm.Counts{Rows: 1250, Invalid: 7, Created: 400, Updated: 45, Deleted: 5},
 		},
@@ -81,7 +81,7 @@ func TestFinalizeFailurePathGivesTheTenantTheReason(t *testing.T) {
 			f := newFixture(t)
 			f.createJob(t, tt.in)
 			for _, r := range tt.results {
-				f.putJSON(t, work(tt.in).Result(r.User.ID), r)
+				f.putJSON(t, tt.in.work().Result(r.User.ID), r)
 			}
 
 			sum, err := f.finalize().Handle(context.Background(), tt.in)
@@ -107,22 +107,22 @@ func TestFinalizeSuccessPathSumsUpAndListsTheRowsNotImported(t *testing.T) {
 	s := State{
 		ImportID: "imp-2", Tenant: tenant, Bucket: uploadsName, Key: "incoming/acme/customers/x.csv", Entity: "customers",
 		Rows: 7, Invalid: 2, // rows 2 to 8; rows 4 and 7 failed validation
-		Users: []UserRef{{ID: anna.ID, Email: anna.Email, Rows: 3}, {ID: bo.ID, Email: bo.Email, Rows: 2}},
-		Results: []UserResult{
-			{ImportID: "imp-2", Tenant: tenant, User: UserRef{ID: anna.ID, Email: anna.Email, Rows: 3}, Counts: crm.Counts{Created: 1, Failed: 1}},
-			{ImportID: "imp-2", Tenant: tenant, User: UserRef{ID: bo.ID, Email: bo.Email, Rows: 2}, Counts: crm.Counts{Updated: 1, Unchanged: 1}},
+		Users: []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 3}, {ID: bo.ID, Email: bo.Email, Rows: 2}},
+		Results: []crm.UserResult{
+			{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: anna.ID, Email: anna.Email, Rows: 3}, Counts: crm.Counts{Created: 1, Failed: 1}},
+			{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: bo.ID, Email: bo.Email, Rows: 2}, Counts: crm.Counts{Updated: 1, Unchanged: 1}},
 		},
 	}
 	f.createJob(t, s)
 	bad := []crm.RowError{{Row: 7, Column: "Email", Value: "x@", Reason: "is not an e-mail address"}}
-	putLines(t, f.files, work(s).Unassigned(),
+	putLines(t, f.files, s.work().Unassigned(),
 		crm.Row{Number: 5, Fields: map[string]string{"name": "Nordlicht"}, Assignee: "carl@acme.example"},
 		crm.Row{Number: 7, Fields: map[string]string{"name": "Kaputt"}, Assignee: "anna@acme.example", Errors: bad})
-	putLines(t, f.files, work(s).Outcomes(anna.ID),
+	putLines(t, f.files, s.work().Outcomes(anna.ID),
 		outcome.Row{Row: 2, Status: outcome.Created, ID: "r2"},
 		outcome.Row{Row: 4, Status: outcome.Error, Errors: []crm.RowError{{Column: "Name", Reason: "is empty, but a new record needs it"}}},
 		outcome.Row{Row: 6, Status: outcome.Conflict, ID: "r6", Reason: "the record was changed after the preview"})
-	putLines(t, f.files, work(s).Outcomes(bo.ID),
+	putLines(t, f.files, s.work().Outcomes(bo.ID),
 		outcome.Row{Row: 3, Status: outcome.Updated, ID: "r3"},
 		outcome.Row{Row: 8, Status: outcome.Unchanged, ID: "r8"})
 
@@ -135,16 +135,16 @@ func TestFinalizeSuccessPathSumsUpAndListsTheRowsNotImported(t *testing.T) {
 	if sum.Status != crm.Succeeded || sum.Counts != wantCounts || !reflect.DeepEqual(sum.Users, s.Results) {
 		t.Errorf("Handle() = %s %+v users %+v, want SUCCEEDED %+v with the results", sum.Status, sum.Counts, sum.Users, wantCounts)
 	}
-	if got, want := errorFileRows(t, f.files.Data(work(s).ErrorFile())), []string{"4", "5", "6", "7"}; !reflect.DeepEqual(got, want) {
+	if got, want := errorFileRows(t, f.files.Data(s.work().ErrorFile())), []string{"4", "5", "6", "7"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("errors.csv rows = %q, want %q: every row not imported, by row", got, want)
 	}
-	var saved Summary
-	readWorkJSON(t, f, work(s).Summary(), &saved)
+	var saved crm.Summary
+	readWorkJSON(t, f, s.work().Summary(), &saved)
 	if !reflect.DeepEqual(saved, sum) {
 		t.Errorf("summary.json = %+v, want the summary returned %+v", saved, sum)
 	}
 	j := f.job(t, s)
-	if j.Status != crm.Succeeded || j.Counts != wantCounts || j.ErrorFile != work(s).ErrorFile() || j.Summary != work(s).Summary() {
+	if j.Status != crm.Succeeded || j.Counts != wantCounts || j.ErrorFile != s.work().ErrorFile() || j.Summary != s.work().Summary() {
 		t.Errorf("job = %s %+v error file %q summary %q, want SUCCEEDED with the counts and both files", j.Status, j.Counts, j.ErrorFile, j.Summary)
 	}
 	if sent := f.sent(t); sent != crm.ImportSucceeded {

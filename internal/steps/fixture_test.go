@@ -34,7 +34,7 @@ type fixture struct {
 	tenants  *crmtest.Tenants
 	workflow *crmtest.Workflow
 	notifier *crmtest.Notifier
-	records  *standInRecords
+	records  *crmtest.Records
 	limits   crm.Limits
 	tmp      string
 }
@@ -49,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 		tenants:  crmtest.NewTenants(),
 		workflow: crmtest.NewWorkflow(),
 		notifier: crmtest.NewNotifier(),
-		records:  &standInRecords{},
+		records:  &crmtest.Records{},
 		limits:   crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers},
 		tmp:      t.TempDir(),
 	}
@@ -71,11 +71,11 @@ func (f *fixture) preview() *Preview {
 }
 
 func (f *fixture) finalize() *Finalize {
-	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Changes: f.records, Log: discard}
+	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Log: discard}
 }
 
 func (f *fixture) trigger() *Trigger {
-	return &Trigger{Bucket: uploadsName, Jobs: f.jobs, Starter: f.workflow, Log: discard}
+	return &Trigger{Bucket: uploadsName, Jobs: f.jobs, Workflow: f.workflow, Log: discard}
 }
 
 // upload stores a customers file as a tenant uploads it, naming a saved
@@ -128,8 +128,6 @@ func (f *fixture) job(t *testing.T, s State) crm.Job {
 	}
 	return j
 }
-
-func work(s State) crm.Work { return crm.Work{Tenant: s.Tenant, ImportID: s.ImportID} }
 
 // lines decodes every JSON line of a work file into a T, refusing fields
 // T does not know: the file format between steps is T, nothing else.

@@ -52,12 +52,12 @@ func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
 			if !equalJSON(t, out.Preview, tt.want) {
 				t.Errorf("Handle() preview = %+v, want %+v", out.Preview, tt.want)
 			}
-			ops := lines[plan.Op](t, f.files, work(s).Plan(anna.ID))
+			ops := lines[plan.Op](t, f.files, s.work().Plan(anna.ID))
 			if len(ops) != tt.want.Total() {
 				t.Errorf("plan has %d ops, want one per row and deletion (%d)", len(ops), tt.want.Total())
 			}
 			var saved plan.Summary
-			readWorkJSON(t, f, work(s).Preview(anna.ID), &saved)
+			readWorkJSON(t, f, s.work().Preview(anna.ID), &saved)
 			if len(saved.Sample) == 0 {
 				t.Errorf("previews/%s.json has no sample, want the changes shown field by field", anna.ID)
 			}
@@ -75,6 +75,6 @@ func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
 
 func TestPreviewOfASplitThatIsGoneFails(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.preview().Handle(context.Background(), UserTask{ImportID: "imp-none", Tenant: tenant, User: UserRef{ID: anna.ID}})
+	_, err := f.preview().Handle(context.Background(), UserTask{ImportID: "imp-none", Tenant: tenant, User: crm.UserRef{ID: anna.ID}})
 	checkError(t, "Handle()", err, crm.NotFound, "file work/acme/imp-none/config.json does not exist")
 }

@@ -1,9 +1,7 @@
 package steps
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,9 +20,9 @@ import (
 // writes one work file per user, which the per-user steps then plan and
 // apply. Rows that name no user are kept aside for the error file.
 type Split struct {
-	Files   Files
-	Jobs    JobStore
-	Tenants TenantStore
+	Files   crm.Files
+	Jobs    crm.Jobs
+	Tenants crm.Tenants
 	Limits  crm.Limits
 	TmpDir  string
 	Log     *slog.Logger
@@ -32,17 +30,12 @@ type Split struct {
 
 // Handle is the split step.
 func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
-	log := sp.Log.With("tenant", s.Tenant, "importId", s.ImportID, "step", "split")
-	out, err := sp.run(ctx, log, s)
-	return out, forLambda(log, err)
-}
-
-func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, error) {
+	log := s.Logger(sp.Log, "split")
 	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Splitting}); err != nil {
 		return s, err
 	}
-	var cfg config.Config
-	if err := readJSON(ctx, sp.Files, configKey(s.Tenant, s.ImportID), &cfg); err != nil {
+	cfg, err := readConfig(ctx, sp.Files, s.work())
+	if err != nil {
 		return s, err
 	}
 	users, err := sp.Tenants.Users(ctx, s.Tenant)
@@ -55,10 +48,10 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	}
 	maxUsers := profile.Limits(sp.Limits).MaxUsers
 	var report check.Report
-	if err := readJSON(ctx, sp.Files, reportKey(s.Tenant, s.ImportID), &report); err != nil {
+	if err := readJSON(ctx, sp.Files, s.work().Report(), &report); err != nil {
 		return s, err
 	}
-	as, err := newAssigner(&cfg, &report, users)
+	as, err := newAssigner(cfg, &report, users)
 	if err != nil {
 		return s, err
 	}
@@ -71,16 +64,16 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	files := newFileSet(tmp)
 	defer files.close()
 
-	body, err := sp.Files.Open(ctx, recordsKey(s.Tenant, s.ImportID))
+	body, err := sp.Files.Open(ctx, s.work().Records())
 	if err != nil {
 		return s, err
 	}
 	defer body.Close()
 	tally := assign.NewTally()
-	dec := json.NewDecoder(bufio.NewReader(body))
+	records := crm.NewLineReader[crm.Row](body)
 	for {
-		var r crm.Row
-		if err := dec.Decode(&r); err == io.EOF {
+		r, err := records.Next()
+		if err == io.EOF {
 			break
 		} else if err != nil {
 			return s, fmt.Errorf("split %s: read records: %w", s.ImportID, err)
@@ -93,7 +86,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 			if len(r.Errors) == 0 {
 				tally.Unmatched(r.Assignee)
 			}
-			if err := files.write("unassigned", r); err != nil {
+			if err := files.write(unassigned, r); err != nil {
 				return s, err
 			}
 			continue
@@ -121,7 +114,7 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	if err := sel.Check(maxUsers); err != nil {
 		return s, err
 	}
-	if cfg.Mode == crm.UpdateDelete && files.has("unassigned") {
+	if cfg.Mode == crm.UpdateDelete && files.has(unassigned) {
 		// Update with deletion deletes each user's records that the file
 		// does not name. A row that reached no user names nothing, so its
 		// record would be deleted: refuse before anything is written.
@@ -134,18 +127,17 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	}
 	s.Users = nil
 	for _, ur := range sel.Users {
-		key := userRowsKey(s.Tenant, s.ImportID, ur.User.ID)
-		if err := sp.Files.PutFile(ctx, key, files.path("user-"+ur.User.ID), "application/x-ndjson"); err != nil {
+		if err := sp.Files.PutFile(ctx, s.work().UserRows(ur.User.ID), files.path("user-"+ur.User.ID), crm.JSONLines); err != nil {
 			return s, err
 		}
-		s.Users = append(s.Users, UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows + ur.Invalid})
+		s.Users = append(s.Users, crm.UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows + ur.Invalid})
 	}
-	if files.has("unassigned") {
-		if err := sp.Files.PutFile(ctx, unassignedKey(s.Tenant, s.ImportID), files.path("unassigned"), "application/x-ndjson"); err != nil {
+	if files.has(unassigned) {
+		if err := sp.Files.PutFile(ctx, s.work().Unassigned(), files.path(unassigned), crm.JSONLines); err != nil {
 			return s, err
 		}
 	}
-	if err := putJSON(ctx, sp.Files, selectionKey(s.Tenant, s.ImportID), sel); err != nil {
+	if err := putJSON(ctx, sp.Files, s.work().Selection(), sel); err != nil {
 		return s, err
 	}
 	total := 0
@@ -159,42 +151,43 @@ func (sp *Split) run(ctx context.Context, log *slog.Logger, s State) (State, err
 	return s, nil
 }
 
-// fileSet writes JSON lines to one local file per name.
+// unassigned is the local file of the rows that reached no user.
+const unassigned = "unassigned"
+
+// fileSet writes rows as JSON lines to one local file per name.
 type fileSet struct {
-	dir   string
-	files map[string]*os.File
-	bufs  map[string]*bufio.Writer
+	dir     string
+	files   map[string]*os.File
+	writers map[string]*crm.LineWriter[crm.Row]
 }
 
 func newFileSet(dir string) *fileSet {
-	return &fileSet{dir: dir, files: map[string]*os.File{}, bufs: map[string]*bufio.Writer{}}
+	return &fileSet{dir: dir, files: map[string]*os.File{}, writers: map[string]*crm.LineWriter[crm.Row]{}}
 }
 
 func (fs *fileSet) path(name string) string { return filepath.Join(fs.dir, name+".jsonl") }
 func (fs *fileSet) count() int              { return len(fs.files) }
 func (fs *fileSet) has(name string) bool    { return fs.files[name] != nil }
 
-func (fs *fileSet) write(name string, v any) error {
-	w, ok := fs.bufs[name]
+func (fs *fileSet) write(name string, r crm.Row) error {
+	w, ok := fs.writers[name]
 	if !ok {
 		f, err := os.Create(fs.path(name))
 		if err != nil {
 			return fmt.Errorf("create %s: %w", name, err)
 		}
 		fs.files[name] = f
-		w = bufio.NewWriterSize(f, 32<<10)
-		fs.bufs[name] = w
+		w = crm.NewLineWriter[crm.Row](f)
+		fs.writers[name] = w
 	}
-	line, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("marshal row for %s: %w", name, err)
+	if err := w.Write(r); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	w.Write(line)
-	return w.WriteByte('\n')
+	return nil
 }
 
 func (fs *fileSet) flush() error {
-	for name, w := range fs.bufs {
+	for name, w := range fs.writers {
 		if err := w.Flush(); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
@@ -223,11 +216,7 @@ func newAssigner(cfg *config.Config, report *check.Report, users []crm.User) (*a
 		return nil, crm.Errorf(crm.Invalid, "your CRM has no users yet: add the sales agents before importing their records")
 	}
 	if cfg.AssignmentColumn() != "" {
-		by := crm.ByEmail
-		if cfg.Assignment.By == crm.ByEmployeeNumber {
-			by = crm.ByEmployeeNumber
-		}
-		return &assigner{dir: assign.NewDirectory(users, by)}, nil
+		return &assigner{dir: assign.NewDirectory(users, cfg.Assignment.By)}, nil
 	}
 	for _, c := range report.Mapping {
 		switch c.Field {

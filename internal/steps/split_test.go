@@ -19,7 +19,7 @@ func TestSplitGivesEachUserTheirRows(t *testing.T) {
 	}
 	// Users come by e-mail; the row in error goes with its user, whose
 	// plan reports it.
-	wantUsers := []UserRef{{ID: anna.ID, Email: anna.Email, Rows: 2}, {ID: bo.ID, Email: bo.Email, Rows: 1}}
+	wantUsers := []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 2}, {ID: bo.ID, Email: bo.Email, Rows: 1}}
 	if !reflect.DeepEqual(s.Users, wantUsers) {
 		t.Errorf("Handle() users = %+v, want %+v", s.Users, wantUsers)
 	}
@@ -27,20 +27,20 @@ func TestSplitGivesEachUserTheirRows(t *testing.T) {
 		key      string
 		wantRows []int
 	}{
-		{work(s).UserRows(anna.ID), []int{2, 4}},
-		{work(s).UserRows(bo.ID), []int{3}},
-		{work(s).Unassigned(), []int{5}},
+		{s.work().UserRows(anna.ID), []int{2, 4}},
+		{s.work().UserRows(bo.ID), []int{3}},
+		{s.work().Unassigned(), []int{5}},
 	}
 	for _, file := range files {
 		if got := rowNumbers(lines[crm.Row](t, f.files, file.key)); !reflect.DeepEqual(got, file.wantRows) {
 			t.Errorf("rows of %s = %v, want %v", file.key, got, file.wantRows)
 		}
 	}
-	if un := lines[crm.Row](t, f.files, work(s).Unassigned()); un[0].Assignee != "carl@acme.example" {
+	if un := lines[crm.Row](t, f.files, s.work().Unassigned()); un[0].Assignee != "carl@acme.example" {
 		t.Errorf("unassigned row's assignee = %q, want the value that matched nobody", un[0].Assignee)
 	}
 	var sel assign.Selection
-	readWorkJSON(t, f, work(s).Selection(), &sel)
+	readWorkJSON(t, f, s.work().Selection(), &sel)
 	if want := []assign.ValueRows{{Value: "carl@acme.example", Rows: 1}}; !reflect.DeepEqual(sel.Unmatched, want) {
 		t.Errorf("selection.json unmatched = %+v, want %+v", sel.Unmatched, want)
 	}
@@ -89,7 +89,7 @@ func TestSplitRefuses(t *testing.T) {
 			}
 			_, err := f.split().Handle(context.Background(), in)
 			checkError(t, "Handle()", err, tt.wantKind, tt.wantMessage)
-			if written := f.files.Keys(work(in).Prefix() + "users/"); len(written) > 0 {
+			if written := f.files.Keys(in.work().Prefix() + "users/"); len(written) > 0 {
 				t.Errorf("refused split wrote %q, want no user's file", written)
 			}
 		})

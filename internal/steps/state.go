@@ -6,8 +6,10 @@ package steps
 
 import (
 	"encoding/json"
+	"log/slog"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/lambdafn"
 )
 
 // State travels through the workflow. Each step returns it with its own
@@ -22,33 +24,18 @@ type State struct {
 	Rows    int `json:"rows,omitempty"`    // data rows in the file
 	Invalid int `json:"invalid,omitempty"` // rows with a validation error
 
-	Users   []UserRef    `json:"users,omitempty"`   // set by split: one Map item each
-	Results []UserResult `json:"results,omitempty"` // set by the Map: one per user
+	Users   []crm.UserRef    `json:"users,omitempty"`   // set by split: one Map item each
+	Results []crm.UserResult `json:"results,omitempty"` // set by the Map: one per user
 
 	// Error is set by the workflow's Catch: the failed step's error.
 	Error *StepError `json:"error,omitempty"`
 }
 
-// UserRef is one user's share of the import, as the Map iterates over them.
-type UserRef struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
-	Rows  int    `json:"rows"`
-}
-
 // UserTask is the input of the per-user steps (the Map's ItemSelector).
 type UserTask struct {
-	ImportID string  `json:"importId"`
-	Tenant   string  `json:"tenant"`
-	User     UserRef `json:"user"`
-}
-
-// UserResult is what applying one user's rows did.
-type UserResult struct {
-	ImportID string     `json:"importId"`
-	Tenant   string     `json:"tenant"`
-	User     UserRef    `json:"user"`
-	Counts   crm.Counts `json:"counts"`
+	ImportID string      `json:"importId"`
+	Tenant   string      `json:"tenant"`
+	User     crm.UserRef `json:"user"`
 }
 
 // StepError is what a Catch puts in the state: the error's type name and a
@@ -70,49 +57,26 @@ func (e *StepError) Reason() string {
 	var c lambdaCause
 	_ = json.Unmarshal([]byte(e.Cause), &c)
 	switch {
-	case e.Error == refusedErrorName || c.ErrorType == refusedErrorName:
+	case e.Error == lambdafn.RefusedName || c.ErrorType == lambdafn.RefusedName:
 		return c.ErrorMessage
 	case e.Error == "States.Timeout":
 		return "the import took too long and was stopped"
 	default:
-		return "internal error: the import could not be completed; support has the details"
+		return crm.InternalMessage
 	}
 }
 
-// Work file keys of one import.
-func recordsKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "records.jsonl"
+// work is the layout of the import's work files.
+func (s State) work() crm.Work    { return crm.Work{Tenant: s.Tenant, ImportID: s.ImportID} }
+func (t UserTask) work() crm.Work { return crm.Work{Tenant: t.Tenant, ImportID: t.ImportID} }
+
+// Logger puts the import's tenant and id, and the step, on every log line.
+func (s State) Logger(base *slog.Logger, step string) *slog.Logger {
+	return base.With("tenant", s.Tenant, "importId", s.ImportID, "step", step)
 }
-func reportKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "report.json"
-}
-func configKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "config.json"
-}
-func selectionKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "selection.json"
-}
-func unassignedKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "unassigned.jsonl"
-}
-func userRowsKey(tenant, id, user string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "users/" + user + ".jsonl"
-}
-func planKey(tenant, id, user string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "plans/" + user + ".jsonl"
-}
-func previewKey(tenant, id, user string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "previews/" + user + ".json"
-}
-func outcomesKey(tenant, id, user string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "outcomes/" + user + ".jsonl"
-}
-func resultKey(tenant, id, user string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "results/" + user + ".json"
-}
-func errorFileKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "errors.csv"
-}
-func summaryKey(tenant, id string) string {
-	return crm.Work{Tenant: tenant, ImportID: id}.Prefix() + "summary.json"
+
+// Logger puts the import's tenant and id, the step and the user on every
+// log line.
+func (t UserTask) Logger(base *slog.Logger, step string) *slog.Logger {
+	return base.With("tenant", t.Tenant, "importId", t.ImportID, "step", step, "user", t.User.ID)
 }

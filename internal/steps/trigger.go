@@ -13,27 +13,16 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// Starter starts a workflow execution. It reports false when an execution
-// with that name exists already.
-type Starter interface {
-	Start(ctx context.Context, name string, input any) (started bool, err error)
-}
-
-// JobCreator records a new job; false when it exists already.
-type JobCreator interface {
-	Create(ctx context.Context, j crm.Job) (bool, error)
-}
-
 // Trigger turns S3 event notifications, delivered through SQS, into import
 // workflow executions: one per uploaded object version, however often the
 // event arrives.
 type Trigger struct {
 	// Bucket is the upload bucket. Events of other buckets are refused: the
 	// steps read the upload from this bucket, whatever the event says.
-	Bucket  string
-	Jobs    JobCreator
-	Starter Starter
-	Log     *slog.Logger
+	Bucket   string
+	Jobs     crm.Jobs
+	Workflow crm.Workflow
+	Log      *slog.Logger
 }
 
 // Handle processes one SQS batch. Messages that failed for a reason that may
@@ -113,7 +102,7 @@ func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 	if err != nil {
 		return fmt.Errorf("create job for s3://%s/%s: %w", bucket, key, err)
 	}
-	started, err := t.Starter.Start(ctx, id, State{ImportID: id, Tenant: up.Tenant, Bucket: bucket, Key: key, Entity: up.Entity})
+	started, err := t.Workflow.Start(ctx, id, State{ImportID: id, Tenant: up.Tenant, Bucket: bucket, Key: key, Entity: up.Entity})
 	if err != nil {
 		return fmt.Errorf("start import %s for s3://%s/%s: %w", id, bucket, key, err)
 	}

@@ -1,44 +1,27 @@
 package steps
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 
-	"github.com/crmimport/crm-import/internal/crm"
-
 	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/config"
+	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/sheet"
 )
-
-// JobStore updates import job records.
-type JobStore interface {
-	Get(ctx context.Context, tenant, id string) (crm.Job, error)
-	Update(ctx context.Context, tenant, id string, c crm.JobChange) error
-	SetProgress(ctx context.Context, tenant, id, user string, done int) error
-}
-
-// TenantStore reads a tenant's users, settings and saved configurations.
-type TenantStore interface {
-	Users(ctx context.Context, tenant string) ([]crm.User, error)
-	Profile(ctx context.Context, tenant string) (crm.Profile, error)
-	Config(ctx context.Context, tenant, name string) ([]byte, error)
-}
 
 // Validate reads the upload, maps and validates every row, and writes them
 // as JSON lines for the split step. Bad rows are kept, with their errors, so
 // that every row of the file ends in the job's log.
 type Validate struct {
-	Files   Files
-	Jobs    JobStore
-	Tenants TenantStore
+	Files   crm.Files
+	Jobs    crm.Jobs
+	Tenants crm.Tenants
 	Limits  crm.Limits
 	TmpDir  string // "" = os.TempDir(); the Lambda's ephemeral storage
 	Log     *slog.Logger
@@ -53,12 +36,7 @@ const ConfigMetadata = "config"
 
 // Handle is the validate step.
 func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
-	log := v.Log.With("tenant", s.Tenant, "importId", s.ImportID, "step", "validate")
-	out, err := v.run(ctx, log, s)
-	return out, forLambda(log, err)
-}
-
-func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, error) {
+	log := s.Logger(v.Log, "validate")
 	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Validating}); err != nil {
 		return s, err
 	}
@@ -88,52 +66,48 @@ func (v *Validate) run(ctx context.Context, log *slog.Logger, s State) (State, e
 	if err := v.Files.Download(ctx, s.Key, upload); err != nil {
 		return s, err
 	}
-	recordsPath := filepath.Join(dir, "records.jsonl")
-	f, err := os.Create(recordsPath)
-	if err != nil {
-		return s, fmt.Errorf("validate %s: %w", s.ImportID, err)
-	}
-	defer f.Close()
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-
-	rows, oversized := 0, 0
-	report, err := check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r crm.Row) error {
-		rows++
-		if rows <= maxRows {
-			if e, ok := tooLarge(r); ok {
-				if len(r.Errors) == 0 {
-					oversized++
+	var (
+		report          *check.Report
+		rows, oversized int
+	)
+	err = uploadFile(ctx, v.Files, dir, s.work().Records(), crm.JSONLines, func(w io.Writer) error {
+		records := crm.NewLineWriter[crm.Row](w)
+		var err error
+		report, err = check.Run(ctx, upload, check.Options{Entity: s.Entity, Config: cfg, Sheet: sheet.Options{TmpDir: dir}}, func(r crm.Row) error {
+			rows++
+			if rows <= maxRows {
+				if e, ok := tooLarge(r); ok {
+					if len(r.Errors) == 0 {
+						oversized++
+					}
+					r.Errors = append(r.Errors, e)
 				}
-				r.Errors = append(r.Errors, e)
+				return records.Write(r)
 			}
-			return enc.Encode(r)
+			// Over the limit nothing more is kept, but the tenant is told how
+			// many rows the file has, up to a point: reading a 10-million-row
+			// file to the end only to refuse it would waste their time.
+			if rows > countPastLimit*maxRows {
+				return crm.Errorf(crm.Refused,
+					"the file has more than %d rows; one import may hold at most %d rows: split the file", rows-1, maxRows)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		// Over the limit nothing more is kept, but the tenant is told how
-		// many rows the file has, up to a point: reading a 10-million-row
-		// file to the end only to refuse it would waste their time.
-		if rows > countPastLimit*maxRows {
-			return crm.Errorf(crm.Refused,
-				"the file has more than %d rows; one import may hold at most %d rows: split the file", rows-1, maxRows)
+		if err := assign.CheckRows(rows, maxRows); err != nil {
+			return err
 		}
-		return nil
+		return records.Flush()
 	})
 	if err != nil {
-		return s, refusal(err)
-	}
-	if err := assign.CheckRows(rows, maxRows); err != nil {
 		return s, err
 	}
-	if err := w.Flush(); err != nil {
-		return s, fmt.Errorf("write records of %s: %w", s.ImportID, err)
-	}
-	if err := v.Files.PutFile(ctx, recordsKey(s.Tenant, s.ImportID), recordsPath, "application/x-ndjson"); err != nil {
+	if err := putJSON(ctx, v.Files, s.work().Report(), report); err != nil {
 		return s, err
 	}
-	if err := putJSON(ctx, v.Files, reportKey(s.Tenant, s.ImportID), report); err != nil {
-		return s, err
-	}
-	if err := putJSON(ctx, v.Files, configKey(s.Tenant, s.ImportID), cfg); err != nil {
+	if err := putJSON(ctx, v.Files, s.work().Config(), cfg); err != nil {
 		return s, err
 	}
 	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors+oversized
@@ -157,12 +131,9 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	}
 	name := meta[ConfigMetadata]
 	if name == "" {
-		cfg, err := config.Default(s.Entity)
-		if err != nil {
-			// The entity comes from the folder the file was uploaded to.
-			return nil, crm.Wrap(err, crm.Invalid, "%s", err.Error())
-		}
-		return cfg, nil
+		// The entity comes from the folder the file was uploaded to: an
+		// unknown one is the tenant's mistake, and says so.
+		return config.Default(s.Entity)
 	}
 	raw, err := v.Tenants.Config(ctx, s.Tenant, name)
 	if err != nil {
@@ -170,7 +141,7 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 	}
 	cfg, err := config.Parse(raw)
 	if err != nil {
-		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, err.Error())
+		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, crm.Message(err))
 	}
 	if cfg.Entity != s.Entity {
 		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
@@ -201,18 +172,4 @@ func tooLarge(r crm.Row) (crm.RowError, bool) {
 		Field:  longest,
 		Reason: fmt.Sprintf("the row holds %d KB of text, more than one record can hold (%d KB): shorten its longest cells, such as the %s", size>>10, maxRecordBytes>>10, longest),
 	}, true
-}
-
-// refusal turns the checker's refusals of a file or a configuration into
-// failures whose message the tenant sees: they are written for tenants.
-func refusal(err error) error {
-	var refused *check.RefusedError
-	var bad *config.Error
-	switch {
-	case errors.As(err, &refused):
-		return crm.Wrap(err, crm.Invalid, "%s", refused.Reason)
-	case errors.As(err, &bad):
-		return crm.Wrap(err, crm.Invalid, "%s", bad.Error())
-	}
-	return err
 }

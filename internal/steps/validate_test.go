@@ -53,7 +53,7 @@ func TestValidateWritesEveryRowAndCountsThem(t *testing.T) {
 	if s.Rows != 4 || s.Invalid != 1 {
 		t.Errorf("Handle() rows, invalid = %d, %d, want 4, 1", s.Rows, s.Invalid)
 	}
-	rows := lines[crm.Row](t, f.files, work(s).Records())
+	rows := lines[crm.Row](t, f.files, s.work().Records())
 	if got, want := rowNumbers(rows), []int{2, 3, 4, 5}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("rows of records.jsonl = %v, want %v", got, want)
 	}
@@ -64,12 +64,12 @@ func TestValidateWritesEveryRowAndCountsThem(t *testing.T) {
 		t.Errorf("row 4 errors = %+v, want the empty name", rows[2].Errors)
 	}
 	var report check.Report
-	readWorkJSON(t, f, work(s).Report(), &report)
+	readWorkJSON(t, f, s.work().Report(), &report)
 	if report.Rows != 4 || report.RowsWithErrors != 1 || report.File.Format != "csv" {
 		t.Errorf("report.json = rows %d, with errors %d, format %q, want 4, 1, csv", report.Rows, report.RowsWithErrors, report.File.Format)
 	}
 	var cfg config.Config
-	readWorkJSON(t, f, work(s).Config(), &cfg)
+	readWorkJSON(t, f, s.work().Config(), &cfg)
 	if cfg.Entity != "customers" || cfg.Mode != crm.Add {
 		t.Errorf("config.json = entity %q, mode %q, want the customers default (add)", cfg.Entity, cfg.Mode)
 	}
@@ -93,7 +93,7 @@ func TestValidateUsesTheSavedConfigurationTheUploadNames(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle() error = %v", err)
 	}
-	rows := lines[crm.Row](t, f.files, work(s).Records())
+	rows := lines[crm.Row](t, f.files, s.work().Records())
 	if len(rows) != 1 || rows[0].Assignee != "anna@acme.example" {
 		t.Fatalf("records.jsonl = %+v, want one row assigned by the Vertreter-Mail column", rows)
 	}
@@ -103,7 +103,7 @@ func TestValidateUsesTheSavedConfigurationTheUploadNames(t *testing.T) {
 		}
 	}
 	var cfg config.Config
-	readWorkJSON(t, f, work(s).Config(), &cfg)
+	readWorkJSON(t, f, s.work().Config(), &cfg)
 	if cfg.Locale != "de-DE" || cfg.AssignmentColumn() != "Vertreter-Mail" {
 		t.Errorf("config.json = locale %q, assignment %q, want the saved configuration's", cfg.Locale, cfg.AssignmentColumn())
 	}

@@ -1,25 +1,19 @@
 package steps
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
+	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
-// Files is where steps read uploads and keep their work files.
-type Files interface {
-	Open(ctx context.Context, key string) (io.ReadCloser, error)
-	Download(ctx context.Context, key, path string) error
-	Metadata(ctx context.Context, key string) (map[string]string, error)
-	PutFile(ctx context.Context, key, path, contentType string) error
-	Put(ctx context.Context, key string, data []byte, contentType string) error
-}
-
 // readJSON reads a small work file written by putJSON.
-func readJSON(ctx context.Context, files Files, key string, v any) error {
+func readJSON(ctx context.Context, files crm.Files, key string, v any) error {
 	body, err := files.Open(ctx, key)
 	if err != nil {
 		return err
@@ -32,19 +26,53 @@ func readJSON(ctx context.Context, files Files, key string, v any) error {
 }
 
 // putJSON writes a small work file: a report, a preview, a result.
-func putJSON(ctx context.Context, files Files, key string, v any) error {
+func putJSON(ctx context.Context, files crm.Files, key string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("marshal %s: %w", key, err)
 	}
-	return files.Put(ctx, key, data, "application/json")
+	return files.Put(ctx, key, data, crm.JSON)
 }
 
-// planErrors carries a row's validation errors into the plan and the row log.
-func planErrors(errs []crm.RowError) []crm.RowError {
-	var out []crm.RowError
-	for _, e := range errs {
-		out = append(out, crm.RowError{Column: e.Column, Value: e.Value, Reason: e.Reason})
+// uploadFile writes a work file of any size through a local temporary file in
+// dir, so memory stays bounded, and uploads it under key once write has
+// succeeded. Nothing is uploaded when write fails.
+func uploadFile(ctx context.Context, files crm.Files, dir, key, contentType string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(dir, "upload-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
 	}
-	return out
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 64<<10)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("write %s: %w", key, cerr)
+	}
+	if err != nil {
+		return err
+	}
+	return files.PutFile(ctx, key, f.Name(), contentType)
+}
+
+// readConfig reads back the import configuration validate wrote, through the
+// same validation as when it was loaded: a work file is input like any other.
+func readConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Config, error) {
+	body, err := files.Open(ctx, w.Config())
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	raw, err := io.ReadAll(io.LimitReader(body, 1<<20))
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Unavailable, "the import's configuration could not be read")
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		// validate wrote it from a valid configuration: this is a bug.
+		return nil, crm.Wrap(err, crm.Internal, "read %s", w.Config())
+	}
+	return cfg, nil
 }

@@ -7,9 +7,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+	"github.com/crmimport/crm-import/internal/crm"
 )
+
+var _ crm.Workflow = (*StateMachine)(nil)
 
 // Client is the part of the Step Functions API the workflow uses.
 type Client interface {
@@ -31,7 +37,7 @@ func New(client Client, arn string) *StateMachine { return &StateMachine{client:
 func (m *StateMachine) Start(ctx context.Context, name string, input any) (bool, error) {
 	body, err := json.Marshal(input)
 	if err != nil {
-		return false, fmt.Errorf("marshal input of %s: %w", name, err)
+		return false, crm.Wrap(err, crm.Internal, "marshal input of %s", name)
 	}
 	in := string(body)
 	_, err = m.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &m.arn, Name: &name, Input: &in})
@@ -40,7 +46,20 @@ func (m *StateMachine) Start(ctx context.Context, name string, input any) (bool,
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("start execution %s: %w", name, err)
+		return false, asFailure(fmt.Errorf("start execution %s: %w", name, err))
 	}
 	return true, nil
+}
+
+// asFailure turns a Step Functions error into the domain's kinds: throttling
+// and unreachable service are Unavailable (the trigger's message is then
+// delivered again), anything else Internal.
+func asFailure(err error) error {
+	var api smithy.APIError
+	throttled := errors.As(err, &api) && api.ErrorCode() == "ThrottlingException"
+	if throttled || errors.Is(err, context.DeadlineExceeded) ||
+		retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(err) == aws.TrueTernary {
+		return crm.Wrap(err, crm.Unavailable, "the workflow service is busy")
+	}
+	return crm.Wrap(err, crm.Internal, "the workflow service refused a request")
 }
