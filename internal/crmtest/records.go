@@ -1,5 +1,3 @@
-// Package crmtest holds in-memory doubles of the crm ports, safe for
-// concurrent use, for tests of the code that uses them.
 package crmtest
 
 import (

@@ -3,93 +3,39 @@ package steps
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/outcome"
 )
 
-// memFiles is an in-memory work-file store for tests of the steps' logic.
-type memFiles map[string][]byte
-
-func (m memFiles) Open(_ context.Context, key string) (io.ReadCloser, error) {
-	data, ok := m[key]
-	if !ok {
-		return nil, crm.Errorf(crm.NotFound, "file %s does not exist", key)
-	}
-	return io.NopCloser(bytes.NewReader(data)), nil
-}
-func (m memFiles) Download(context.Context, string, string) error { return nil }
-func (m memFiles) Metadata(context.Context, string) (map[string]string, error) {
-	return nil, nil
-}
-func (m memFiles) PutFile(context.Context, string, string, string) error { return nil }
-func (m memFiles) Put(_ context.Context, key string, data []byte, _ string) error {
-	m[key] = data
-	return nil
-}
-
-type jobUpdates struct {
-	crm.Jobs // methods the tests do not call
-	changes  []crm.JobChange
-}
-
-func (j *jobUpdates) Get(context.Context, string, string) (crm.Job, error) { return crm.Job{}, nil }
-func (j *jobUpdates) Update(_ context.Context, _, _ string, c crm.JobChange) error {
-	j.changes = append(j.changes, c)
-	return nil
-}
-func (j *jobUpdates) SetProgress(context.Context, string, string, string, int) error { return nil }
-
-type notifyFunc func(detailType string, detail any) error
-
-func (f notifyFunc) Send(_ context.Context, detailType string, detail any) error {
-	return f(detailType, detail)
-}
-
-type changesFunc func() (int, error)
-
-// beforeImages is a record store that only counts before-images.
-type beforeImages struct {
-	crm.Records // methods the tests do not call
-	count       changesFunc
-}
-
-func (b beforeImages) CountBeforeImages(context.Context, string, string) (int, error) {
-	return b.count()
-}
-
 func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
-	files := memFiles{
-		// The first user's apply finished; the second was cut off half-way
-		// and left no result, only before-images.
-		crm.Work{Tenant: "acme", ImportID: "imp-1"}.Result("u1"): []byte(`{"counts":{"created":40,"updated":10}}`),
-	}
-	jobs := &jobUpdates{}
-	var sent string
-	f := &Finalize{
-		Files:   files,
-		Jobs:    jobs,
-		Notify:  notifyFunc(func(dt string, _ any) error { sent = dt; return nil }),
-		Records: beforeImages{count: func() (int, error) { return 85, nil }},
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}
+	f := newFixture(t)
 	s := State{
 		ImportID: "imp-1", Tenant: "acme", Rows: 120,
 		Users: []crm.UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}},
 		Error: &StepError{Error: "PermanentError", Cause: `{"errorType":"PermanentError","errorMessage":"ValidationException: Item size has exceeded the maximum allowed size"}`},
 	}
+	f.createJob(t, s)
+	// The first user's apply finished; the second was cut off half-way
+	// and left no result, only before-images.
+	f.put(t, s.work().Result("u1"), []byte(`{"counts":{"created":40,"updated":10}}`))
+	f.beforeImages(t, s, "u2", 85)
 
-	sum, err := f.Handle(context.Background(), s)
+	sum, err := f.finalize().Handle(context.Background(), s)
 	if err != nil {
 		t.Fatalf("Handle() error = %v", err)
 	}
-	if len(jobs.changes) != 1 || jobs.changes[0].Status != crm.Failed {
-		t.Fatalf("job changes = %+v, want one that marks it FAILED", jobs.changes)
+	j := f.job(t, s)
+	if n := f.jobs.Calls("Update"); n != 1 || j.Status != crm.Failed {
+		t.Fatalf("job updated %d times to %s, want once, to FAILED", n, j.Status)
 	}
-	reason := jobs.changes[0].Reason
+	reason := j.Reason
 	for _, want := range []string{"internal error", "1 of 2 users were applied in full: 40 created, 10 updated", "85 records in all"} {
 		if !strings.Contains(reason, want) {
 			t.Errorf("reason = %q, want it to contain %q", reason, want)
@@ -98,13 +44,172 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	if strings.Contains(reason, "ValidationException") {
 		t.Errorf("reason = %q, want no internals", reason)
 	}
-	if c := jobs.changes[0].Counts; c == nil || c.Created != 40 || c.Updated != 10 || c.Rows != 120 {
+	if c := j.Counts; c.Created != 40 || c.Updated != 10 || c.Rows != 120 {
 		t.Errorf("counts = %+v, want the finished user's counts and the file's rows", c)
 	}
-	if sum.Status != crm.Failed || sent != "ImportFailed" {
+	if sent := f.sent(t); sum.Status != crm.Failed || sent != "ImportFailed" {
 		t.Errorf("summary status %s, event %q, want FAILED and ImportFailed", sum.Status, sent)
 	}
-	if _, ok := files[crm.Work{Tenant: "acme", ImportID: "imp-1"}.Summary()]; !ok {
+	if _, ok := f.files.Object(s.work().Summary()); !ok {
 		t.Errorf("no summary written for the failed import")
 	}
+}
+
+func TestFinalizeFailurePathGivesTheTenantTheReason(t *testing.T) {
+	var refused State
+	decodeStrict(t, readEvent(t, "finalize-input-failure.json"), &refused)
+	const message = "the file assigns rows to 120 users; one import may hold at most 100 users: split the file"
+	afterMap := refused
+	afterMap.Users = []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 800}, {ID: bo.ID, Email: bo.Email, Rows: 450}}
+	tests := []struct {
+		name       string
+		in         State
+		results    []crm.UserResult // what the users' apply steps left in results/
+		wantReason string
+		wantCounts crm.Counts
+	}{
+		{"a refusal before anything was applied gives its message", refused, nil, message, crm.Counts{Rows: 1250, Invalid: 7}},
+		{
+			"a failure after some users were applied says what they did", afterMap,
+			[]crm.UserResult{{ImportID: refused.ImportID, Tenant: tenant, User: afterMap.Users[1], Counts: crm.Counts{Created: 400, Updated: 45, Deleted: 5}}},
+			message + " (before the failure, 1 of 2 users were applied in full: 400 created, 45 updated, 5 deleted; 450 records in all were changed or about to be",
+			crm.Counts{Rows: 1250, Invalid: 7, Created: 400, Updated: 45, Deleted: 5},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.createJob(t, tt.in)
+			for _, r := range tt.results {
+				f.putJSON(t, tt.in.work().Result(r.User.ID), r)
+			}
+
+			sum, err := f.finalize().Handle(context.Background(), tt.in)
+			if err != nil {
+				t.Fatalf("Handle() error = %v", err)
+			}
+			j := f.job(t, tt.in)
+			if j.Status != crm.Failed || !strings.HasPrefix(j.Reason, tt.wantReason) || j.Counts != tt.wantCounts {
+				t.Errorf("job = %s %q %+v, want FAILED %q... %+v", j.Status, j.Reason, j.Counts, tt.wantReason, tt.wantCounts)
+			}
+			if !reflect.DeepEqual(sum.Users, tt.results) {
+				t.Errorf("summary users = %+v, want the results read back %+v", sum.Users, tt.results)
+			}
+			if sent := f.sent(t); sent != crm.ImportFailed {
+				t.Errorf("event = %q, want %s", sent, crm.ImportFailed)
+			}
+		})
+	}
+}
+
+func TestFinalizeSuccessPathSumsUpAndListsTheRowsNotImported(t *testing.T) {
+	f := newFixture(t)
+	s := State{
+		ImportID: "imp-2", Tenant: tenant, Bucket: uploadsName, Key: "incoming/acme/customers/x.csv", Entity: "customers",
+		Rows: 7, Invalid: 2, // rows 2 to 8; rows 4 and 7 failed validation
+		Users: []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 3}, {ID: bo.ID, Email: bo.Email, Rows: 2}},
+		Results: []crm.UserResult{
+			{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: anna.ID, Email: anna.Email, Rows: 3}, Counts: crm.Counts{Created: 1, Failed: 1}},
+			{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: bo.ID, Email: bo.Email, Rows: 2}, Counts: crm.Counts{Updated: 1, Unchanged: 1}},
+		},
+	}
+	f.createJob(t, s)
+	bad := []crm.RowError{{Row: 7, Column: "Email", Value: "x@", Reason: "is not an e-mail address"}}
+	putLines(t, f.files, s.work().Unassigned(),
+		crm.Row{Number: 5, Fields: map[string]string{"name": "Nordlicht"}, Assignee: "carl@acme.example"},
+		crm.Row{Number: 7, Fields: map[string]string{"name": "Kaputt"}, Assignee: "anna@acme.example", Errors: bad})
+	putLines(t, f.files, s.work().Outcomes(anna.ID),
+		outcome.Row{Row: 2, Status: outcome.Created, ID: "r2"},
+		outcome.Row{Row: 4, Status: outcome.Error, Errors: []crm.RowError{{Column: "Name", Reason: "is empty, but a new record needs it"}}},
+		outcome.Row{Row: 6, Status: outcome.Conflict, ID: "r6", Reason: "the record was changed after the preview"})
+	putLines(t, f.files, s.work().Outcomes(bo.ID),
+		outcome.Row{Row: 3, Status: outcome.Updated, ID: "r3"},
+		outcome.Row{Row: 8, Status: outcome.Unchanged, ID: "r8"})
+
+	sum, err := f.finalize().Handle(context.Background(), s)
+	if err != nil {
+		t.Fatalf("Handle() error = %v", err)
+	}
+	// Row 5 is valid but reached no user: it was skipped.
+	wantCounts := crm.Counts{Rows: 7, Invalid: 2, Created: 1, Updated: 1, Unchanged: 1, Skipped: 1, Failed: 1}
+	if sum.Status != crm.Succeeded || sum.Counts != wantCounts || !reflect.DeepEqual(sum.Users, s.Results) {
+		t.Errorf("Handle() = %s %+v users %+v, want SUCCEEDED %+v with the results", sum.Status, sum.Counts, sum.Users, wantCounts)
+	}
+	if got, want := errorFileRows(t, f.files.Data(s.work().ErrorFile())), []string{"4", "5", "6", "7"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("errors.csv rows = %q, want %q: every row not imported, by row", got, want)
+	}
+	var saved crm.Summary
+	readWorkJSON(t, f, s.work().Summary(), &saved)
+	if !reflect.DeepEqual(saved, sum) {
+		t.Errorf("summary.json = %+v, want the summary returned %+v", saved, sum)
+	}
+	j := f.job(t, s)
+	if j.Status != crm.Succeeded || j.Counts != wantCounts || j.ErrorFile != s.work().ErrorFile() || j.Summary != s.work().Summary() {
+		t.Errorf("job = %s %+v error file %q summary %q, want SUCCEEDED with the counts and both files", j.Status, j.Counts, j.ErrorFile, j.Summary)
+	}
+	if sent := f.sent(t); sent != crm.ImportSucceeded {
+		t.Errorf("event = %q, want %s", sent, crm.ImportSucceeded)
+	}
+}
+
+// errorFileRows returns the row column of an error file's lines.
+func errorFileRows(t *testing.T, data []byte) []string {
+	t.Helper()
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+	if err != nil || len(records) == 0 || records[0][0] != "row" {
+		t.Fatalf("error file %q: %v, want a header and lines", data, err)
+	}
+	var rows []string
+	for _, r := range records[1:] {
+		rows = append(rows, r[0])
+	}
+	return rows
+}
+
+// createJob creates the job of s, as the trigger would have.
+func (f *fixture) createJob(t *testing.T, s State) {
+	t.Helper()
+	if _, err := f.jobs.Create(context.Background(), crm.Job{Tenant: s.Tenant, ID: s.ImportID, Entity: s.Entity, Status: crm.Applying}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) put(t *testing.T, key string, data []byte) {
+	t.Helper()
+	if err := f.files.Put(context.Background(), key, data, crm.JSON); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) putJSON(t *testing.T, key string, v any) {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.put(t, key, data)
+}
+
+// beforeImages leaves the before-images of n records of user, as an apply
+// cut off half-way does.
+func (f *fixture) beforeImages(t *testing.T, s State, user string, n int) {
+	t.Helper()
+	writes := make([]crm.Write, n)
+	for i := range writes {
+		writes[i] = crm.Write{Kind: crm.WriteCreate, ID: fmt.Sprintf("r%03d", i), Fields: map[string]string{"name": "x"}, Version: 1}
+	}
+	scope := crm.Scope{Tenant: s.Tenant, User: user, Entity: "customers", ImportID: s.ImportID}
+	if err := f.records.Write(context.Background(), scope, writes); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sent returns the detail type of the one event sent.
+func (f *fixture) sent(t *testing.T) string {
+	t.Helper()
+	events := f.notifier.Events()
+	if len(events) != 1 {
+		t.Fatalf("events sent = %+v, want one", events)
+	}
+	return events[0].DetailType
 }

@@ -1,0 +1,143 @@
+package crmtest
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// Jobs is an in-memory crm.Jobs with the DynamoDB adapter's semantics
+// (internal/dynamo/jobs.go): Create does not overwrite, an ended job keeps
+// its status, and progress and deletions are kept per user so that a
+// retried step sets them again instead of adding them twice.
+type Jobs struct {
+	Faults
+	mu   sync.Mutex
+	jobs map[jobID]*storedJob
+}
+
+var _ crm.Jobs = (*Jobs)(nil)
+
+type jobID struct{ tenant, id string }
+
+type storedJob struct {
+	job      crm.Job
+	progress map[string]int
+	deletes  map[string]int
+}
+
+// NewJobs returns an empty job store.
+func NewJobs() *Jobs { return &Jobs{jobs: map[jobID]*storedJob{}} }
+
+func (s *Jobs) Create(_ context.Context, j crm.Job) (bool, error) {
+	if err := s.call("Create"); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := jobID{j.Tenant, j.ID}
+	if _, ok := s.jobs[k]; ok {
+		return false, nil
+	}
+	now := time.Now().UTC()
+	j.CreatedAt, j.UpdatedAt = now, now
+	// Done is the sum of the users' progress, as Get reports it; the
+	// adapter does not store it either.
+	j.Done = 0
+	s.jobs[k] = &storedJob{job: j, progress: map[string]int{}, deletes: map[string]int{}}
+	return true, nil
+}
+
+// Get returns the job with Done summed over its users' progress and their
+// planned deletions added to Total.
+func (s *Jobs) Get(_ context.Context, tenant, id string) (crm.Job, error) {
+	if err := s.call("Get"); err != nil {
+		return crm.Job{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok {
+		return crm.Job{}, crm.Errorf(crm.NotFound, "import %s does not exist", id)
+	}
+	j := sj.job
+	for _, n := range sj.progress {
+		j.Done += n
+	}
+	for _, n := range sj.deletes {
+		j.Total += n
+	}
+	return j, nil
+}
+
+// Update applies c, leaving zero fields alone. A missing or ended job is a
+// Conflict, as the adapter's condition makes it.
+func (s *Jobs) Update(_ context.Context, tenant, id string, c crm.JobChange) error {
+	if err := s.call("Update"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || sj.job.Status.Terminal() {
+		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
+	}
+	j := &sj.job
+	now := time.Now().UTC()
+	j.UpdatedAt = now
+	if c.Status != "" {
+		j.Status = c.Status
+		if c.Status.Terminal() {
+			j.FinishedAt = now
+		}
+	}
+	if c.Reason != "" {
+		j.Reason = c.Reason
+	}
+	if c.Users > 0 {
+		j.Users = c.Users
+	}
+	if c.Counts != nil {
+		j.Counts = *c.Counts
+	}
+	if c.Total > 0 {
+		j.Total = c.Total
+	}
+	if c.ErrorFile != "" {
+		j.ErrorFile = c.ErrorFile
+	}
+	if c.Summary != "" {
+		j.Summary = c.Summary
+	}
+	return nil
+}
+
+func (s *Jobs) SetProgress(_ context.Context, tenant, id, user string, done int) error {
+	if err := s.call("SetProgress"); err != nil {
+		return err
+	}
+	return s.setPerUser(tenant, id, func(sj *storedJob) { sj.progress[user] = done })
+}
+
+func (s *Jobs) SetDeletes(_ context.Context, tenant, id, user string, n int) error {
+	if err := s.call("SetDeletes"); err != nil {
+		return err
+	}
+	return s.setPerUser(tenant, id, func(sj *storedJob) { sj.deletes[user] = n })
+}
+
+// setPerUser changes a job that exists; like the adapter's, it does so
+// whatever the job's status.
+func (s *Jobs) setPerUser(tenant, id string, set func(*storedJob)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok {
+		return crm.Errorf(crm.NotFound, "import %s does not exist", id)
+	}
+	set(sj)
+	sj.job.UpdatedAt = time.Now().UTC()
+	return nil
+}

@@ -1,0 +1,73 @@
+package crmtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// Start is one call of Workflow.Start.
+type Start struct {
+	Name    string
+	Input   json.RawMessage // as Step Functions would receive it
+	Started bool            // false for a name already taken or a failed call
+}
+
+// Workflow is an in-memory crm.Workflow. Execution names are unique, as
+// they are per state machine: a second Start under a name reports false
+// and starts nothing.
+type Workflow struct {
+	Faults
+	mu     sync.Mutex
+	starts []Start
+}
+
+var _ crm.Workflow = (*Workflow)(nil)
+
+// NewWorkflow returns a workflow that has started nothing.
+func NewWorkflow() *Workflow { return &Workflow{} }
+
+func (w *Workflow) Start(_ context.Context, name string, input any) (bool, error) {
+	body, err := json.Marshal(input)
+	if err != nil {
+		return false, fmt.Errorf("marshal input of %s: %w", name, err)
+	}
+	// A call that fails is recorded too: a test of a retry wants to see
+	// what was attempted.
+	fail := w.call("Start")
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	start := Start{Name: name, Input: body, Started: fail == nil && !w.exists(name)}
+	w.starts = append(w.starts, start)
+	return start.Started, fail
+}
+
+func (w *Workflow) exists(name string) bool {
+	for _, s := range w.starts {
+		if s.Started && s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Starts returns every call of Start, in order.
+func (w *Workflow) Starts() []Start {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]Start(nil), w.starts...)
+}
+
+// Executions returns the calls that started an execution, in order.
+func (w *Workflow) Executions() []Start {
+	var started []Start
+	for _, s := range w.Starts() {
+		if s.Started {
+			started = append(started, s)
+		}
+	}
+	return started
+}
