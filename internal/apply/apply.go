@@ -24,7 +24,7 @@ type Input struct {
 	// Ops streams the plan, in the order plan.Build gives (by record ID).
 	// Any order works; sorted ops make each re-check narrow.
 	Ops plan.Source
-	// Total is the number of ops, for progress (plan.Summary.Total()).
+	// Total is the number of ops, for progress (plan.Preview.Total()).
 	Total int
 	// ChunkSize is how many writing ops one re-check covers before they
 	// are written; default 100 (four DynamoDB batches).

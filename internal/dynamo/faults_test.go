@@ -42,7 +42,7 @@ func bulkScenario(t *testing.T, client *dynamodb.Client, table string) *plan.Pla
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := p.Summary; s.Updates != 200 || s.Creates != 200 || s.Deletes != 100 {
+	if s := p.Preview; s.Updates != 200 || s.Creates != 200 || s.Deletes != 100 {
 		t.Fatalf("scenario plan = %d updates, %d creates, %d deletes, want 200, 200, 100", s.Updates, s.Creates, s.Deletes)
 	}
 	return p
@@ -52,7 +52,7 @@ func bulkScenario(t *testing.T, client *dynamodb.Client, table string) *plan.Pla
 var anna = crm.Scope{Tenant: "acme", User: "anna", Entity: "customer", ImportID: "imp"}
 
 func applyPlan(r *Records, p *plan.Plan) (apply.Result, error) {
-	return apply.Run(context.Background(), r, apply.Input{Scope: anna, Ops: plan.Ops(p.Ops), Total: p.Summary.Total()})
+	return apply.Run(context.Background(), r, apply.Input{Scope: anna, Ops: plan.Ops(p.Ops), Total: p.Preview.Total()})
 }
 
 // faultFree runs the bulk scenario without faults and returns the whole
@@ -260,15 +260,15 @@ func TestApplyReportsProgressAndEveryOutcome(t *testing.T) {
 	var progress [][2]int
 	outcomes := 0
 	_, err := apply.Run(context.Background(), newRecords(client, table), apply.Input{
-		Scope: anna, Ops: plan.Ops(p.Ops), Total: p.Summary.Total(),
+		Scope: anna, Ops: plan.Ops(p.Ops), Total: p.Preview.Total(),
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
 		Outcome:  func(outcome.Row) error { outcomes++; return nil },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if outcomes != p.Summary.Total() {
-		t.Errorf("%d outcomes, want one per row and delete: %d", outcomes, p.Summary.Total())
+	if outcomes != p.Preview.Total() {
+		t.Errorf("%d outcomes, want one per row and delete: %d", outcomes, p.Preview.Total())
 	}
 	if len(progress) < 5 {
 		t.Errorf("progress reported %d times, want at least once per chunk (5)", len(progress))

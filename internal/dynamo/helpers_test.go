@@ -80,7 +80,7 @@ func importUser(t *testing.T, r *Records, tenant, user, importID string, o plan.
 	var outcomes []outcome.Row
 	res, err := apply.Run(ctx, r, apply.Input{
 		Scope: crm.Scope{Tenant: tenant, User: user, Entity: o.Entity, ImportID: importID},
-		Ops:   plan.NewReader(&buf), Total: p.Summary.Total(),
+		Ops:   plan.NewReader(&buf), Total: p.Preview.Total(),
 		Outcome: func(row outcome.Row) error { outcomes = append(outcomes, row); return nil },
 	})
 	return res, outcomes, err

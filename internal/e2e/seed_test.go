@@ -223,9 +223,9 @@ func (st *stack) checkOutcomes(t *testing.T, tenantID, importID, user string, wa
 }
 
 // preview reads a user's preview summary of an import.
-func (st *stack) preview(t *testing.T, tenantID, importID, user string) plan.Summary {
+func (st *stack) preview(t *testing.T, tenantID, importID, user string) plan.Preview {
 	t.Helper()
-	var s plan.Summary
+	var s plan.Preview
 	key := crm.Work{Tenant: tenantID, ImportID: importID}.Prefix() + "previews/" + user + ".json"
 	if err := json.Unmarshal(st.object(t, key), &s); err != nil {
 		t.Fatalf("decode %s: %v", key, err)

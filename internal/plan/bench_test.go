@@ -44,8 +44,8 @@ func BenchmarkBuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if p.Summary.Updates != n/2 || p.Summary.Creates != n/2 {
-		b.Fatalf("Build() summary = %+v, want %d updates and creates", p.Summary, n/2)
+	if p.Preview.Updates != n/2 || p.Preview.Creates != n/2 {
+		b.Fatalf("Build() summary = %+v, want %d updates and creates", p.Preview, n/2)
 	}
 	perBuild := float64(b.Elapsed()) / float64(b.N)
 	b.ReportMetric(perBuild/float64(n), "ns/row")

@@ -51,7 +51,7 @@ func Build(existing []crm.Record, rows []crm.Row, o Options) (*Plan, error) {
 		ops = append(ops, b.deletes()...)
 	}
 	sortOps(ops)
-	return &Plan{Ops: ops, Summary: Summarize(len(rows), ops, o.SampleSize)}, nil
+	return &Plan{Ops: ops, Preview: Summarize(len(rows), ops, o.SampleSize)}, nil
 }
 
 type builder struct {

@@ -26,7 +26,7 @@ func ExampleBuild() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%d rows match existing records\n", p.Summary.Matched)
+	fmt.Printf("%d rows match existing records\n", p.Preview.Matched)
 	if err := plan.WriteOps(os.Stdout, p.Ops); err != nil {
 		fmt.Println(err)
 	}

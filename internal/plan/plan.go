@@ -77,5 +77,5 @@ type Plan struct {
 	// unmatched rows, last, by row), so apply can re-check a run of ops with
 	// one ranged Query.
 	Ops     []Op
-	Summary Summary
+	Preview Preview
 }

@@ -301,7 +301,7 @@ func TestBuildRejectsBadOptions(t *testing.T) {
 	}
 }
 
-func TestSummary(t *testing.T) {
+func TestPreviewCountsEveryOpAndSamplesChanges(t *testing.T) {
 	o := Options{Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}, SampleSize: 2}
 	rows := []crm.Row{
 		row(2, "customer_no", "1001", "phone", "+4930"),
@@ -313,20 +313,20 @@ func TestSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := p.Summary
-	got := Summary{Rows: s.Rows, Creates: s.Creates, Updates: s.Updates, Unchanged: s.Unchanged, Deletes: s.Deletes, Skipped: s.Skipped, Errors: s.Errors, Matched: s.Matched}
-	want := Summary{Rows: 4, Creates: 1, Updates: 1, Unchanged: 1, Deletes: 1, Errors: 1, Matched: 2}
+	s := p.Preview
+	got := Preview{Rows: s.Rows, Creates: s.Creates, Updates: s.Updates, Unchanged: s.Unchanged, Deletes: s.Deletes, Skipped: s.Skipped, Errors: s.Errors, Matched: s.Matched}
+	want := Preview{Rows: 4, Creates: 1, Updates: 1, Unchanged: 1, Deletes: 1, Errors: 1, Matched: 2}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Summary = %+v, want %+v", got, want)
+		t.Errorf("Preview = %+v, want %+v", got, want)
 	}
 	if s.Total() != 5 {
-		t.Errorf("Summary.Total() = %d, want 5", s.Total())
+		t.Errorf("Preview.Total() = %d, want 5", s.Total())
 	}
 	if len(s.Sample) != 2 || s.Sample[0].Kind != OpUpdate || s.Sample[1].Kind != OpCreate {
-		t.Errorf("Summary.Sample = %v, want the update then the create", s.Sample)
+		t.Errorf("Preview.Sample = %v, want the update then the create", s.Sample)
 	}
 	if !reflect.DeepEqual(s.FieldChanges, map[string]int{"phone": 1}) {
-		t.Errorf("Summary.FieldChanges = %v, want map[phone:1]", s.FieldChanges)
+		t.Errorf("Preview.FieldChanges = %v, want map[phone:1]", s.FieldChanges)
 	}
 }
 

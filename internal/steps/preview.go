@@ -30,7 +30,7 @@ type UserPlan struct {
 	Entity  string       `json:"entity"`
 	Rows    int          `json:"rows"`
 	Invalid int          `json:"invalid"` // rows with validation errors, counted by validate already
-	Preview plan.Summary `json:"preview"` // without its sample, which stays in S3
+	Preview plan.Preview `json:"preview"` // without its sample, which stays in S3
 }
 
 // Handle is the preview step.
@@ -66,15 +66,15 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	if err != nil {
 		return out, fmt.Errorf("write plan of %s: %w", t.User.ID, err)
 	}
-	if err := putJSON(ctx, p.Files, t.work().Preview(t.User.ID), pl.Summary); err != nil {
+	if err := putJSON(ctx, p.Files, t.work().Preview(t.User.ID), pl.Preview); err != nil {
 		return out, err
 	}
-	if err := p.Jobs.SetDeletes(ctx, t.Tenant, t.ImportID, t.User.ID, pl.Summary.Deletes); err != nil {
+	if err := p.Jobs.SetDeletes(ctx, t.Tenant, t.ImportID, t.User.ID, pl.Preview.Deletes); err != nil {
 		return out, err
 	}
-	out.Preview = pl.Summary
+	out.Preview = pl.Preview
 	out.Preview.Sample = nil
-	s := pl.Summary
+	s := pl.Preview
 	log.Info("preview ready", "rows", s.Rows, "matched", s.Matched, "creates", s.Creates, "updates", s.Updates,
 		"unchanged", s.Unchanged, "deletes", s.Deletes, "skipped", s.Skipped, "errors", s.Errors)
 	return out, nil

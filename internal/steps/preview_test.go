@@ -29,12 +29,12 @@ func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
 	tests := []struct {
 		name     string
 		existing []crm.Record
-		want     plan.Summary // without its sample
+		want     plan.Preview // without its sample
 	}{
-		{"a user without records gets creates", nil, plan.Summary{Rows: 3, Creates: 2, Errors: 1}},
+		{"a user without records gets creates", nil, plan.Preview{Rows: 3, Creates: 2, Errors: 1}},
 		{
 			"records the file names are updated, the others deleted", []crm.Record{mueller, gone},
-			plan.Summary{Rows: 3, Creates: 1, Updates: 1, Deletes: 1, Errors: 1, Matched: 1, FieldChanges: map[string]int{"name": 1, "email": 1, "agent_email": 1}},
+			plan.Preview{Rows: 3, Creates: 1, Updates: 1, Deletes: 1, Errors: 1, Matched: 1, FieldChanges: map[string]int{"name": 1, "email": 1, "agent_email": 1}},
 		},
 	}
 	for _, tt := range tests {
@@ -51,7 +51,7 @@ func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
 			if len(ops) != tt.want.Total() {
 				t.Errorf("plan has %d ops, want one per row and deletion (%d)", len(ops), tt.want.Total())
 			}
-			var saved plan.Summary
+			var saved plan.Preview
 			readWorkJSON(t, f, out.work().Preview(anna.ID), &saved)
 			if len(saved.Sample) == 0 {
 				t.Errorf("previews/%s.json has no sample, want the changes shown field by field", anna.ID)

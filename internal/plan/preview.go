@@ -5,8 +5,9 @@ import (
 	"slices"
 )
 
-// Summary is the preview of one user's plan.
-type Summary struct {
+// Preview is what the tenant sees of one user's plan before it is applied:
+// the counts of each operation and a sample of changes, field by field.
+type Preview struct {
 	Rows      int `json:"rows"`
 	Creates   int `json:"creates"`
 	Updates   int `json:"updates"`
@@ -27,15 +28,15 @@ type Summary struct {
 }
 
 // Total is the number of operations: every row, plus the deletes.
-func (s Summary) Total() int { return s.Rows + s.Deletes }
+func (s Preview) Total() int { return s.Rows + s.Deletes }
 
 // Summarize counts ops and picks a sample of at most sampleSize changes
 // (DefaultSampleSize when 0).
-func Summarize(rows int, ops []Op, sampleSize int) Summary {
+func Summarize(rows int, ops []Op, sampleSize int) Preview {
 	if sampleSize == 0 {
 		sampleSize = DefaultSampleSize
 	}
-	s := Summary{Rows: rows}
+	s := Preview{Rows: rows}
 	for _, op := range ops {
 		switch op.Kind {
 		case OpCreate:
