@@ -61,21 +61,21 @@ type jobItem struct {
 	Deletes map[string]int `dynamodbav:"deletes"`
 	// Waiting holds, per user, the import whose lease the job waits for.
 	Waiting    map[string]string `dynamodbav:"waiting"`
-	Tenant     string         `dynamodbav:"tenant"`
-	ID         string         `dynamodbav:"id"`
-	Entity     string         `dynamodbav:"entity"`
-	Bucket     string         `dynamodbav:"bucket"`
-	Key        string         `dynamodbav:"key"`
-	Status     crm.Status     `dynamodbav:"status"`
-	Reason     string         `dynamodbav:"reason,omitempty"`
-	Users      int            `dynamodbav:"users"`
-	Counts     countsItem     `dynamodbav:"counts"`
-	Total      int            `dynamodbav:"total"`
-	ErrorFile  string         `dynamodbav:"error_file,omitempty"`
-	Summary    string         `dynamodbav:"summary,omitempty"`
-	CreatedAt  time.Time      `dynamodbav:"created_at"`
-	UpdatedAt  time.Time      `dynamodbav:"updated_at"`
-	FinishedAt time.Time      `dynamodbav:"finished_at,omitempty"`
+	Tenant     string            `dynamodbav:"tenant"`
+	ID         string            `dynamodbav:"id"`
+	Entity     string            `dynamodbav:"entity"`
+	Bucket     string            `dynamodbav:"bucket"`
+	Key        string            `dynamodbav:"key"`
+	Status     crm.Status        `dynamodbav:"status"`
+	Reason     string            `dynamodbav:"reason,omitempty"`
+	Users      int               `dynamodbav:"users"`
+	Counts     countsItem        `dynamodbav:"counts"`
+	Total      int               `dynamodbav:"total"`
+	ErrorFile  string            `dynamodbav:"error_file,omitempty"`
+	Summary    string            `dynamodbav:"summary,omitempty"`
+	CreatedAt  time.Time         `dynamodbav:"created_at"`
+	UpdatedAt  time.Time         `dynamodbav:"updated_at"`
+	FinishedAt time.Time         `dynamodbav:"finished_at,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
