@@ -84,6 +84,7 @@ def main():
         definition = substitute(m["definition"], {k: later.value(v, outputs) for k, v in m["substitutions"].items()})
         put_state_machine(aws, resources[logical_id], definition, later.value(m["role"], outputs), m["type"])
     enable_pitr(aws, cfn, resources)
+    enable_versioning(aws, cfn, resources)
     apply_notifications(aws, notifications, resources, later, outputs)
     sync_edge(args.endpoint)
 
@@ -294,6 +295,19 @@ def enable_pitr(aws, cfn, resources):
             TableName=resources[logical_id],
             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
         )
+
+
+def enable_versioning(aws, cfn, resources):
+    """moto's CloudFormation ignores a bucket's VersioningConfiguration; without
+    it a second upload under the same key replaces the first one's bytes, and
+    the import of the first can no longer read what was uploaded."""
+    s3 = aws.client("s3")
+    for logical_id, res in cfn["Resources"].items():
+        if res.get("Type") != "AWS::S3::Bucket":
+            continue
+        status = res.get("Properties", {}).get("VersioningConfiguration", {}).get("Status")
+        if status == "Enabled":
+            s3.put_bucket_versioning(Bucket=resources[logical_id], VersioningConfiguration={"Status": "Enabled"})
 
 
 def apply_notifications(aws, notifications, resources, later, outputs):

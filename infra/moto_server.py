@@ -7,11 +7,16 @@ copied. moto 5.2 therefore answers 500 to every StartExecution after the
 first execution of a state machine has run. The copy only has to freeze the
 definition, so it now leaves the executions out.
 
+S3 events: moto's notifications leave out the object's versionId, which
+AWS sends for a versioned bucket. Without it the pipeline cannot pin its
+reads to the version that was uploaded; the event now carries it.
+
 Takes the same arguments as moto_server.
 """
 
 import copy
 
+import moto.s3.notifications as s3_notifications
 from moto.server import main
 from moto.stepfunctions.models import StateMachineInstance
 
@@ -25,6 +30,20 @@ def _deepcopy_without_executions(self, memo):
 
 
 StateMachineInstance.__deepcopy__ = _deepcopy_without_executions
+
+_get_s3_event = s3_notifications._get_s3_event
+
+
+def _get_s3_event_with_version(event_name, bucket, key, notification_id):
+    event = _get_s3_event(event_name, bucket, key, notification_id)
+    version = getattr(key, "version_id", None)
+    if getattr(bucket, "is_versioned", False) and version and version != "null":
+        for record in event["Records"]:
+            record["s3"]["object"]["versionId"] = version
+    return event
+
+
+s3_notifications._get_s3_event = _get_s3_event_with_version
 
 if __name__ == "__main__":
     main()
