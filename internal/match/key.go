@@ -83,15 +83,17 @@ func (t Tuple) join(mask uint8) string {
 			size += binary.MaxVarintLen64 + len(v)
 		}
 	}
-	b := make([]byte, 0, size)
-	b = append(b, mask)
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteByte(mask)
+	var n [binary.MaxVarintLen64]byte
 	for i, v := range t {
 		if mask&(1<<i) != 0 {
-			b = binary.AppendUvarint(b, uint64(len(v)))
-			b = append(b, v...)
+			b.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+			b.WriteString(v)
 		}
 	}
-	return string(b)
+	return b.String()
 }
 
 // Describe names key values as a tenant reads them, for error messages:
