@@ -107,4 +107,12 @@ func TestFailCallFailsOnlyTheNthCall(t *testing.T) {
 	if n := files.Calls("Put"); n != 3 {
 		t.Errorf("Calls(Put) = %d, want 3", n)
 	}
+
+	files.FailNext("Put", busy)
+	if err := files.Put(ctx, "k", []byte("x"), crm.JSON); !errors.Is(err, busy) {
+		t.Errorf("Put after FailNext = %v, want %v", err, busy)
+	}
+	if err := files.Put(ctx, "k", []byte("x"), crm.JSON); err != nil {
+		t.Errorf("Put after the failed one = %v, want nil", err)
+	}
 }

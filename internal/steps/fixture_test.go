@@ -119,12 +119,12 @@ func (f *fixture) splitted(t *testing.T, content, config string) State {
 	return s
 }
 
-// job returns the import's job as the job store has it.
-func (f *fixture) job(t *testing.T, s State) crm.Job {
+// job returns the tenant's import job as the job store has it.
+func (f *fixture) job(t *testing.T, importID string) crm.Job {
 	t.Helper()
-	j, err := f.jobs.Get(context.Background(), s.Tenant, s.ImportID)
+	j, err := f.jobs.Get(context.Background(), tenant, importID)
 	if err != nil {
-		t.Fatalf("Get(%s) error = %v", s.ImportID, err)
+		t.Fatalf("Get(%s) error = %v", importID, err)
 	}
 	return j
 }
