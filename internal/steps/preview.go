@@ -117,13 +117,12 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 			kinds[f.Name] = plan.DateTime
 		}
 	}
-	// The columns by field: validate writes the mapping in force into the
-	// configuration, so an error can name the column as the file titles it.
+	// The file's column of each field: validate replaces the mapping with
+	// the file's own, one title per field, so an error names the column as
+	// the file titles it.
 	columns := map[string]string{}
 	for title, field := range cfg.Mapping {
-		if old, ok := columns[field]; !ok || title < old { // the same title whatever the map's order
-			columns[field] = title
-		}
+		columns[field] = title
 	}
 	lang := schema.Lang(strings.ToLower(strings.SplitN(cfg.Locale, "-", 2)[0]))
 	var required []plan.Required

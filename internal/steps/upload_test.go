@@ -167,6 +167,26 @@ func TestPreviewNamesTheColumnOfAMissingRequiredField(t *testing.T) {
 	}
 }
 
+func TestValidateKeepsTheFilesOwnMappingWithTheImport(t *testing.T) {
+	f := newFixture(t)
+	f.tenants.SaveConfig(tenant, "mine", []byte(`{"version":1,"entity":"customers","mapping":{"Bezeichnung":"name","Kd-Nr":"customer_number","Notiz":"ignore"}}`))
+	const file = "Bezeichnung,Customer number,Notiz,Ort,Unbekannt\nMüller GmbH,1001,intern,Berlin,x\n"
+
+	s, err := f.validate().Handle(context.Background(), f.upload(t, "kunden.csv", file, "mine"))
+	if err != nil {
+		t.Fatalf("Handle() error = %v", err)
+	}
+	cfg, err := readConfig(context.Background(), f.files, s.work())
+	if err != nil {
+		t.Fatalf("readConfig() error = %v", err)
+	}
+	// "Kd-Nr" matched no column; "Unbekannt" is no field's title.
+	want := map[string]string{"Bezeichnung": "name", "Customer number": "customer_number", "Notiz": "ignore", "Ort": "city"}
+	if !reflect.DeepEqual(cfg.Mapping, want) {
+		t.Errorf("config.json mapping = %v, want the file's own %v", cfg.Mapping, want)
+	}
+}
+
 // padded is a valid customers file of exactly size bytes (at least 40).
 func padded(size int) string {
 	head := "Customer number,Name\n1001,"

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -64,8 +63,8 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
-	if max := cmp.Or(limits.MaxUploadBytes, crm.DefaultMaxUploadBytes); info.Size > max {
-		size, limit := inMB(info.Size, max)
+	if maxBytes := cmp.Or(limits.MaxUploadBytes, crm.DefaultMaxUploadBytes); info.Size > maxBytes {
+		size, limit := inMB(info.Size, maxBytes)
 		return s, crm.Errorf(crm.Refused,
 			"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", size, limit)
 	}
@@ -193,25 +192,28 @@ func inMB(size, limit int64) (string, string) {
 	return a + " MB", b + " MB"
 }
 
-// inForce is the configuration as this file was read: cfg with the columns
-// the automatic mapping found written into its mapping. Later steps name
-// columns as the file titles them (a missing required field, in preview),
-// and a configuration downloaded after the import reads the next file the
-// same way.
+// inForce is the configuration as this file was read: cfg with its mapping
+// replaced by the file's, column title -> field (or "ignore"), as the
+// automatic mapping and cfg's overrides made it. Later steps then name a
+// column as this file titles it (preview, for a missing required field),
+// and the configuration kept with the import reads the next file of the
+// same layout the same way. Overrides no column matched had no force here
+// and are left out, so each field has one title.
 func inForce(cfg *config.Config, report *check.Report) *config.Config {
 	out := *cfg
-	out.Mapping = maps.Clone(cfg.Mapping)
+	out.Mapping = nil
 	for _, c := range report.Mapping {
-		if c.How != mapping.ByTitle || strings.TrimSpace(c.Title) == "" {
-			continue
+		field := c.Field
+		if c.How == mapping.Ignored {
+			field = mapping.Ignore
 		}
-		if _, ok := out.Mapping[c.Title]; ok {
+		if field == "" || strings.TrimSpace(c.Title) == "" {
 			continue
 		}
 		if out.Mapping == nil {
 			out.Mapping = map[string]string{}
 		}
-		out.Mapping[c.Title] = c.Field
+		out.Mapping[c.Title] = field
 	}
 	return &out
 }
