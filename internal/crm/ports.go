@@ -50,6 +50,20 @@ type Jobs interface {
 	// Set, not added, so a retried step does not count twice.
 	SetProgress(ctx context.Context, tenant, id, user string, done int) error
 	SetDeletes(ctx context.Context, tenant, id, user string, n int) error
+	// SetWaiting records that the job waits for import holder to finish
+	// with a user's records; holder "" says it waits no more.
+	SetWaiting(ctx context.Context, tenant, id, user, holder string) error
+}
+
+// Leases serialise the imports that write the same records.
+type Leases interface {
+	// Acquire takes l, or extends it when l.Holder holds it already. While
+	// another import holds an unexpired lease on the same records it
+	// fails with a Busy error naming that import (see HolderOf).
+	Acquire(ctx context.Context, l Lease) error
+	// Release gives l up. Releasing a lease that l.Holder no longer holds
+	// (it expired and another import took it) changes nothing.
+	Release(ctx context.Context, l Lease) error
 }
 
 // Tenants reads a tenant's users, import settings and saved import

@@ -68,13 +68,13 @@ type builder struct {
 func (b *builder) row(i int, rows []crm.Row) Op {
 	r := rows[i]
 	if b.key == nil {
-		return b.invalidOr(r, func() Op { return b.create(r, "") })
+		return b.invalidOr(r, func() Op { return b.create(r, "", nil) })
 	}
 	t := b.key.Of(r.Fields)
 	desc := b.key.Describe(r.Fields)
 	if t.Empty() {
 		if b.o.Mode == crm.Add {
-			return b.invalidOr(r, func() Op { return b.create(r, desc) })
+			return b.invalidOr(r, func() Op { return b.create(r, desc, nil) })
 		}
 		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
@@ -111,7 +111,7 @@ func (b *builder) row(i int, rows []crm.Row) Op {
 		if b.o.Mode == crm.UpdateOnly {
 			return Op{Kind: OpSkip, Row: r.Number, Key: desc, Reason: "no existing record has this key; update only never creates records"}
 		}
-		return b.create(r, desc)
+		return b.create(r, desc, t)
 	}
 	c := found.Candidates[0]
 	rec := b.existing[c]
@@ -142,7 +142,10 @@ func (b *builder) invalidOr(r crm.Row, next func() Op) Op {
 	return next()
 }
 
-func (b *builder) create(r crm.Row, desc string) Op {
+// create plans a new record. Its key t, when the row has one, gives the
+// record's ID: two imports that meet creating the same key then write the
+// same record, and the second finds it there (a conflict), never a twin.
+func (b *builder) create(r crm.Row, desc string, t match.Tuple) Op {
 	fields := make(map[string]string, len(r.Fields))
 	for f, v := range r.Fields {
 		if v = strings.TrimSpace(v); v != "" {
@@ -152,7 +155,7 @@ func (b *builder) create(r crm.Row, desc string) Op {
 	if errs := b.missing(r.Number, fields, desc); len(errs) > 0 {
 		return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: errs}
 	}
-	return Op{Kind: OpCreate, Row: r.Number, ID: b.o.newID(r), Key: desc, Fields: fields}
+	return Op{Kind: OpCreate, Row: r.Number, ID: b.o.newID(r, t), Key: desc, Fields: fields}
 }
 
 // missing names each required field a new record would lack. In the update

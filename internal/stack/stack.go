@@ -108,6 +108,9 @@ func (s *Stack) Records() *dynamo.Records {
 // Tenants returns the tenant store.
 func (s *Stack) Tenants() *dynamo.Tenants { return dynamo.NewTenants(s.DynamoDB(), s.Table) }
 
+// Leases returns the store of import leases.
+func (s *Stack) Leases() *dynamo.Leases { return dynamo.NewLeases(s.DynamoDB(), s.Table) }
+
 // Workflow returns the import state machine.
 func (s *Stack) Workflow() *workflow.StateMachine {
 	return workflow.New(sfn.NewFromConfig(s.AWS), s.StateMachineARN)

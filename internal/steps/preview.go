@@ -22,8 +22,11 @@ type Preview struct {
 	Files   crm.Files
 	Records crm.Records
 	Jobs    crm.Jobs
-	TmpDir  string
-	Log     *slog.Logger
+	// Leases keep two imports from planning and writing the same user's
+	// records at once; the lease taken here is held until apply ends.
+	Leases crm.Leases
+	TmpDir string
+	Log    *slog.Logger
 }
 
 // UserPlan is the preview step's output and the apply step's input.
@@ -48,6 +51,14 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 		return out, fmt.Errorf("preview %s: %w", t.ImportID, err)
 	}
 	out.Entity = entity.Name
+	// The lease comes before the records are read: a plan made while
+	// another import writes them would be stale before it is shown.
+	if err := acquire(ctx, log, p.Leases, p.Jobs, userLease(t.Tenant, t.ImportID, t.User.ID, entity.Name)); err != nil {
+		return out, err
+	}
+	if err := p.Jobs.SetWaiting(ctx, t.Tenant, t.ImportID, t.User.ID, ""); err != nil {
+		return out, err
+	}
 	rows, invalid, err := p.rows(ctx, t)
 	if err != nil {
 		return out, err
