@@ -18,11 +18,20 @@ type Files interface {
 	// Download copies an object into a local file, for readers that need
 	// random access (zip-based workbooks).
 	Download(ctx context.Context, key, path string) error
-	// Metadata returns an object's user metadata.
-	Metadata(ctx context.Context, key string) (map[string]string, error)
+	// Stat tells an object's size and user metadata without reading it, so
+	// an upload can be refused before a byte of it is downloaded.
+	Stat(ctx context.Context, key string) (FileInfo, error)
 	// PutFile uploads a local file; Put a small object from memory.
 	PutFile(ctx context.Context, key, path, contentType string) error
 	Put(ctx context.Context, key string, data []byte, contentType string) error
+}
+
+// FileInfo is what Files.Stat tells of an object.
+type FileInfo struct {
+	Size int64 // bytes
+	// Metadata is the user metadata (x-amz-meta-* on S3); empty, never nil,
+	// when the object has none.
+	Metadata map[string]string
 }
 
 // Jobs keeps the import jobs.

@@ -152,7 +152,35 @@ func (b *builder) create(r crm.Row, desc string, t match.Tuple) Op {
 			fields[f] = v
 		}
 	}
+	if errs := b.missing(r.Number, fields, desc); len(errs) > 0 {
+		return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: errs}
+	}
 	return Op{Kind: OpCreate, Row: r.Number, ID: b.o.newID(r, t), Key: desc, Fields: fields}
+}
+
+// missing names each required field a new record would lack. In the update
+// modes the tenant may not expect the row to create anything (a file of
+// keys and one field updates that field), so the reason says why it would.
+func (b *builder) missing(row int, fields map[string]string, desc string) []crm.RowError {
+	var errs []crm.RowError
+	why := "a new record needs it"
+	if b.o.Mode != crm.Add && desc != "" {
+		why = "no existing record has this key, so the row would create a new record, which needs it"
+	}
+	for _, f := range b.o.Required {
+		if fields[f.Field] != "" {
+			continue
+		}
+		e := crm.RowError{Row: row, Column: f.Column, Field: f.Field}
+		if f.Column != "" {
+			e.Reason = "is empty, but " + why
+		} else {
+			title := cmp.Or(f.Title, f.Field)
+			e.Reason = fmt.Sprintf("the file has no column for the required field %q, but %s", title, why)
+		}
+		errs = append(errs, e)
+	}
+	return errs
 }
 
 func (b *builder) ambiguous(candidates []int) string {

@@ -36,12 +36,28 @@ type Options struct {
 	// by default, as in most CRMs: a blank cell in a partial file should
 	// not erase data. A full mirror from another system turns it on.
 	EmptyClears bool
+	// Required are the fields a new record cannot be created without: the
+	// entity's and the configuration's own. A row that would create a record
+	// without one of them is an error op, in every mode; rows that update a
+	// record need not carry them.
+	Required []Required
 	// SampleSize bounds the changes shown in the summary.
 	SampleSize int
 	// NewID gives the ID of the record a row creates; the default is
 	// newID's: from the row's key where it has one, else from the import
 	// and row number.
 	NewID func(row crm.Row) string
+}
+
+// Required is a field a new record needs, named as the tenant knows it.
+type Required struct {
+	Field string
+	// Column is the title of the file's column for the field; "" when the
+	// file has none.
+	Column string
+	// Title names the field when the file has no column for it: its title
+	// in the tenant's language. Field is used when it is empty.
+	Title string
 }
 
 func (o Options) policy(field string) crm.Policy {

@@ -54,6 +54,9 @@ func FromEnv(ctx context.Context) (*Stack, error) {
 		Limits: crm.Limits{
 			MaxRows:  intEnv("MAX_ROWS", crm.DefaultMaxRows),
 			MaxUsers: intEnv("MAX_USERS", crm.DefaultMaxUsers),
+			// Set for the validate function only, the one step that reads
+			// the upload.
+			MaxUploadBytes: int64(intEnv("MAX_UPLOAD_BYTES", crm.DefaultMaxUploadBytes)),
 		},
 	}
 	if s.Table == "" || s.BucketName == "" {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
@@ -126,6 +128,20 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 			kinds[f.Name] = plan.DateTime
 		}
 	}
+	// The file's column of each field: validate replaces the mapping with
+	// the file's own, one title per field, so an error names the column as
+	// the file titles it.
+	columns := map[string]string{}
+	for title, field := range cfg.Mapping {
+		columns[field] = title
+	}
+	lang := schema.Lang(strings.ToLower(strings.SplitN(cfg.Locale, "-", 2)[0]))
+	var required []plan.Required
+	for _, f := range entity.Fields {
+		if f.Required || slices.Contains(cfg.Required, f.Name) {
+			required = append(required, plan.Required{Field: f.Name, Column: columns[f.Name], Title: f.Title(lang)})
+		}
+	}
 	return plan.Options{
 		ImportID:      t.ImportID,
 		User:          t.User.ID,
@@ -136,5 +152,6 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 		Policies:      cfg.Policies,
 		DefaultPolicy: cfg.DefaultPolicy,
 		EmptyClears:   cfg.EmptyClears,
+		Required:      required,
 	}
 }
