@@ -15,12 +15,14 @@ import (
 type Files interface {
 	// Open streams an object.
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
-	// Download copies an object into a local file, for readers that need
-	// random access (zip-based workbooks).
-	Download(ctx context.Context, key, path string) error
-	// Stat tells an object's size and user metadata without reading it, so
-	// an upload can be refused before a byte of it is downloaded.
-	Stat(ctx context.Context, key string) (FileInfo, error)
+	// Download copies one version of an upload into a local file, for
+	// readers that need random access (zip-based workbooks). An upload
+	// replaced since (its ETag no longer matches) is a Conflict.
+	Download(ctx context.Context, obj Object, path string) error
+	// Stat tells the size and user metadata of one version of an upload
+	// without reading it, so it can be refused before a byte of it is
+	// downloaded.
+	Stat(ctx context.Context, obj Object) (FileInfo, error)
 	// PutFile uploads a local file; Put a small object from memory.
 	PutFile(ctx context.Context, key, path, contentType string) error
 	Put(ctx context.Context, key string, data []byte, contentType string) error
