@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/crmimport/crm-import/internal/cloudtest"
 	"github.com/crmimport/crm-import/internal/steps"
@@ -123,9 +124,14 @@ func TestDeadLetteredImportEndsFailedWithTheReason(t *testing.T) {
 	if rep := st.sweepOlderThan(t, tn, nil); rep.Open != 0 {
 		t.Errorf("sweep with the stack's deadline = %+v, want a job this young not looked at", rep)
 	}
+	st.cloud.ResetFunctionStats(t, "SweeperFunction")
 	if rep := st.sweep(t, tn); !slices.Equal(rep.Ended, []string{id}) {
 		t.Errorf("sweep = %+v, want %s ended", rep, id)
 	}
+	// For the record: one index Query, a GetItem per job open in the
+	// stack (other tests' too), then for this one DescribeExecution, the
+	// before-images' Query, UpdateItem, PutObject and PutEvents.
+	t.Logf("the sweep that ended the job asked: %s", st.cloud.FunctionStats(t, "SweeperFunction"))
 	const reason = "the import could not be started; please upload the file again"
 	if j := st.job(t, tn, id); j.Status != crm.Failed || j.Reason != reason {
 		t.Errorf("job = %s %q, want FAILED %q", j.Status, j.Reason, reason)
@@ -133,6 +139,39 @@ func TestDeadLetteredImportEndsFailedWithTheReason(t *testing.T) {
 	if sum := st.summary(t, tn, id); sum.Status != crm.Failed || sum.Reason != reason {
 		t.Errorf("summary = %+v, want FAILED with the reason", sum)
 	}
+	if sum := st.waitImportEvent(t, crm.ImportFailed, id); sum.Reason != reason {
+		t.Errorf("ImportFailed event = %+v, want the reason", sum)
+	}
+}
+
+// waitImportEvent waits for the import's event of detailType on the
+// stack's events queue (the ImportEventsRule's target) and returns its
+// detail. Other imports' events stay in the queue.
+func (st *stack) waitImportEvent(t *testing.T, detailType, id string) crm.Summary {
+	t.Helper()
+	queue := st.cloud.Output(t, "IMPORT_EVENTS_QUEUE_URL")
+	client := sqs.NewFromConfig(st.cloud.AWS)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		out, err := client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
+			QueueUrl: &queue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 1,
+		})
+		if err != nil {
+			t.Fatalf("ReceiveMessage(%s): %v", queue, err)
+		}
+		for _, m := range out.Messages {
+			var ev struct {
+				DetailType string      `json:"detail-type"`
+				Detail     crm.Summary `json:"detail"`
+			}
+			if json.Unmarshal([]byte(aws.ToString(m.Body)), &ev) != nil || ev.DetailType != detailType || ev.Detail.ImportID != id {
+				continue
+			}
+			client.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: &queue, ReceiptHandle: m.ReceiptHandle})
+			return ev.Detail
+		}
+	}
+	t.Fatalf("no %s event of %s on the events queue within 30s", detailType, id)
+	return crm.Summary{}
 }
 
 // sweep invokes the deployed sweeper as the schedule does, on the tenant's
