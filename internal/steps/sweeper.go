@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -109,8 +108,10 @@ func (s *Sweeper) Handle(ctx context.Context, ev events.EventBridgeEvent) (Sweep
 }
 
 // Sweep ends the jobs open past the deadline whose workflow has ended or
-// never started. A job it cannot look at does not stop the others; the
-// errors come back together.
+// never started. A job it cannot look at (a service busy) does not stop the
+// others: each such failure is logged with its job, and the sweep then
+// fails as a whole, so that the function's errors alarm says so; the next
+// sweep tries the job again.
 func (s *Sweeper) Sweep(ctx context.Context, req SweepRequest) (SweepReport, error) {
 	var rep SweepReport
 	deadline := s.Deadline
@@ -124,7 +125,7 @@ func (s *Sweeper) Sweep(ctx context.Context, req SweepRequest) (SweepReport, err
 	if err != nil {
 		return rep, err
 	}
-	var errs []error
+	failed := 0
 	for _, j := range open {
 		if req.Tenant != "" && j.Tenant != req.Tenant {
 			continue
@@ -134,17 +135,20 @@ func (s *Sweeper) Sweep(ctx context.Context, req SweepRequest) (SweepReport, err
 		if crm.KindOf(err) == crm.NotFound {
 			status, err = "", nil
 		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("sweep %s/%s: %w", j.Tenant, j.ID, err))
-			continue
+		if err == nil {
+			err = s.settle(ctx, &rep, j, status)
 		}
-		if err := s.settle(ctx, &rep, j, status); err != nil {
-			errs = append(errs, fmt.Errorf("sweep %s/%s: %w", j.Tenant, j.ID, err))
+		if err != nil {
+			failed++
+			s.Log.Error("stuck import not swept", "tenant", j.Tenant, "importId", j.ID, "step", "sweeper", "kind", crm.KindOf(err), "error", err)
 		}
 	}
 	s.Log.Info("sweep done", "deadline", deadline.String(), "tenant", req.Tenant,
-		"open", rep.Open, "running", len(rep.Running), "ended", len(rep.Ended), "errors", len(errs))
-	return rep, errors.Join(errs...)
+		"open", rep.Open, "running", len(rep.Running), "ended", len(rep.Ended), "failed", failed)
+	if failed > 0 {
+		return rep, crm.Errorf(crm.Unavailable, "%d of %d open imports could not be swept; the next sweep tries them again", failed, rep.Open)
+	}
+	return rep, nil
 }
 
 // ExecutionChanged ends the job of an execution that failed, timed out or
