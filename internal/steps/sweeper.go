@@ -158,7 +158,7 @@ func (s *Sweeper) Sweep(ctx context.Context, req SweepRequest) (SweepReport, err
 func (s *Sweeper) ExecutionChanged(ctx context.Context, c ExecutionChange) (SweepReport, error) {
 	var rep SweepReport
 	var in State
-	if c.Input == nil || json.Unmarshal([]byte(*c.Input), &in) != nil || in.Tenant == "" || in.ImportID != c.Name {
+	if c.Status == "" || c.Input == nil || json.Unmarshal([]byte(*c.Input), &in) != nil || in.Tenant == "" || in.ImportID != c.Name {
 		// Not an execution the trigger started; a sweep would not find a
 		// job for it either.
 		s.Log.Warn("execution status change names no import job", "execution", c.ExecutionARN, "status", c.Status)

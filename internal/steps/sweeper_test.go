@@ -251,6 +251,8 @@ func TestExecutionStatusChangeEndsTheJobAtOnce(t *testing.T) {
 			withDetail(func(c *ExecutionChange) { c.Input = &otherInput }), false, ""},
 		{"an execution without its input names no job", crm.Applying,
 			withDetail(func(c *ExecutionChange) { c.Input = nil }), false, ""},
+		{"an event without a status ends nothing", crm.Applying,
+			withDetail(func(c *ExecutionChange) { c.Status = "" }), false, ""},
 		{"an execution whose job does not exist ends nothing", "", captured, false, ""},
 	}
 	for _, tt := range tests {
