@@ -279,8 +279,10 @@ def deploy_stack(aws, name, cfn, params):
 def stack_resources(aws, name):
     cf = aws.client("cloudformation")
     res = cf.describe_stack_resources(StackName=name)["StackResources"]
-    # moto lists some resources (an SQS QueuePolicy) without ids.
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in res if r.get("LogicalResourceId")}
+    # moto lists some resources without ids: an SQS QueuePolicy without
+    # either, a Lambda Permission (an EventBridge rule's) without a physical
+    # one. Nothing here needs them.
+    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in res if r.get("LogicalResourceId") and r.get("PhysicalResourceId")}
 
 
 def enable_pitr(aws, cfn, resources):

@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // The ports: what the pipeline needs from the outside world. Each is
@@ -55,6 +56,10 @@ type Jobs interface {
 	// SetWaiting records that the job waits for import holder to finish
 	// with a user's records; holder "" says it waits no more.
 	SetWaiting(ctx context.Context, tenant, id, user, holder string) error
+	// Open returns the jobs of every tenant that have not ended and were
+	// created before before, oldest first, as Get returns them: what the
+	// sweeper looks at, without reading the jobs that have ended.
+	Open(ctx context.Context, before time.Time) ([]Job, error)
 }
 
 // Leases serialise the imports that write the same records.
@@ -97,12 +102,28 @@ type Records interface {
 	CountBeforeImages(ctx context.Context, tenant, importID string) (int, error)
 }
 
-// Workflow starts import workflows.
+// Workflow starts import workflows and tells how they stand.
 type Workflow interface {
 	// Start starts an execution named name; false when one of that name
 	// exists already (a repeated S3 event).
 	Start(ctx context.Context, name string, input any) (started bool, err error)
+	// Status returns where the execution named name stands; NotFound when
+	// none was started under that name.
+	Status(ctx context.Context, name string) (ExecutionStatus, error)
 }
+
+// ExecutionStatus is where a workflow execution stands, in Step Functions'
+// words. Statuses other than these (a redrive pending) are an execution
+// that will still run.
+type ExecutionStatus string
+
+const (
+	ExecutionRunning   ExecutionStatus = "RUNNING"
+	ExecutionSucceeded ExecutionStatus = "SUCCEEDED"
+	ExecutionFailed    ExecutionStatus = "FAILED"
+	ExecutionTimedOut  ExecutionStatus = "TIMED_OUT"
+	ExecutionAborted   ExecutionStatus = "ABORTED"
+)
 
 // Notifier announces import events (ImportSucceeded, ImportFailed).
 type Notifier interface {
