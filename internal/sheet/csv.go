@@ -166,6 +166,15 @@ func (s *csvSource) next() (Row, error) {
 		cells[i] = Cell{Kind: Text, Text: f}
 	}
 	for _, i := range rec.bare {
+		if strings.HasPrefix(rec.fields[i], "=") {
+			// A formula such as =HYPERLINK("x") written without quotes:
+			// a spreadsheet program would compute it, so its text is not
+			// what the tenant saw. Naming the column lets them find it in
+			// a wide row.
+			e := rowError(row, `the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`)
+			e.Column = i + 1
+			return Row{}, e
+		}
 		s.quotes.add(row, i+1, rec.fields[i])
 	}
 	if rec.past >= 0 {
