@@ -141,6 +141,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 	if err := ctx.Err(); err != nil { // the reading stopped early because ctx ended
 		return nil, err
 	}
+	c.finish()
 	c.report.Warnings = append(c.report.Warnings, r.Warnings()...)
 	return c.report, nil
 }

@@ -2,8 +2,9 @@ package crmtest
 
 import "sync"
 
-// Faults makes chosen calls of a double's methods fail. Every double embeds
-// one, so a test can inject, say, a crm.Unavailable on the second Put.
+// Faults makes chosen calls of a double's methods fail. The doubles but
+// Records embed one, so a test can inject, say, a crm.Unavailable on the
+// second Put.
 type Faults struct {
 	mu    sync.Mutex
 	calls map[string]int
@@ -15,6 +16,18 @@ type Faults struct {
 func (f *Faults) FailCall(method string, n int, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.failAt(method, n, err)
+}
+
+// FailNext makes the next call of method return err: the way to fail a
+// step's call after the steps before it have used the same double.
+func (f *Faults) FailNext(method string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failAt(method, f.calls[method]+1, err)
+}
+
+func (f *Faults) failAt(method string, n int, err error) {
 	if f.fail == nil {
 		f.fail = map[string]map[int]error{}
 	}

@@ -31,7 +31,7 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle() error = %v", err)
 	}
-	j := f.job(t, s)
+	j := f.job(t, s.ImportID)
 	if n := f.jobs.Calls("Update"); n != 1 || j.Status != crm.Failed {
 		t.Fatalf("job updated %d times to %s, want once, to FAILED", n, j.Status)
 	}
@@ -88,7 +88,7 @@ func TestFinalizeFailurePathGivesTheTenantTheReason(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Handle() error = %v", err)
 			}
-			j := f.job(t, tt.in)
+			j := f.job(t, tt.in.ImportID)
 			if j.Status != crm.Failed || !strings.HasPrefix(j.Reason, tt.wantReason) || j.Counts != tt.wantCounts {
 				t.Errorf("job = %s %q %+v, want FAILED %q... %+v", j.Status, j.Reason, j.Counts, tt.wantReason, tt.wantCounts)
 			}
@@ -143,7 +143,7 @@ func TestFinalizeSuccessPathSumsUpAndListsTheRowsNotImported(t *testing.T) {
 	if !reflect.DeepEqual(saved, sum) {
 		t.Errorf("summary.json = %+v, want the summary returned %+v", saved, sum)
 	}
-	j := f.job(t, s)
+	j := f.job(t, s.ImportID)
 	if j.Status != crm.Succeeded || j.Counts != wantCounts || j.ErrorFile != s.work().ErrorFile() || j.Summary != s.work().Summary() {
 		t.Errorf("job = %s %+v error file %q summary %q, want SUCCEEDED with the counts and both files", j.Status, j.Counts, j.ErrorFile, j.Summary)
 	}

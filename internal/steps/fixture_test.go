@@ -35,6 +35,7 @@ type fixture struct {
 	workflow *crmtest.Workflow
 	notifier *crmtest.Notifier
 	records  *crmtest.Records
+	leases   *crmtest.Leases
 	limits   crm.Limits
 	tmp      string
 }
@@ -50,6 +51,7 @@ func newFixture(t *testing.T) *fixture {
 		workflow: crmtest.NewWorkflow(),
 		notifier: crmtest.NewNotifier(),
 		records:  &crmtest.Records{},
+		leases:   crmtest.NewLeases(),
 		limits:   crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers},
 		tmp:      t.TempDir(),
 	}
@@ -67,11 +69,11 @@ func (f *fixture) split() *Split {
 }
 
 func (f *fixture) preview() *Preview {
-	return &Preview{Files: f.files, Records: f.records, Jobs: f.jobs, TmpDir: f.tmp, Log: discard}
+	return &Preview{Files: f.files, Records: f.records, Jobs: f.jobs, Leases: f.leases, TmpDir: f.tmp, Log: discard}
 }
 
 func (f *fixture) finalize() *Finalize {
-	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Log: discard}
+	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Leases: f.leases, Log: discard}
 }
 
 func (f *fixture) trigger() *Trigger {
@@ -119,12 +121,12 @@ func (f *fixture) splitted(t *testing.T, content, config string) State {
 	return s
 }
 
-// job returns the import's job as the job store has it.
-func (f *fixture) job(t *testing.T, s State) crm.Job {
+// job returns the tenant's import job as the job store has it.
+func (f *fixture) job(t *testing.T, importID string) crm.Job {
 	t.Helper()
-	j, err := f.jobs.Get(context.Background(), s.Tenant, s.ImportID)
+	j, err := f.jobs.Get(context.Background(), tenant, importID)
 	if err != nil {
-		t.Fatalf("Get(%s) error = %v", s.ImportID, err)
+		t.Fatalf("Get(%s) error = %v", importID, err)
 	}
 	return j
 }

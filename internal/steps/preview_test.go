@@ -18,9 +18,14 @@ const syncCSV = "Customer number,Name,Email,Agent email\n" +
 
 const syncConfig = `{"version":1,"entity":"customers","mode":"update_delete","key_fields":["customer_number"],"assignment":{"column":"Agent email","by":"email"}}`
 
+// Two of anna's records: the file updates the first and, as it does not
+// name the second, update with deletion deletes it.
+var (
+	mueller = crm.Record{Entity: "customers", ID: "r1", Version: 3, Fields: map[string]string{"customer_number": "1001", "name": "Mueller GmbH"}}
+	gone    = crm.Record{Entity: "customers", ID: "r9", Version: 1, Fields: map[string]string{"customer_number": "999", "name": "Gone GmbH"}}
+)
+
 func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
-	mueller := crm.Record{Entity: "customers", ID: "r1", Version: 3, Fields: map[string]string{"customer_number": "1001", "name": "Mueller GmbH"}}
-	gone := crm.Record{Entity: "customers", ID: "r9", Version: 1, Fields: map[string]string{"customer_number": "999", "name": "Gone GmbH"}}
 	tests := []struct {
 		name     string
 		existing []crm.Record
@@ -35,29 +40,19 @@ func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.tenants.SaveConfig(tenant, "sync", []byte(syncConfig))
-			for _, r := range tt.existing {
-				f.records.Put(tenant, anna.ID, r)
-			}
-			s := f.splitted(t, syncCSV, "sync")
-			task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
-
-			out, err := f.preview().Handle(context.Background(), task)
-			if err != nil {
-				t.Fatalf("Handle(%s) error = %v", task.User.ID, err)
-			}
-			if out.UserTask != task || out.Entity != "customers" || out.Rows != 3 || out.Invalid != 1 {
-				t.Errorf("Handle() = %+v, want the task, customers, 3 rows, 1 invalid", out)
+			out := f.previewed(t, tt.existing...)
+			if out.User.ID != anna.ID || out.Entity != "customers" || out.Rows != 3 || out.Invalid != 1 {
+				t.Errorf("Handle() = %+v, want anna's task, customers, 3 rows, 1 invalid", out)
 			}
 			if !equalJSON(t, out.Preview, tt.want) {
 				t.Errorf("Handle() preview = %+v, want %+v", out.Preview, tt.want)
 			}
-			ops := lines[plan.Op](t, f.files, s.work().Plan(anna.ID))
+			ops := lines[plan.Op](t, f.files, out.work().Plan(anna.ID))
 			if len(ops) != tt.want.Total() {
 				t.Errorf("plan has %d ops, want one per row and deletion (%d)", len(ops), tt.want.Total())
 			}
 			var saved plan.Preview
-			readWorkJSON(t, f, s.work().Preview(anna.ID), &saved)
+			readWorkJSON(t, f, out.work().Preview(anna.ID), &saved)
 			if len(saved.Sample) == 0 {
 				t.Errorf("previews/%s.json has no sample, want the changes shown field by field", anna.ID)
 			}
@@ -66,7 +61,7 @@ func TestPreviewPlansAUserAgainstTheirRecords(t *testing.T) {
 				t.Errorf("previews/%s.json = %+v, want %+v", anna.ID, saved, tt.want)
 			}
 			// Split counted the file's 4 rows; the deletions add to them.
-			if j := f.job(t, s); j.Total != 4+tt.want.Deletes {
+			if j := f.job(t, out.ImportID); j.Total != 4+tt.want.Deletes {
 				t.Errorf("job total = %d, want %d", j.Total, 4+tt.want.Deletes)
 			}
 		})
@@ -77,4 +72,27 @@ func TestPreviewOfASplitThatIsGoneFails(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.preview().Handle(context.Background(), UserTask{ImportID: "imp-none", Tenant: tenant, User: crm.UserRef{ID: anna.ID}})
 	checkError(t, "Handle()", err, crm.NotFound, "file work/acme/imp-none/config.json does not exist")
+}
+
+// previewed syncs syncCSV with syncConfig up to anna's preview, against her
+// existing records: the plan apply receives.
+func (f *fixture) previewed(t *testing.T, existing ...crm.Record) UserPlan {
+	t.Helper()
+	f.tenants.SaveConfig(tenant, "sync", []byte(syncConfig))
+	for _, r := range existing {
+		f.records.Put(tenant, anna.ID, r)
+	}
+	s := f.splitted(t, syncCSV, "sync")
+	if s.Users[0].ID != anna.ID {
+		t.Fatalf("split users = %+v, want anna first", s.Users)
+	}
+	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+	out, err := f.preview().Handle(context.Background(), task)
+	if err != nil {
+		t.Fatalf("Preview.Handle(%s) error = %v", task.User.ID, err)
+	}
+	if out.UserTask != task {
+		t.Errorf("Preview.Handle() task = %+v, want %+v", out.UserTask, task)
+	}
+	return out
 }

@@ -44,7 +44,7 @@ func TestSplitGivesEachUserTheirRows(t *testing.T) {
 	if want := []assign.ValueRows{{Value: "carl@acme.example", Rows: 1}}; !reflect.DeepEqual(sel.Unmatched, want) {
 		t.Errorf("selection.json unmatched = %+v, want %+v", sel.Unmatched, want)
 	}
-	if j := f.job(t, s); j.Status != crm.Applying || j.Users != 2 || j.Total != 3 {
+	if j := f.job(t, s.ImportID); j.Status != crm.Applying || j.Users != 2 || j.Total != 3 {
 		t.Errorf("job = %s, %d users, total %d, want APPLYING, 2 users, total 3", j.Status, j.Users, j.Total)
 	}
 }

@@ -73,7 +73,7 @@ func TestValidateWritesEveryRowAndCountsThem(t *testing.T) {
 	if cfg.Entity != "customers" || cfg.Mode != crm.Add {
 		t.Errorf("config.json = entity %q, mode %q, want the customers default (add)", cfg.Entity, cfg.Mode)
 	}
-	j := f.job(t, s)
+	j := f.job(t, s.ImportID)
 	if j.Status != crm.Validating || j.Counts != (crm.Counts{Rows: 4, Invalid: 1}) {
 		t.Errorf("job = %s %+v, want VALIDATING with 4 rows, 1 invalid", j.Status, j.Counts)
 	}
