@@ -16,6 +16,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Validate{Files: s.Bucket(), Jobs: s.Jobs(), Tenants: s.Tenants(), Limits: s.Limits, Log: s.Log}
+	h := &steps.Validate{Files: s.Bucket(), Jobs: s.Jobs(), Tenants: s.Tenants(), Limits: s.Limits, Leases: s.Leases(), Log: s.Log}
 	lambda.Start(lambdafn.Handler(s.Log, "validate", h.Handle))
 }

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -44,4 +45,22 @@ func HolderOf(err error) string {
 		return b.holder
 	}
 	return ""
+}
+
+// SlotTime is how long an import holds its slot among the tenant's running
+// imports: longer than an import takes, so that only an import whose
+// workflow died without finalizing keeps a slot, until then.
+const SlotTime = 3 * time.Hour
+
+// ImportSlot is the lease of the n-th of a tenant's slots for running
+// imports (see Limits.MaxRunningImports).
+func ImportSlot(tenant string, n int, holder string) Lease {
+	return Lease{Tenant: tenant, User: "slot-" + strconv.Itoa(n), Entity: "running-imports", Holder: holder, Until: time.Now().Add(SlotTime)}
+}
+
+// SlotsBusy is the Busy error of an import that waits for one of the
+// tenant's running imports, holder among them, to end.
+func SlotsBusy(max int, holder string) *Error {
+	return Wrap(&busy{holder: holder}, Busy,
+		"waiting for import %s: your CRM already runs %d imports at once, and this one starts when one of them ends", holder, max)
 }

@@ -19,6 +19,10 @@ const (
 	// ephemeral storage holds the upload, its unpacked workbook (capped at
 	// 1 GiB) and records.jsonl several times over.
 	DefaultMaxUploadBytes = 1 << 30
+	// DefaultMaxRunningImports is how many of a tenant's imports run at
+	// once; the others wait their turn, so one tenant dropping hundreds of
+	// files cannot take the account's concurrency from the others.
+	DefaultMaxRunningImports = 5
 )
 
 // Limits are the stack's limits of one import; a tenant's Profile can
@@ -29,15 +33,19 @@ type Limits struct {
 	// MaxUploadBytes bounds the uploaded file's size; 0 means
 	// DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// MaxRunningImports bounds a tenant's imports running at once; 0 means
+	// DefaultMaxRunningImports.
+	MaxRunningImports int
 }
 
 // Profile is a tenant's import settings.
 type Profile struct {
-	// MaxRows, MaxUsers and MaxUploadBytes override the stack's defaults
-	// when above zero.
-	MaxRows        int   `json:"maxRows,omitempty"`
-	MaxUsers       int   `json:"maxUsers,omitempty"`
-	MaxUploadBytes int64 `json:"maxUploadBytes,omitempty"`
+	// MaxRows, MaxUsers, MaxUploadBytes and MaxRunningImports override the
+	// stack's defaults when above zero.
+	MaxRows           int   `json:"maxRows,omitempty"`
+	MaxUsers          int   `json:"maxUsers,omitempty"`
+	MaxUploadBytes    int64 `json:"maxUploadBytes,omitempty"`
+	MaxRunningImports int   `json:"maxRunningImports,omitempty"`
 	// SyncedFrom names the system (Salesforce, Dynamics) the tenant's CRM data
 	// is synchronised from. Such tenants cannot import: the next sync would
 	// overwrite whatever the import wrote.
@@ -54,6 +62,12 @@ func (p Profile) Limits(stack Limits) Limits {
 	}
 	if p.MaxUploadBytes > 0 {
 		stack.MaxUploadBytes = p.MaxUploadBytes
+	}
+	if p.MaxRunningImports > 0 {
+		stack.MaxRunningImports = p.MaxRunningImports
+	}
+	if stack.MaxRunningImports <= 0 {
+		stack.MaxRunningImports = DefaultMaxRunningImports
 	}
 	return stack
 }

@@ -59,7 +59,8 @@ func FromEnv(ctx context.Context) (*Stack, error) {
 			MaxUsers: intEnv("MAX_USERS", crm.DefaultMaxUsers),
 			// Set for the validate function only, the one step that reads
 			// the upload.
-			MaxUploadBytes: int64(intEnv("MAX_UPLOAD_BYTES", crm.DefaultMaxUploadBytes)),
+			MaxUploadBytes:    int64(intEnv("MAX_UPLOAD_BYTES", crm.DefaultMaxUploadBytes)),
+			MaxRunningImports: intEnv("MAX_RUNNING_IMPORTS", crm.DefaultMaxRunningImports),
 		},
 		StuckJobAfter: time.Duration(intEnv("STUCK_JOB_MINUTES", 30)) * time.Minute,
 	}

@@ -14,17 +14,17 @@ func TestFromEnvReadsTheLimits(t *testing.T) {
 		want crm.Limits
 	}{
 		{"defaults when unset", map[string]string{},
-			crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers, MaxUploadBytes: crm.DefaultMaxUploadBytes}},
-		{"as the template sets them", map[string]string{"MAX_ROWS": "500", "MAX_USERS": "7", "MAX_UPLOAD_BYTES": "5368709120"},
-			crm.Limits{MaxRows: 500, MaxUsers: 7, MaxUploadBytes: 5 << 30}},
-		{"defaults for values that are no limit", map[string]string{"MAX_UPLOAD_BYTES": "-1", "MAX_ROWS": "many"},
-			crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers, MaxUploadBytes: crm.DefaultMaxUploadBytes}},
+			crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers, MaxUploadBytes: crm.DefaultMaxUploadBytes, MaxRunningImports: crm.DefaultMaxRunningImports}},
+		{"as the template sets them", map[string]string{"MAX_ROWS": "500", "MAX_USERS": "7", "MAX_UPLOAD_BYTES": "5368709120", "MAX_RUNNING_IMPORTS": "3"},
+			crm.Limits{MaxRows: 500, MaxUsers: 7, MaxUploadBytes: 5 << 30, MaxRunningImports: 3}},
+		{"defaults for values that are no limit", map[string]string{"MAX_UPLOAD_BYTES": "-1", "MAX_ROWS": "many", "MAX_RUNNING_IMPORTS": "0"},
+			crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers, MaxUploadBytes: crm.DefaultMaxUploadBytes, MaxRunningImports: crm.DefaultMaxRunningImports}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("TABLE_NAME", "table")
 			t.Setenv("BUCKET_NAME", "bucket")
-			for _, name := range []string{"MAX_ROWS", "MAX_USERS", "MAX_UPLOAD_BYTES"} {
+			for _, name := range []string{"MAX_ROWS", "MAX_USERS", "MAX_UPLOAD_BYTES", "MAX_RUNNING_IMPORTS"} {
 				t.Setenv(name, tt.env[name])
 			}
 			s, err := FromEnv(context.Background())

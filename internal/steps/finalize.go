@@ -24,16 +24,39 @@ type Finalize struct {
 	// Leases: a failed import gives up the leases its users' steps held,
 	// so the next import of those records need not wait for them to lapse.
 	Leases crm.Leases
-	Log    *slog.Logger
+	// Tenants and Limits say how many running-import slots the tenant has,
+	// so that finalize gives up the one the import holds.
+	Tenants crm.Tenants
+	Limits  crm.Limits
+	Log     *slog.Logger
 }
 
 // Handle is the finalize step.
 func (f *Finalize) Handle(ctx context.Context, s State) (crm.Summary, error) {
 	log := s.Logger(f.Log, "finalize")
+	sum, err := f.close(ctx, log, s)
+	if err == nil {
+		f.releaseSlot(ctx, log, s)
+	}
+	return sum, err
+}
+
+func (f *Finalize) close(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {
 	if s.Error != nil {
 		return f.fail(ctx, log, s)
 	}
 	return f.succeed(ctx, log, s)
+}
+
+// releaseSlot lets the tenant's next import start. A slot not released
+// lapses by itself (crm.SlotTime).
+func (f *Finalize) releaseSlot(ctx context.Context, log *slog.Logger, s State) {
+	profile, err := f.Tenants.Profile(ctx, s.Tenant)
+	if err != nil {
+		log.Warn("slot not released", "error", err)
+		return
+	}
+	releaseSlots(ctx, log, f.Leases, s.Tenant, s.ImportID, profile.Limits(f.Limits).MaxRunningImports)
 }
 
 func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {

@@ -61,7 +61,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 func (f *fixture) validate() *Validate {
-	return &Validate{Files: f.files, Jobs: f.jobs, Tenants: f.tenants, Limits: f.limits, TmpDir: f.tmp, Log: discard}
+	return &Validate{Files: f.files, Jobs: f.jobs, Tenants: f.tenants, Limits: f.limits, Leases: f.leases, TmpDir: f.tmp, Log: discard}
 }
 
 func (f *fixture) split() *Split {
@@ -73,7 +73,7 @@ func (f *fixture) preview() *Preview {
 }
 
 func (f *fixture) finalize() *Finalize {
-	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Leases: f.leases, Log: discard}
+	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Leases: f.leases, Tenants: f.tenants, Limits: f.limits, Log: discard}
 }
 
 func (f *fixture) trigger() *Trigger {

@@ -91,3 +91,35 @@ func TestFailedImportReleasesItsLeases(t *testing.T) {
 		}
 	}
 }
+
+// A tenant's imports run a few at a time: one over the tenant's limit waits,
+// still RECEIVED, naming an import that runs; when that one ends, it starts.
+func TestATenantsImportsRunAFewAtATime(t *testing.T) {
+	f := newFixture(t)
+	f.tenants.PutProfile(tenant, crm.Profile{MaxRunningImports: 1})
+	first := f.upload(t, "first.csv", "Customer number,Name\n1001,Müller GmbH\n", "")
+	second := f.upload(t, "second.csv", "Customer number,Name\n1002,Rossi S.r.l.\n", "")
+	if _, err := f.validate().Handle(context.Background(), first); err != nil {
+		t.Fatalf("Validate.Handle(first) = %v", err)
+	}
+
+	_, err := f.validate().Handle(context.Background(), second)
+	if crm.KindOf(err) != crm.Busy || crm.HolderOf(err) != first.ImportID {
+		t.Fatalf("Validate.Handle(second) while the first runs: %v, want Busy naming %s", err, first.ImportID)
+	}
+	if j := f.job(t, second.ImportID); j.Status != crm.Received || j.Waiting["*"] != first.ImportID {
+		t.Errorf("second job = %s waiting %v, want RECEIVED, waiting for %s", j.Status, j.Waiting, first.ImportID)
+	}
+
+	failed := first
+	failed.Error = &StepError{Error: "RefusedError", Cause: `{"errorType":"RefusedError","errorMessage":"stop"}`}
+	if _, err := f.finalize().Handle(context.Background(), failed); err != nil {
+		t.Fatalf("Finalize.Handle(first) = %v", err)
+	}
+	if _, err := f.validate().Handle(context.Background(), second); err != nil {
+		t.Fatalf("Validate.Handle(second) once the first ended: %v, want it to run", err)
+	}
+	if j := f.job(t, second.ImportID); j.Status != crm.Validating || len(j.Waiting) != 0 {
+		t.Errorf("second job = %s waiting %v, want VALIDATING, waiting for nothing", j.Status, j.Waiting)
+	}
+}

@@ -63,6 +63,9 @@ func (e *StepError) Reason() string {
 	switch {
 	case e.Error == lambdafn.RefusedName || c.ErrorType == lambdafn.RefusedName:
 		return c.ErrorMessage
+	case e.Error == lambdafn.BusyName || c.ErrorType == lambdafn.BusyName:
+		// The workflow waited for hours and gave up.
+		return "the import waited too long and was stopped (" + c.ErrorMessage + "): upload the file again once the other import has ended"
 	case e.Error == "States.Timeout":
 		return "the import took too long and was stopped"
 	default:

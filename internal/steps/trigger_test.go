@@ -189,6 +189,8 @@ func TestStepErrorReasonTellsTheTenantOnlyWhatIsMeantForThem(t *testing.T) {
 		err  StepError
 		want string
 	}{
+		{"a wait given up says for whom", StepError{Error: "BusyError", Cause: `{"errorType":"BusyError","errorMessage":"waiting for import imp-1, which is importing the customers of user anna"}`},
+			"the import waited too long and was stopped (waiting for import imp-1, which is importing the customers of user anna): upload the file again once the other import has ended"},
 		{"a refusal gives its message", StepError{Error: "RefusedError", Cause: `{"errorType":"RefusedError","errorMessage":"the file has 3 rows; one import may hold at most 2 rows"}`}, "the file has 3 rows; one import may hold at most 2 rows"},
 		{"a timeout says so", StepError{Error: "States.Timeout"}, "the import took too long and was stopped"},
 		{"anything else leaks nothing", StepError{Error: "errorString", Cause: `{"errorType":"errorString","errorMessage":"dial tcp 10.1.2.3:443: i/o timeout"}`}, "internal error: the import could not be completed; support has the details"},

@@ -28,8 +28,11 @@ type Validate struct {
 	Jobs    crm.Jobs
 	Tenants crm.Tenants
 	Limits  crm.Limits
-	TmpDir  string // "" = os.TempDir(); the Lambda's ephemeral storage
-	Log     *slog.Logger
+	// Leases hold the import's slot among the tenant's running imports,
+	// from validate to finalize.
+	Leases crm.Leases
+	TmpDir string // "" = os.TempDir(); the Lambda's ephemeral storage
+	Log    *slog.Logger
 }
 
 // countPastLimit is how far past the row limit validate keeps counting.
@@ -42,9 +45,6 @@ const ConfigMetadata = "config"
 // Handle is the validate step.
 func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	log := s.Logger(v.Log, "validate")
-	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Validating}); err != nil {
-		return s, err
-	}
 	profile, err := v.Tenants.Profile(ctx, s.Tenant)
 	if err != nil {
 		return s, err
@@ -55,6 +55,14 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 			profile.SyncedFrom, profile.SyncedFrom)
 	}
 	limits := profile.Limits(v.Limits)
+	// One tenant's imports run a few at a time: the others wait RECEIVED,
+	// without holding a Lambda, until one of them ends.
+	if err := takeSlot(ctx, log, v.Leases, v.Jobs, s.Tenant, s.ImportID, limits.MaxRunningImports); err != nil {
+		return s, err
+	}
+	if err := v.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Validating}); err != nil {
+		return s, err
+	}
 	maxRows := limits.MaxRows
 
 	// The size and the configuration the upload names come from its

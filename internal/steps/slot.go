@@ -1,0 +1,45 @@
+package steps
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// waitingForSlot is the key of Job.Waiting for an import that waits as a
+// whole, for one of the tenant's running imports to end.
+const waitingForSlot = "*"
+
+// takeSlot takes one of the tenant's max slots for running imports (the
+// one this import holds already, if a retried step took it before), or
+// returns a Busy error naming an import that holds one.
+func takeSlot(ctx context.Context, log *slog.Logger, leases crm.Leases, jobs crm.Jobs, tenant, importID string, max int) error {
+	holder := ""
+	for n := range max {
+		err := leases.Acquire(ctx, crm.ImportSlot(tenant, n, importID))
+		if err == nil {
+			return jobs.SetWaiting(ctx, tenant, importID, waitingForSlot, "")
+		}
+		if h := crm.HolderOf(err); h != "" {
+			if holder == "" {
+				holder = h
+			}
+			continue
+		}
+		return err
+	}
+	if err := jobs.SetWaiting(ctx, tenant, importID, waitingForSlot, holder); err != nil {
+		log.Warn("waiting not recorded", "error", err)
+	}
+	return crm.SlotsBusy(max, holder)
+}
+
+// releaseSlots gives up every slot the import holds.
+func releaseSlots(ctx context.Context, log *slog.Logger, leases crm.Leases, tenant, importID string, max int) {
+	for n := range max {
+		if err := leases.Release(ctx, crm.ImportSlot(tenant, n, importID)); err != nil {
+			log.Warn("slot not released", "slot", n, "error", err)
+		}
+	}
+}
