@@ -1,0 +1,276 @@
+package sheet
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Telling single-byte encodings apart. The bytes 0x80-0xFF of windows-1252
+// and windows-1250 (and of their ISO cousins) are letters of different
+// languages: 0xB3 is "ł" in Polish and "³" in Western text, 0xE8 "č" in
+// Czech and "è" in French. Byte statistics cannot tell which a short file
+// means; the text can: read with the right encoding, every word is spelt
+// with the letters of one language, and no symbol sits inside a word.
+
+// A language is written with ASCII letters and the letters listed here,
+// in lower case. Rare ones (a French "æ", a Swedish "é") say less about the
+// language than common ones, so a word using one weighs less.
+type language struct {
+	common, rare string
+}
+
+var languages = map[string]language{
+	"de": {common: "äöüß"},
+	"fr": {common: "àçéèê", rare: "âæëîïôœùûüÿ"},
+	"es": {common: "áéíñóú", rare: "ü"},
+	"pt": {common: "áâãçéêíóôú", rare: "àõü"},
+	"it": {common: "àèéù", rare: "ìíîòóú"},
+	"ca": {common: "àçèéíòó", rare: "ïúü"},
+	"nl": {common: "éë", rare: "áèíïóöúü"},
+	"sv": {common: "åäö", rare: "é"},
+	"fi": {common: "äö", rare: "åšž"},
+	"da": {common: "æøå", rare: "é"},
+	"no": {common: "æøå", rare: "èéóô"},
+	"is": {common: "áæéíðóöúýþ"},
+	"pl": {common: "ąćęłńóśźż"},
+	"cs": {common: "áčďéěíňóřšťúůýž"},
+	"sk": {common: "áčďéíľňóôšťúýž", rare: "äĺŕ"},
+	"hu": {common: "áéíóöőúüű"},
+	"hr": {common: "čćđšž"},
+	"sl": {common: "čšž"},
+	"ro": {common: "ăâîşţșț"},
+	"tr": {common: "çğıöşü", rare: "âîû"},
+}
+
+// weight is how strongly a word tells that it is written in lang: 2 when
+// lang writes all its letters commonly, 1 when some rarely, 0 when lang
+// does not write one of them.
+func weight(letters []rune, lang string) int {
+	l := languages[lang]
+	w := 2
+	for _, r := range letters {
+		switch {
+		case strings.ContainsRune(l.common, r):
+		case strings.ContainsRune(l.rare, r):
+			w = 1
+		default:
+			return 0
+		}
+	}
+	return w
+}
+
+// Symbols that sit in words. Between letters: apostrophes, the acute
+// accent typed as one ("O´Brien"), the Catalan middle dot ("col·lecció")
+// and dashes. At a word's edge also quotes, ellipses and marks such as ®
+// and °; opening quotes and Spanish ¿ ¡ only before it; superscripts only
+// after a unit of one or two letters ("m²", "cm³", not "Micha³").
+const (
+	joiners      = "’‘´·‐‑‒–—"
+	quotes       = "«»‹›“”‘’"
+	afterLetter  = joiners + quotes + "…®™©℗°†‡•ªº"
+	beforeLetter = joiners + quotes + "„‚¿¡°•…"
+	superscripts = "¹²³"
+)
+
+// neutral letters belong to no language in particular.
+const neutral = "µ"
+
+// ordinals are letters to Unicode but marks after a number or an "N" to
+// the languages that write them ("1º", "Nª"), never inside a word.
+const ordinals = "ªº"
+
+// word is one word of a reading, and what it tells.
+type word struct {
+	bad     rune   // a character no language writes where it is; 0 if none
+	letters []rune // its letters beyond ASCII, lower case, when not bad
+}
+
+// eachWord calls fn with every word of text that holds a character beyond
+// ASCII. Words end at spaces and at ASCII characters other than letters,
+// so separators, quotes and digits never join two words.
+func eachWord(text string, fn func(word)) {
+	var buf []rune
+	glued := false // the word touches a digit
+	flush := func(next rune) {
+		if len(buf) > 0 {
+			if w, ok := judge(buf, glued || isASCIIDigit(next)); ok {
+				fn(w)
+			}
+		}
+		buf = buf[:0]
+		glued = false
+	}
+	for _, r := range text {
+		if r < utf8.RuneSelf && !isASCIILetter(r) || unicode.IsSpace(r) {
+			flush(r)
+			glued = isASCIIDigit(r)
+			continue
+		}
+		buf = append(buf, r)
+	}
+	flush(0)
+}
+
+// judge reads one word; ok is false when it holds only ASCII letters, or
+// is a single letter glued to a number, which tells nothing ("Ø50" is a
+// diameter in any language).
+func judge(w []rune, glued bool) (word, bool) {
+	var out word
+	ascii := true
+	for i, r := range w {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		ascii = false
+		if bad := misplaced(w, i); bad {
+			return word{bad: r}, true
+		}
+		if unicode.IsLetter(r) && !strings.ContainsRune(ordinals+neutral, r) {
+			out.letters = append(out.letters, unicode.ToLower(r))
+		}
+	}
+	if ascii || glued && len(w) == 1 {
+		return word{}, false
+	}
+	return out, true
+}
+
+// misplaced reports whether the character at w[i] is one no language
+// writes there: a byte that means no character (a C1 control, the
+// replacement character, the generic currency sign "¤"), a capital after a
+// small letter inside a word ("£ódŸ"), or a symbol touching a letter
+// where only mojibake puts one ("Spó³ka", "£ód¼", "MÃ¼ller").
+func misplaced(w []rune, i int) bool {
+	r := w[i]
+	if r >= 0x80 && r <= 0x9F || r == utf8.RuneError || r == '¤' {
+		return true
+	}
+	before := i > 0 && isLetter(w[i-1])
+	after := i+1 < len(w) && isLetter(w[i+1])
+	if isLetter(r) {
+		return before && unicode.IsUpper(r) && unicode.IsLower(w[i-1])
+	}
+	if unicode.IsMark(r) || unicode.Is(unicode.Cf, r) {
+		return false // combining accents, soft hyphens
+	}
+	switch {
+	case before && after:
+		return !strings.ContainsRune(joiners, r)
+	case before:
+		if strings.ContainsRune(superscripts, r) {
+			return lettersBefore(w, i) > 2
+		}
+		return !strings.ContainsRune(afterLetter, r)
+	case after:
+		return !strings.ContainsRune(beforeLetter, r)
+	}
+	return false
+}
+
+// isLetter is unicode.IsLetter without the ordinal indicators, which
+// misplaced treats as symbols.
+func isLetter(r rune) bool {
+	return unicode.IsLetter(r) && !strings.ContainsRune(ordinals, r)
+}
+
+func lettersBefore(w []rune, i int) int {
+	n := 0
+	for j := i - 1; j >= 0 && isLetter(w[j]); j-- {
+		n++
+	}
+	return n
+}
+
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+func isASCIIDigit(r rune) bool  { return r >= '0' && r <= '9' }
+
+// firstMisplaced returns the first character of text that no language
+// writes where it is, and whether it sits between letters; 0 when there
+// is none.
+func firstMisplaced(text string) (bad rune, between bool) {
+	eachWord(text, func(w word) {
+		if bad == 0 && w.bad != 0 {
+			bad = w.bad
+		}
+	})
+	if bad != 0 {
+		between = isBetweenLetters(text, bad)
+	}
+	return bad, between
+}
+
+// isBetweenLetters reports whether the first r in text has a letter on
+// both sides.
+func isBetweenLetters(text string, r rune) bool {
+	i := strings.IndexRune(text, r)
+	if i <= 0 {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRuneInString(text[:i])
+	next, _ := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
+	return isLetter(prev) && isLetter(next)
+}
+
+// scriptOf names the writing system of a letter, joining the ones that
+// write one language together (Han and kana, Hangul).
+func scriptOf(r rune) string {
+	switch {
+	case r < utf8.RuneSelf || unicode.Is(unicode.Latin, r):
+		return "latin"
+	case unicode.Is(unicode.Cyrillic, r):
+		return "cyrillic"
+	case unicode.Is(unicode.Greek, r):
+		return "greek"
+	case unicode.Is(unicode.Arabic, r):
+		return "arabic"
+	case unicode.Is(unicode.Hebrew, r):
+		return "hebrew"
+	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
+		return "cjk"
+	}
+	return "other"
+}
+
+// plausibleScript reports whether text, read in an encoding of another
+// script than Latin, looks like text: no character misplaced, and words
+// each in one script (a Polish file read as Cyrillic mixes "Sp" with
+// Cyrillic letters inside one word).
+func plausibleScript(text string) bool {
+	words, mixed := 0, 0
+	ok := true
+	var buf []rune
+	check := func() {
+		if len(buf) == 0 {
+			return
+		}
+		script := ""
+		for i, r := range buf {
+			if misplaced(buf, i) {
+				ok = false
+			}
+			if !isLetter(r) {
+				continue
+			}
+			s := scriptOf(r)
+			if script == "" {
+				script = s
+			} else if s != script {
+				mixed++
+				break
+			}
+		}
+		words++
+		buf = buf[:0]
+	}
+	for _, r := range text {
+		if r < utf8.RuneSelf && !isASCIILetter(r) || unicode.IsSpace(r) {
+			check()
+			continue
+		}
+		buf = append(buf, r)
+	}
+	check()
+	return ok && mixed*10 <= words
+}
