@@ -145,6 +145,10 @@ func checkChoice(raw []byte, cut func() sample, choice string, opts Options) (te
 	return te, nil
 }
 
+// westernPrior is what windows-1252 (candidates[0]) is given ahead unless
+// the tenant's locale is of a language it does not write.
+const westernPrior = 1
+
 // readings reads the sample with every single-byte candidate, the most
 // plausible first (see reading.score); a tie goes to the language
 // chardet's n-grams see in the bytes, then to the order of candidates.
@@ -163,6 +167,13 @@ func readings(raw []byte, s sample, opts Options) []reading {
 		all[i] = s.read(c.name, c.encoding(), c.langs)
 		scores[i] = all[i].score(hints)
 	}
+	if !hintsOutside(hints, candidates[0].langs) {
+		// Unless the tenant writes a language Western encodings do not
+		// (Polish, Czech...), Western text is the likelier: another
+		// reading must be better by more than one common word, so that a
+		// French "Cœur" alone is not read as a Polish "Cśur".
+		scores[0] += westernPrior
+	}
 	lang, asked := "", false
 	less := func(i, j int) bool {
 		if scores[i] != scores[j] {
@@ -171,7 +182,7 @@ func readings(raw []byte, s sample, opts Options) []reading {
 		if !asked {
 			lang, asked = chardetLanguage(raw), true
 		}
-		return all[i].fits[lang] > all[j].fits[lang]
+		return all[i].fit(lang) > all[j].fit(lang)
 	}
 	order := make([]int, len(all))
 	for i := range order {
@@ -183,6 +194,16 @@ func readings(raw []byte, s sample, opts Options) []reading {
 		sorted[i] = all[j]
 	}
 	return sorted
+}
+
+// hintsOutside reports whether a hinted language is none of langs.
+func hintsOutside(hints map[string]bool, langs []string) bool {
+	for h := range hints {
+		if _, known := languages[h]; known && !containsString(langs, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // chardetLanguage is the language chardet's n-grams see in raw, or "".

@@ -25,7 +25,7 @@ var languages = map[string]language{
 	"fr": {common: "àçéèê", rare: "âæëîïôœùûüÿ"},
 	"es": {common: "áéíñóú", rare: "ü"},
 	"pt": {common: "áâãçéêíóôú", rare: "àõü"},
-	"it": {common: "àèéù", rare: "ìíîòóú"},
+	"it": {common: "àèéìòù", rare: "íîóú"},
 	"ca": {common: "àçèéíòó", rare: "ïúü"},
 	"nl": {common: "éë", rare: "áèíïóöúü"},
 	"sv": {common: "åäö", rare: "é"},
@@ -43,20 +43,35 @@ var languages = map[string]language{
 	"tr": {common: "çğıöşü", rare: "âîû"},
 }
 
+// letterWeights holds, per language, the weight of each letter below
+// maxLetter: 2 common, 1 rare, 0 not written.
+const maxLetter = 0x250 // past Latin Extended-B
+
+var letterWeights = func() map[string]*[maxLetter]uint8 {
+	m := map[string]*[maxLetter]uint8{}
+	for code, l := range languages {
+		var w [maxLetter]uint8
+		for _, r := range l.rare {
+			w[r] = 1
+		}
+		for _, r := range l.common {
+			w[r] = 2
+		}
+		m[code] = &w
+	}
+	return m
+}()
+
 // weight is how strongly a word tells that it is written in lang: 2 when
 // lang writes all its letters commonly, 1 when some rarely, 0 when lang
 // does not write one of them.
-func weight(letters []rune, lang string) int {
-	l := languages[lang]
+func weight(letters []rune, lang *[maxLetter]uint8) int {
 	w := 2
 	for _, r := range letters {
-		switch {
-		case strings.ContainsRune(l.common, r):
-		case strings.ContainsRune(l.rare, r):
-			w = 1
-		default:
+		if r >= maxLetter || lang[r] == 0 {
 			return 0
 		}
+		w = min(w, int(lang[r]))
 	}
 	return w
 }
@@ -65,7 +80,8 @@ func weight(letters []rune, lang string) int {
 // accent typed as one ("O´Brien"), the Catalan middle dot ("col·lecció")
 // and dashes. At a word's edge also quotes, ellipses and marks such as ®
 // and °; opening quotes and Spanish ¿ ¡ only before it; superscripts only
-// after a unit of one or two letters ("m²", "cm³", not "Micha³").
+// after a unit of one or two letters ("m²", "cm³", not "Micha³"), ordinal
+// indicators only after one letter ("Nº", "Mª José").
 const (
 	joiners      = "’‘´·‐‑‒–—"
 	quotes       = "«»‹›“”‘’"
@@ -74,8 +90,8 @@ const (
 	superscripts = "¹²³"
 )
 
-// neutral letters belong to no language in particular.
-const neutral = "µ"
+// neutral is a letter of no language in particular.
+const neutral = 'µ'
 
 // ordinals are letters to Unicode but marks after a number or an "N" to
 // the languages that write them ("1º", "Nª"), never inside a word.
@@ -89,52 +105,55 @@ type word struct {
 
 // eachWord calls fn with every word of text that holds a character beyond
 // ASCII. Words end at spaces and at ASCII characters other than letters,
-// so separators, quotes and digits never join two words.
-func eachWord(text string, fn func(word)) {
-	var buf []rune
-	glued := false // the word touches a digit
-	flush := func(next rune) {
-		if len(buf) > 0 {
-			if w, ok := judge(buf, glued || isASCIIDigit(next)); ok {
+// so separators, quotes and digits never join two words. The word's
+// letters are only valid during the call.
+func eachWord(text []rune, fn func(word)) {
+	var letters []rune
+	start := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && !isBoundary(text[i]) {
+			continue
+		}
+		if start < i {
+			glued := start > 0 && isASCIIDigit(text[start-1]) || i < len(text) && isASCIIDigit(text[i])
+			var w word
+			var ok bool
+			if w, letters, ok = judge(text[start:i], glued, letters[:0]); ok {
 				fn(w)
 			}
 		}
-		buf = buf[:0]
-		glued = false
+		start = i + 1
 	}
-	for _, r := range text {
-		if r < utf8.RuneSelf && !isASCIILetter(r) || unicode.IsSpace(r) {
-			flush(r)
-			glued = isASCIIDigit(r)
-			continue
-		}
-		buf = append(buf, r)
-	}
-	flush(0)
 }
 
-// judge reads one word; ok is false when it holds only ASCII letters, or
-// is a single letter glued to a number, which tells nothing ("Ø50" is a
-// diameter in any language).
-func judge(w []rune, glued bool) (word, bool) {
-	var out word
+func isBoundary(r rune) bool {
+	if r < utf8.RuneSelf {
+		return !isASCIILetter(r)
+	}
+	return unicode.IsSpace(r)
+}
+
+// judge reads one word, appending its letters beyond ASCII to letters; ok
+// is false when it holds only ASCII letters, or is a single letter glued
+// to a number, which tells nothing ("Ø50" is a diameter in any language).
+func judge(w []rune, glued bool, letters []rune) (_ word, _ []rune, ok bool) {
 	ascii := true
 	for i, r := range w {
 		if r < utf8.RuneSelf {
 			continue
 		}
 		ascii = false
-		if bad := misplaced(w, i); bad {
-			return word{bad: r}, true
+		if misplaced(w, i) {
+			return word{bad: r}, letters, true
 		}
-		if unicode.IsLetter(r) && !strings.ContainsRune(ordinals+neutral, r) {
-			out.letters = append(out.letters, unicode.ToLower(r))
+		if isLetter(r) && r != neutral {
+			letters = append(letters, unicode.ToLower(r))
 		}
 	}
 	if ascii || glued && len(w) == 1 {
-		return word{}, false
+		return word{}, letters, false
 	}
-	return out, true
+	return word{letters: letters}, letters, true
 }
 
 // misplaced reports whether the character at w[i] is one no language
@@ -159,8 +178,11 @@ func misplaced(w []rune, i int) bool {
 	case before && after:
 		return !strings.ContainsRune(joiners, r)
 	case before:
-		if strings.ContainsRune(superscripts, r) {
+		switch {
+		case strings.ContainsRune(superscripts, r):
 			return lettersBefore(w, i) > 2
+		case strings.ContainsRune(ordinals, r):
+			return lettersBefore(w, i) > 1 // "Nº", "Mª", not "Mureº"
 		}
 		return !strings.ContainsRune(afterLetter, r)
 	case after:
@@ -172,7 +194,10 @@ func misplaced(w []rune, i int) bool {
 // isLetter is unicode.IsLetter without the ordinal indicators, which
 // misplaced treats as symbols.
 func isLetter(r rune) bool {
-	return unicode.IsLetter(r) && !strings.ContainsRune(ordinals, r)
+	if r < utf8.RuneSelf {
+		return isASCIILetter(r)
+	}
+	return r != 'ª' && r != 'º' && unicode.IsLetter(r)
 }
 
 func lettersBefore(w []rune, i int) int {
@@ -190,7 +215,7 @@ func isASCIIDigit(r rune) bool  { return r >= '0' && r <= '9' }
 // writes where it is, and whether it sits between letters; 0 when there
 // is none.
 func firstMisplaced(text string) (bad rune, between bool) {
-	eachWord(text, func(w word) {
+	eachWord([]rune(text), func(w word) {
 		if bad == 0 && w.bad != 0 {
 			bad = w.bad
 		}

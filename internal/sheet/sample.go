@@ -8,6 +8,7 @@ import (
 
 	"github.com/crmimport/crm-import/internal/schema"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
@@ -16,8 +17,9 @@ import (
 // cell holding a byte beyond ASCII, with the row and column the tenant
 // sees it in. Its rows count from 1 at its first line.
 type sample struct {
-	header []string // raw titles; nil when the sample starts past the header
-	cells  []sampleCell
+	header  []string // raw titles
+	cells   []sampleCell
+	atStart bool // the sample is the file's beginning: its row 1 is the header
 }
 
 type sampleCell struct {
@@ -30,7 +32,7 @@ type sampleCell struct {
 // line and the next its header. An incomplete sample ends with a cut line,
 // which is left out.
 func cutSample(text []byte, delim rune, complete, atStart bool) sample {
-	var s sample
+	s := sample{atStart: atStart}
 	if !complete {
 		if i := bytes.LastIndexByte(text, '\n'); i >= 0 {
 			text = text[:i+1]
@@ -114,12 +116,13 @@ func (c candidate) encoding() encoding.Encoding {
 type reading struct {
 	name              string
 	enc               encoding.Encoding // nil for UTF-8
+	langs             []string
 	clean, mixed, bad int
-	fits              map[string]int  // summed word weights per language
+	fits              []int           // summed word weights, by langs
 	titleLangs        map[string]bool // the languages of the decoded titles
 	header            []string        // decoded titles
-	cells             []string        // decoded cells, as sample.cells
 	first             *flagged        // the first cell with a bad word
+	s                 *sample
 }
 
 // flagged is a cell of a reading with a character no language writes
@@ -130,28 +133,22 @@ type flagged struct {
 }
 
 // read decodes the sample with enc (nil for UTF-8) and judges its words
-// by langs; with no langs, words are judged by their script only.
-func (s sample) read(name string, enc encoding.Encoding, langs []string) reading {
-	rd := reading{name: name, enc: enc, fits: map[string]int{}}
-	decode := func(raw string) string { return raw }
-	if enc != nil {
-		dec := enc.NewDecoder()
-		decode = func(raw string) string {
-			text, err := dec.String(raw)
-			if err != nil {
-				return strings.ToValidUTF8(raw, "\uFFFD")
-			}
-			return text
-		}
+// by langs; with no langs, only bad words count.
+func (s *sample) read(name string, enc encoding.Encoding, langs []string) reading {
+	rd := reading{name: name, enc: enc, langs: langs, fits: make([]int, len(langs)), s: s}
+	weights := make([]*[maxLetter]uint8, len(langs))
+	for i, l := range langs {
+		weights[i] = letterWeights[l]
 	}
 	for _, t := range s.header {
-		rd.header = append(rd.header, decode(t))
+		rd.header = append(rd.header, rd.decode(t))
 	}
 	rd.titleLangs = titleLanguages(rd.header)
+	table := byteTable(enc)
+	var runes []rune
 	for i, c := range s.cells {
-		text := decode(c.raw)
-		rd.cells = append(rd.cells, text)
-		eachWord(text, func(w word) {
+		runes = appendRunes(runes[:0], c.raw, table)
+		eachWord(runes, func(w word) {
 			if w.bad != 0 {
 				rd.bad++
 				if rd.first == nil {
@@ -163,9 +160,9 @@ func (s sample) read(name string, enc encoding.Encoding, langs []string) reading
 				return
 			}
 			fits := false
-			for _, l := range langs {
-				if n := weight(w.letters, l); n > 0 {
-					rd.fits[l] += n
+			for j, lw := range weights {
+				if n := weight(w.letters, lw); n > 0 {
+					rd.fits[j] += n
 					fits = true
 				}
 			}
@@ -179,13 +176,67 @@ func (s sample) read(name string, enc encoding.Encoding, langs []string) reading
 	return rd
 }
 
+// cell is the text of the sample's cell i in this reading.
+func (rd reading) cell(i int) string { return rd.decode(rd.s.cells[i].raw) }
+
+func (rd reading) decode(raw string) string {
+	if rd.enc == nil {
+		return raw
+	}
+	text, err := rd.enc.NewDecoder().String(raw)
+	if err != nil {
+		return strings.ToValidUTF8(raw, "\uFFFD")
+	}
+	return text
+}
+
+// byteTable is what each byte decodes to in a single-byte encoding; nil
+// for others, which are decoded as UTF-8.
+func byteTable(enc encoding.Encoding) *[256]rune {
+	cm, ok := enc.(*charmap.Charmap)
+	if !ok {
+		return nil
+	}
+	var t [256]rune
+	for b := range t {
+		t[b] = cm.DecodeByte(byte(b))
+	}
+	return &t
+}
+
+// appendRunes appends the characters of raw to runes, through table when
+// it is set, else as UTF-8 (a byte that is not UTF-8 is RuneError).
+func appendRunes(runes []rune, raw string, table *[256]rune) []rune {
+	if table != nil {
+		for i := 0; i < len(raw); i++ {
+			runes = append(runes, table[raw[i]])
+		}
+		return runes
+	}
+	for _, r := range raw {
+		runes = append(runes, r)
+	}
+	return runes
+}
+
+// fit is the summed weight of the reading's words in lang.
+func (rd reading) fit(lang string) int {
+	for i, l := range rd.langs {
+		if l == lang {
+			return rd.fits[i]
+		}
+	}
+	return 0
+}
+
 // score is how plausible the reading is as text of one language: the
 // weight of the words of its most telling language, doubled for the
 // languages the tenant is known to write (the locale, the column
 // titles), less what mixed and bad words cost.
 func (rd reading) score(hints map[string]bool) int {
 	best := 0
-	for lang, n := range rd.fits {
+	for i, lang := range rd.langs {
+		n := rd.fits[i]
 		if hints[lang] || rd.titleLangs[lang] {
 			n *= 2
 		}
