@@ -353,6 +353,9 @@ func TestMisplacedCharacters(t *testing.T) {
 		{"12 €", 0},
 		{"Ελληνικά", 0},
 		{"Ше́ф", 0}, // a combining accent
+		{"ジョン・スミス株式会社「東京」", 0},
+		{"Dampf\u00ADschiff", 0}, // a soft hyphen
+		{"MüllerÖl", 'Ö'},
 	}
 	for _, tt := range tests {
 		if got, _ := firstMisplaced(tt.text); got != tt.want {

@@ -169,10 +169,10 @@ func misplaced(w []rune, i int) bool {
 	before := i > 0 && isLetter(w[i-1])
 	after := i+1 < len(w) && isLetter(w[i+1])
 	if isLetter(r) {
-		return before && unicode.IsUpper(r) && unicode.IsLower(w[i-1])
+		return before && unicode.IsUpper(r) && unicode.IsLower(w[i-1]) && unicode.Is(unicode.Latin, r)
 	}
-	if unicode.IsMark(r) || unicode.Is(unicode.Cf, r) {
-		return false // combining accents, soft hyphens
+	if !fromCodePage(r) {
+		return false // combining accents, soft hyphens, CJK punctuation...
 	}
 	switch {
 	case before && after:
@@ -189,6 +189,21 @@ func misplaced(w []rune, i int) bool {
 		return !strings.ContainsRune(beforeLetter, r)
 	}
 	return false
+}
+
+// fromCodePage reports whether r is a symbol that the single-byte code
+// pages have, and so one that mojibake puts between letters: the symbols
+// of Latin-1 (U+00A1-U+00BF, × and ÷), the spacing accents and the
+// punctuation of the Windows code pages. Other symbols (a Japanese "・"
+// between katakana) are not judged.
+func fromCodePage(r rune) bool {
+	switch {
+	case r >= 0xA1 && r <= 0xBF, r == 0xD7, r == 0xF7:
+		return r != 0xAD // the soft hyphen hides inside words
+	case r >= 0x2C6 && r <= 0x2DD, r >= 0x2013 && r <= 0x203A:
+		return true
+	}
+	return r == '€' || r == '™'
 }
 
 // isLetter is unicode.IsLetter without the ordinal indicators, which
