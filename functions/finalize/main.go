@@ -16,6 +16,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Finalize{Files: s.Bucket(), Jobs: s.Jobs(), Notify: s.Notifier(), Records: s.Records(), Log: s.Log}
+	h := &steps.Finalize{Files: s.Bucket(), Jobs: s.Jobs(), Notify: s.Notifier(), Records: s.Records(), Leases: s.Leases(), Log: s.Log}
 	lambda.Start(lambdafn.Handler(s.Log, "finalize", h.Handle))
 }

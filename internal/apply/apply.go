@@ -29,6 +29,10 @@ type Input struct {
 	// ChunkSize is how many writing ops one re-check covers before they
 	// are written; default 100 (four DynamoDB batches).
 	ChunkSize int
+	// Renew, if set, is called before each chunk is re-checked; an error
+	// stops the run before the chunk is written. It keeps the lease that
+	// makes this import the only writer of these records (crm.Lease).
+	Renew func(ctx context.Context) error
 	// Progress, if set, is called after each chunk with the ops done.
 	Progress func(done, total int)
 	// Outcome, if set, receives the outcome of every op: an op that writes
@@ -134,6 +138,11 @@ func (r *run) chunk(ctx context.Context, ops []plan.Op) error {
 		return nil
 	}
 	s := r.in.Scope
+	if r.in.Renew != nil {
+		if err := r.in.Renew(ctx); err != nil {
+			return err
+		}
+	}
 	lo, hi, err := idRange(ops)
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", s.User, err)

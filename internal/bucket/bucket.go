@@ -46,13 +46,18 @@ func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	return out.Body, nil
 }
 
-// Metadata returns an object's user metadata (x-amz-meta-*).
-func (b *Bucket) Metadata(ctx context.Context, key string) (map[string]string, error) {
+// Stat reads an object's size and user metadata (x-amz-meta-*) with one
+// HeadObject, without a byte of its body.
+func (b *Bucket) Stat(ctx context.Context, key string) (crm.FileInfo, error) {
 	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.name, Key: &key})
 	if err != nil {
-		return nil, asFailure(fmt.Errorf("head s3://%s/%s: %w", b.name, key, err), key)
+		return crm.FileInfo{}, asFailure(fmt.Errorf("head s3://%s/%s: %w", b.name, key, err), key)
 	}
-	return out.Metadata, nil
+	meta := out.Metadata
+	if meta == nil {
+		meta = map[string]string{}
+	}
+	return crm.FileInfo{Size: aws.ToInt64(out.ContentLength), Metadata: meta}, nil
 }
 
 // Download copies an object into a local file, so that readers that need

@@ -51,9 +51,11 @@ type Report struct {
 	Mapping          []mapping.Column `json:"mapping"`
 	Unmapped         []string         `json:"unmapped"`
 	// Missing lists required fields no column maps to. Mode add refuses
-	// such a file; the update modes accept it (a file with the key and one
-	// field updates that field), so rows that would create a record need
-	// those fields checked when the plan is made.
+	// such a file, and makes a row with one of them empty a row error. The
+	// update modes accept both (a file with the key and one field updates
+	// that field): which rows match no record, and would create one, is
+	// known only when the plan is made, which reports each of them as an
+	// error. In update and update_delete, Warnings say so beforehand.
 	Missing []string `json:"missing,omitempty"`
 	// Warnings are things the tenant should know that do not stop the
 	// import, such as configured columns the file does not have.

@@ -32,6 +32,15 @@ type checker struct {
 	warnedGuess map[int]bool
 	maxErrors   int
 	report      *Report
+
+	// ifNew are the column indexes of required fields in the modes where a
+	// row matching no record creates one (update, update_delete): which
+	// rows create is known only when the plan is made, so empty cells there
+	// are counted for a warning (see finish), not made row errors.
+	ifNew []int
+	// emptyIfNew counts, by column index, the rows with an empty ifNew
+	// cell; firstEmptyIfNew is the first such row.
+	emptyIfNew, firstEmptyIfNew map[int]int
 }
 
 func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, error) {
@@ -83,9 +92,18 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		}
 		f, _ := e.Field(col.Field)
 		c.fields[i] = &f
-		if (f.Required || contains(cfg.Required, f.Name)) && cfg.Mode == crm.Add {
-			c.required = append(c.required, i)
+		if f.Required || contains(cfg.Required, f.Name) {
+			switch {
+			case cfg.Mode == crm.Add:
+				c.required = append(c.required, i)
+			case createsUnmatched(cfg.Mode):
+				c.ifNew = append(c.ifNew, i)
+			}
 		}
+	}
+	if createsUnmatched(cfg.Mode) && len(missing) > 0 {
+		c.warn("%s: a row that matches no existing record would create one without %s, so such rows will be reported as errors, not imported; add the column if the file holds new %s",
+			missingFields(e, missing), it(missing), e.Name)
 	}
 
 	if cfg.Mode == crm.Add && len(missing) > 0 {
@@ -123,6 +141,8 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 type record struct {
 	crm.Row
 	guesses []guess
+	// emptyIfNew are the columns of checker.ifNew the row has no value in.
+	emptyIfNew []int
 }
 
 // record validates one row.
@@ -175,6 +195,11 @@ func (c *checker) record(row sheet.Row) record {
 				Reason: fmt.Sprintf("has no value in the key column%s %s, so the record to update cannot be found", plural(titles), sheet.QuoteNames(titles))})
 		}
 	}
+	for _, i := range c.ifNew {
+		if _, ok := rec.Fields[c.fields[i].Name]; !ok && !bad[i] {
+			rec.emptyIfNew = append(rec.emptyIfNew, i)
+		}
+	}
 	if c.assignCol >= 0 && c.assignCol < len(row.Cells) {
 		rec.Assignee = strings.TrimSpace(row.Cells[c.assignCol].Text)
 	}
@@ -218,6 +243,18 @@ func (c *checker) count(rec record) {
 	if len(rec.Errors) > 0 {
 		r.RowsWithErrors++
 	}
+	for _, i := range rec.emptyIfNew {
+		if len(rec.Errors) > 0 {
+			break // a row in error creates nothing
+		}
+		if c.emptyIfNew == nil {
+			c.emptyIfNew, c.firstEmptyIfNew = map[int]int{}, map[int]int{}
+		}
+		if c.emptyIfNew[i] == 0 {
+			c.firstEmptyIfNew[i] = rec.Number
+		}
+		c.emptyIfNew[i]++
+	}
 	for _, e := range rec.Errors {
 		r.ErrorCount++
 		if len(r.Errors) < c.maxErrors {
@@ -233,14 +270,41 @@ func (c *checker) count(rec record) {
 	}
 }
 
+// finish adds what is known only once every row is counted: in the modes
+// where unmatched rows create records, how many rows lack a required value.
+func (c *checker) finish() {
+	for _, i := range c.ifNew {
+		n := c.emptyIfNew[i]
+		if n == 0 {
+			continue
+		}
+		rows := fmt.Sprintf("%d rows have", n)
+		if n == 1 {
+			rows = "1 row has"
+		}
+		c.warn("%s no value in the required column %q (the first is row %d): those that match no existing record cannot create one without it, so they will be reported as errors, not imported",
+			rows, c.header[i], c.firstEmptyIfNew[i])
+	}
+}
+
+// createsUnmatched reports whether, in mode m, a row whose key matches no
+// existing record creates one. Which rows match is known only when the
+// plan is made.
+func createsUnmatched(m crm.Mode) bool { return m == crm.Update || m == crm.UpdateDelete }
+
 func missingReason(e *schema.Entity, missing []string) string {
+	return fmt.Sprintf("%s; new %s cannot be created without %s: add the column, or map an existing column to it",
+		missingFields(e, missing), e.Name, it(missing))
+}
+
+// missingFields says that no column holds the required fields missing.
+func missingFields(e *schema.Entity, missing []string) string {
 	var parts []string
 	for _, name := range missing {
 		f, _ := e.Field(name)
 		parts = append(parts, fmt.Sprintf("%s (a column titled for example %q)", name, f.Title(schema.EN)))
 	}
-	return fmt.Sprintf("no column holds the required field%s %s; new %s cannot be created without %s: add the column, or map an existing column to it",
-		plural(missing), strings.Join(parts, ", "), e.Name, it(missing))
+	return fmt.Sprintf("no column holds the required field%s %s", plural(missing), strings.Join(parts, ", "))
 }
 
 func contains(list []string, s string) bool {

@@ -144,5 +144,6 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 	if err := ctx.Err(); err != nil { // the reading stopped early because ctx ended
 		return nil, err
 	}
+	c.finish()
 	return c.report, nil
 }

@@ -17,6 +17,7 @@ const (
 	Conflict    Kind = "conflict"    // the data changed under us, or the job has already ended
 	NotFound    Kind = "not_found"   // what was asked for does not exist
 	Unavailable Kind = "unavailable" // a dependency is busy or down: a later attempt may pass
+	Busy        Kind = "busy"        // another import holds what this one needs: wait for it to finish
 	Internal    Kind = "internal"    // a bug or an error nobody classified: retrying will not help
 )
 

@@ -47,22 +47,25 @@ func (c Counts) Add(o Counts) Counts {
 // Job is the record of one import: one uploaded file on its way through
 // the pipeline, from the trigger to its summary.
 type Job struct {
-	Tenant     string    `json:"tenant"`
-	ID         string    `json:"id"`
-	Entity     string    `json:"entity"`
-	Bucket     string    `json:"bucket"`
-	Key        string    `json:"key"`
-	Status     Status    `json:"status"`
-	Reason     string    `json:"reason,omitempty"`
-	Users      int       `json:"users"`
-	Counts     Counts    `json:"counts"`
-	Done       int       `json:"done"`  // rows applied so far
-	Total      int       `json:"total"` // rows to apply, planned deletions included
-	ErrorFile  string    `json:"errorFile,omitempty"`
-	Summary    string    `json:"summary,omitempty"` // key of the closing Summary in the work files
-	CreatedAt  time.Time `json:"createdAt"`
-	UpdatedAt  time.Time `json:"updatedAt"`
-	FinishedAt time.Time `json:"finishedAt,omitzero"`
+	Tenant string `json:"tenant"`
+	ID     string `json:"id"`
+	Entity string `json:"entity"`
+	Bucket string `json:"bucket"`
+	Key    string `json:"key"`
+	Status Status `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	Users  int    `json:"users"`
+	Counts Counts `json:"counts"`
+	Done   int    `json:"done"`  // rows applied so far
+	Total  int    `json:"total"` // rows to apply, planned deletions included
+	// Waiting names, per user, the import this one waits for: another
+	// import is writing that user's records of the same entity.
+	Waiting    map[string]string `json:"waiting,omitempty"`
+	ErrorFile  string            `json:"errorFile,omitempty"`
+	Summary    string            `json:"summary,omitempty"` // key of the closing Summary in the work files
+	CreatedAt  time.Time         `json:"createdAt"`
+	UpdatedAt  time.Time         `json:"updatedAt"`
+	FinishedAt time.Time         `json:"finishedAt,omitzero"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.

@@ -18,11 +18,20 @@ type Files interface {
 	// Download copies an object into a local file, for readers that need
 	// random access (zip-based workbooks).
 	Download(ctx context.Context, key, path string) error
-	// Metadata returns an object's user metadata.
-	Metadata(ctx context.Context, key string) (map[string]string, error)
+	// Stat tells an object's size and user metadata without reading it, so
+	// an upload can be refused before a byte of it is downloaded.
+	Stat(ctx context.Context, key string) (FileInfo, error)
 	// PutFile uploads a local file; Put a small object from memory.
 	PutFile(ctx context.Context, key, path, contentType string) error
 	Put(ctx context.Context, key string, data []byte, contentType string) error
+}
+
+// FileInfo is what Files.Stat tells of an object.
+type FileInfo struct {
+	Size int64 // bytes
+	// Metadata is the user metadata (x-amz-meta-* on S3); empty, never nil,
+	// when the object has none.
+	Metadata map[string]string
 }
 
 // Jobs keeps the import jobs.
@@ -41,6 +50,20 @@ type Jobs interface {
 	// Set, not added, so a retried step does not count twice.
 	SetProgress(ctx context.Context, tenant, id, user string, done int) error
 	SetDeletes(ctx context.Context, tenant, id, user string, n int) error
+	// SetWaiting records that the job waits for import holder to finish
+	// with a user's records; holder "" says it waits no more.
+	SetWaiting(ctx context.Context, tenant, id, user, holder string) error
+}
+
+// Leases serialise the imports that write the same records.
+type Leases interface {
+	// Acquire takes l, or extends it when l.Holder holds it already. While
+	// another import holds an unexpired lease on the same records it
+	// fails with a Busy error naming that import (see HolderOf).
+	Acquire(ctx context.Context, l Lease) error
+	// Release gives l up. Releasing a lease that l.Holder no longer holds
+	// (it expired and another import took it) changes nothing.
+	Release(ctx context.Context, l Lease) error
 }
 
 // Tenants reads a tenant's users, import settings and saved import

@@ -13,6 +13,12 @@ type User struct {
 const (
 	DefaultMaxRows  = 100000
 	DefaultMaxUsers = 100
+	// DefaultMaxUploadBytes (1 GiB) admits the 1,000,000-row file the
+	// pipeline promises to stream (about 300-600 MB as CSV with a few dozen
+	// columns) with room to spare, while the validate step's 10 GB of
+	// ephemeral storage holds the upload, its unpacked workbook (capped at
+	// 1 GiB) and records.jsonl several times over.
+	DefaultMaxUploadBytes = 1 << 30
 )
 
 // Limits are the stack's limits of one import; a tenant's Profile can
@@ -20,13 +26,18 @@ const (
 type Limits struct {
 	MaxRows  int
 	MaxUsers int
+	// MaxUploadBytes bounds the uploaded file's size; 0 means
+	// DefaultMaxUploadBytes.
+	MaxUploadBytes int64
 }
 
 // Profile is a tenant's import settings.
 type Profile struct {
-	// MaxRows and MaxUsers override the stack's defaults when above zero.
-	MaxRows  int `json:"maxRows,omitempty"`
-	MaxUsers int `json:"maxUsers,omitempty"`
+	// MaxRows, MaxUsers and MaxUploadBytes override the stack's defaults
+	// when above zero.
+	MaxRows        int   `json:"maxRows,omitempty"`
+	MaxUsers       int   `json:"maxUsers,omitempty"`
+	MaxUploadBytes int64 `json:"maxUploadBytes,omitempty"`
 	// SyncedFrom names the system (Salesforce, Dynamics) the tenant's CRM data
 	// is synchronised from. Such tenants cannot import: the next sync would
 	// overwrite whatever the import wrote.
@@ -40,6 +51,9 @@ func (p Profile) Limits(stack Limits) Limits {
 	}
 	if p.MaxUsers > 0 {
 		stack.MaxUsers = p.MaxUsers
+	}
+	if p.MaxUploadBytes > 0 {
+		stack.MaxUploadBytes = p.MaxUploadBytes
 	}
 	return stack
 }

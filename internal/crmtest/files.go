@@ -108,17 +108,17 @@ func (f *Files) Download(_ context.Context, key, path string) error {
 	return nil
 }
 
-func (f *Files) Metadata(_ context.Context, key string) (map[string]string, error) {
-	o, err := f.get("Metadata", key)
+func (f *Files) Stat(_ context.Context, key string) (crm.FileInfo, error) {
+	o, err := f.get("Stat", key)
 	if err != nil {
-		return nil, err
+		return crm.FileInfo{}, err
 	}
 	// S3 answers an object without metadata with an empty map.
 	meta := maps.Clone(o.Metadata)
 	if meta == nil {
 		meta = map[string]string{}
 	}
-	return meta, nil
+	return crm.FileInfo{Size: int64(len(o.Data)), Metadata: meta}, nil
 }
 
 func (f *Files) PutFile(_ context.Context, key, path, contentType string) error {

@@ -20,7 +20,7 @@ func TestFilesMissingKeyIsNotFound(t *testing.T) {
 	}{
 		{"Open", func() error { _, err := files.Open(ctx, "work/x"); return err }},
 		{"Download", func() error { return files.Download(ctx, "work/x", filepath.Join(t.TempDir(), "x")) }},
-		{"Metadata", func() error { _, err := files.Metadata(ctx, "work/x"); return err }},
+		{"Stat", func() error { _, err := files.Stat(ctx, "work/x"); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {
@@ -76,9 +76,13 @@ func TestFilesKeepWhatWasPut(t *testing.T) {
 			if o, _ := files.Object("k"); o.ContentType != tt.wantContentType {
 				t.Errorf("Object(k).ContentType = %q, want %q", o.ContentType, tt.wantContentType)
 			}
-			meta, err := files.Metadata(ctx, "k")
-			if err != nil || len(meta) != len(tt.wantMetadata) || meta["config"] != tt.wantMetadata["config"] {
-				t.Errorf("Metadata(k) = %v, %v, want %v", meta, err, tt.wantMetadata)
+			info, err := files.Stat(ctx, "k")
+			meta := info.Metadata
+			if err != nil || meta == nil || len(meta) != len(tt.wantMetadata) || meta["config"] != tt.wantMetadata["config"] {
+				t.Errorf("Stat(k).Metadata = %v, %v, want %v", meta, err, tt.wantMetadata)
+			}
+			if info.Size != int64(len(tt.wantData)) {
+				t.Errorf("Stat(k).Size = %d, want %d", info.Size, len(tt.wantData))
 			}
 		})
 	}

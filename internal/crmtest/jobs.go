@@ -2,6 +2,7 @@ package crmtest
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 
@@ -26,6 +27,7 @@ type storedJob struct {
 	job      crm.Job
 	progress map[string]int
 	deletes  map[string]int
+	waiting  map[string]string
 }
 
 // NewJobs returns an empty job store.
@@ -46,7 +48,7 @@ func (s *Jobs) Create(_ context.Context, j crm.Job) (bool, error) {
 	// Done is the sum of the users' progress, as Get reports it; the
 	// adapter does not store it either.
 	j.Done = 0
-	s.jobs[k] = &storedJob{job: j, progress: map[string]int{}, deletes: map[string]int{}}
+	s.jobs[k] = &storedJob{job: j, progress: map[string]int{}, deletes: map[string]int{}, waiting: map[string]string{}}
 	return true, nil
 }
 
@@ -68,6 +70,9 @@ func (s *Jobs) Get(_ context.Context, tenant, id string) (crm.Job, error) {
 	}
 	for _, n := range sj.deletes {
 		j.Total += n
+	}
+	if len(sj.waiting) > 0 {
+		j.Waiting = maps.Clone(sj.waiting)
 	}
 	return j, nil
 }
@@ -126,6 +131,19 @@ func (s *Jobs) SetDeletes(_ context.Context, tenant, id, user string, n int) err
 		return err
 	}
 	return s.setPerUser(tenant, id, func(sj *storedJob) { sj.deletes[user] = n })
+}
+
+func (s *Jobs) SetWaiting(_ context.Context, tenant, id, user, holder string) error {
+	if err := s.call("SetWaiting"); err != nil {
+		return err
+	}
+	return s.setPerUser(tenant, id, func(sj *storedJob) {
+		if holder == "" {
+			delete(sj.waiting, user)
+		} else {
+			sj.waiting[user] = holder
+		}
+	})
 }
 
 // setPerUser changes a job that exists; like the adapter's, it does so

@@ -42,6 +42,11 @@ func (b Backoff) wait(ctx context.Context, attempt int) error {
 	if ceiling <= 0 || ceiling > b.Max {
 		ceiling = b.Max
 	}
+	// A context that has ended stops the retries at once: a select on a
+	// timer that is also ready would pick either at random.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	t := time.NewTimer(rand.N(ceiling + 1))
 	defer t.Stop()
 	select {

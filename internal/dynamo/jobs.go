@@ -23,6 +23,7 @@ type jobsClient interface {
 	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
 }
 
 var _ crm.Jobs = (*Jobs)(nil)
@@ -57,22 +58,24 @@ type jobItem struct {
 	Progress map[string]int `dynamodbav:"progress"`
 	// Deletes holds each user's planned deletions: records that no row
 	// names, so the file's row count alone does not know them.
-	Deletes    map[string]int `dynamodbav:"deletes"`
-	Tenant     string         `dynamodbav:"tenant"`
-	ID         string         `dynamodbav:"id"`
-	Entity     string         `dynamodbav:"entity"`
-	Bucket     string         `dynamodbav:"bucket"`
-	Key        string         `dynamodbav:"key"`
-	Status     crm.Status     `dynamodbav:"status"`
-	Reason     string         `dynamodbav:"reason,omitempty"`
-	Users      int            `dynamodbav:"users"`
-	Counts     countsItem     `dynamodbav:"counts"`
-	Total      int            `dynamodbav:"total"`
-	ErrorFile  string         `dynamodbav:"error_file,omitempty"`
-	Summary    string         `dynamodbav:"summary,omitempty"`
-	CreatedAt  time.Time      `dynamodbav:"created_at"`
-	UpdatedAt  time.Time      `dynamodbav:"updated_at"`
-	FinishedAt time.Time      `dynamodbav:"finished_at,omitempty"`
+	Deletes map[string]int `dynamodbav:"deletes"`
+	// Waiting holds, per user, the import whose lease the job waits for.
+	Waiting    map[string]string `dynamodbav:"waiting"`
+	Tenant     string            `dynamodbav:"tenant"`
+	ID         string            `dynamodbav:"id"`
+	Entity     string            `dynamodbav:"entity"`
+	Bucket     string            `dynamodbav:"bucket"`
+	Key        string            `dynamodbav:"key"`
+	Status     crm.Status        `dynamodbav:"status"`
+	Reason     string            `dynamodbav:"reason,omitempty"`
+	Users      int               `dynamodbav:"users"`
+	Counts     countsItem        `dynamodbav:"counts"`
+	Total      int               `dynamodbav:"total"`
+	ErrorFile  string            `dynamodbav:"error_file,omitempty"`
+	Summary    string            `dynamodbav:"summary,omitempty"`
+	CreatedAt  time.Time         `dynamodbav:"created_at"`
+	UpdatedAt  time.Time         `dynamodbav:"updated_at"`
+	FinishedAt time.Time         `dynamodbav:"finished_at,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -89,7 +92,7 @@ type countsItem struct {
 
 func newJobItem(j crm.Job) jobItem {
 	return jobItem{
-		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{},
+		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Waiting: map[string]string{},
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
@@ -105,6 +108,9 @@ func (it jobItem) job() crm.Job {
 	}
 	for _, n := range it.Progress {
 		j.Done += n
+	}
+	if len(it.Waiting) > 0 {
+		j.Waiting = it.Waiting
 	}
 	for _, n := range it.Deletes {
 		j.Total += n
@@ -211,30 +217,43 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 // SetProgress records how many of a user's rows (and planned deletions)
 // are applied.
 func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done int) error {
-	return s.setPerUser(ctx, tenant, id, "progress", user, done)
+	return s.setPerUser(ctx, tenant, id, "progress", user, &types.AttributeValueMemberN{Value: strconv.Itoa(done)})
 }
 
 // SetDeletes records how many records a user's plan deletes; they add to the
 // job's total, which split set to the file's rows.
 func (s *Jobs) SetDeletes(ctx context.Context, tenant, id, user string, n int) error {
-	return s.setPerUser(ctx, tenant, id, "deletes", user, n)
+	return s.setPerUser(ctx, tenant, id, "deletes", user, &types.AttributeValueMemberN{Value: strconv.Itoa(n)})
 }
 
-// setPerUser sets one user's entry of a map attribute. A retried step sets
-// the same value again, where an ADD would count it twice.
-func (s *Jobs) setPerUser(ctx context.Context, tenant, id, attr, user string, done int) error {
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+// SetWaiting records the import a user's part of the job waits for; ""
+// removes the entry.
+func (s *Jobs) SetWaiting(ctx context.Context, tenant, id, user, holder string) error {
+	if holder == "" {
+		return s.setPerUser(ctx, tenant, id, "waiting", user, nil)
+	}
+	return s.setPerUser(ctx, tenant, id, "waiting", user, &types.AttributeValueMemberS{Value: holder})
+}
+
+// setPerUser sets (v nil: removes) one user's entry of a map attribute. A
+// retried step sets the same value again, where an ADD would count it twice.
+func (s *Jobs) setPerUser(ctx context.Context, tenant, id, attr, user string, v types.AttributeValue) error {
+	in := &dynamodb.UpdateItemInput{
 		TableName:                &s.table,
 		Key:                      jobKey(tenant, id),
-		UpdateExpression:         aws.String("SET " + attr + ".#user = :done, updated_at = :now"),
+		UpdateExpression:         aws.String("SET " + attr + ".#user = :v, updated_at = :now"),
 		ConditionExpression:      aws.String("attribute_exists(pk)"),
 		ExpressionAttributeNames: map[string]string{"#user": user},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":done": &types.AttributeValueMemberN{Value: strconv.Itoa(done)},
-			":now":  &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+			":v":   v,
+			":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
 		},
-	})
-	if err != nil {
+	}
+	if v == nil {
+		in.UpdateExpression = aws.String("SET updated_at = :now REMOVE " + attr + ".#user")
+		delete(in.ExpressionAttributeValues, ":v")
+	}
+	if _, err := s.client.UpdateItem(ctx, in); err != nil {
 		return fromSDK(fmt.Errorf("set %s of job %s/%s: %w", attr, tenant, id, err))
 	}
 	return nil

@@ -82,6 +82,8 @@ type profileItem struct {
 	MaxRows    int    `dynamodbav:"max_rows,omitempty"`
 	MaxUsers   int    `dynamodbav:"max_users,omitempty"`
 	SyncedFrom string `dynamodbav:"synced_from,omitempty"`
+	// MaxUploadBytes bounds the tenant's uploads, in bytes.
+	MaxUploadBytes int64 `dynamodbav:"max_upload_bytes,omitempty"`
 }
 
 // Profile returns a tenant's import settings; a tenant without any has the
@@ -103,12 +105,13 @@ func (s *Tenants) Profile(ctx context.Context, tenantID string) (crm.Profile, er
 			return crm.Profile{}, fmt.Errorf("unmarshal profile of %s: %w", tenantID, err)
 		}
 	}
-	return crm.Profile{MaxRows: it.MaxRows, MaxUsers: it.MaxUsers, SyncedFrom: it.SyncedFrom}, nil
+	return crm.Profile{MaxRows: it.MaxRows, MaxUsers: it.MaxUsers, MaxUploadBytes: it.MaxUploadBytes, SyncedFrom: it.SyncedFrom}, nil
 }
 
 // PutProfile stores a tenant's import settings.
 func (s *Tenants) PutProfile(ctx context.Context, tenantID string, p crm.Profile) error {
-	item, err := attributevalue.MarshalMap(profileItem{PK: tenantPK(tenantID), SK: "PROFILE", MaxRows: p.MaxRows, MaxUsers: p.MaxUsers, SyncedFrom: p.SyncedFrom})
+	item, err := attributevalue.MarshalMap(profileItem{PK: tenantPK(tenantID), SK: "PROFILE",
+		MaxRows: p.MaxRows, MaxUsers: p.MaxUsers, MaxUploadBytes: p.MaxUploadBytes, SyncedFrom: p.SyncedFrom})
 	if err != nil {
 		return fmt.Errorf("marshal profile of %s: %w", tenantID, err)
 	}

@@ -7,6 +7,8 @@
 //
 //	kind                                  error name       workflow
 //	crm.Unavailable                       RetryableError   retried with backoff
+//	crm.Busy                              BusyError        retried for up to hours: another
+//	                                                       import holds the records' lease
 //	crm.Invalid, Refused, NotFound,       RefusedError     not retried; its message, written
 //	crm.Conflict                                           for the tenant, is the job's reason
 //	crm.Internal (and unclassified)       InternalError    not retried by apply; the tenant
@@ -23,6 +25,7 @@ import (
 // The error names the workflow routes on.
 const (
 	RetryableName = "RetryableError"
+	BusyName      = "BusyError"
 	RefusedName   = "RefusedError"
 	InternalName  = "InternalError"
 )
@@ -31,6 +34,12 @@ const (
 type RetryableError struct{ Message string }
 
 func (e *RetryableError) Error() string { return e.Message }
+
+// BusyError says another import holds what this step needs; the step runs
+// again once the workflow has waited.
+type BusyError struct{ Message string }
+
+func (e *BusyError) Error() string { return e.Message }
 
 // RefusedError is a failure of the tenant's input or request: retrying
 // cannot help, and its message is written for the tenant.
@@ -51,6 +60,8 @@ func ForWorkflow(err error) error {
 		return nil
 	case crm.Unavailable:
 		return &RetryableError{Message: crm.Message(err)}
+	case crm.Busy:
+		return &BusyError{Message: crm.Message(err)}
 	case crm.Internal:
 		return &InternalError{Message: err.Error()}
 	default:
@@ -78,6 +89,8 @@ func Handler[In Scoped, Out any](base *slog.Logger, step string, h func(context.
 		switch kind := crm.KindOf(err); kind {
 		case crm.Unavailable:
 			log.Warn("step will be retried", "kind", kind, "error", err)
+		case crm.Busy:
+			log.Info("step waits for another import", "kind", kind, "holder", crm.HolderOf(err))
 		case crm.Internal:
 			log.Error("step failed", "kind", kind, "error", err)
 		default:

@@ -33,6 +33,8 @@ func TestEachKindHasTheNameTheWorkflowRoutesOn(t *testing.T) {
 	}{
 		{"a busy database is retried", fmt.Errorf("apply anna: %w", crm.Wrap(errors.New("ThrottlingException"), crm.Unavailable, "the database is busy")),
 			RetryableName, "the database is busy"},
+		{"a held lease waits", crm.LeaseBusy(crm.Lease{User: "anna", Entity: "customers"}, "imp-2"),
+			BusyName, "waiting for import imp-2, which is importing the customers of user anna"},
 		{"a bad file is refused with the tenant's message", fmt.Errorf("validate: %w", crm.Errorf(crm.Invalid, "the file has column titles but no rows to import")),
 			RefusedName, "the file has column titles but no rows to import"},
 		{"a limit is refused", crm.Errorf(crm.Refused, "one import may hold at most 2 rows"), RefusedName, "one import may hold at most 2 rows"},

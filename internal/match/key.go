@@ -1,6 +1,7 @@
 package match
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -68,17 +69,28 @@ func (t Tuple) mask() uint8 {
 	return m
 }
 
-// join packs the values selected by mask into one map key. The unit
-// separator cannot come out of a spreadsheet cell after normalising in
-// practice, and the mask is part of the key so different selections never
-// collide.
+// join packs the values selected by mask into one map key: the mask, then
+// each value preceded by its length. Length prefixes, not a separator,
+// because a cell may carry any character: joined with 0x1F, (A, "B\x1fC")
+// and ("A\x1fB", C) made the same key. Refusing control characters in key
+// cells instead would turn rows the tenant sees as fine into errors, and
+// would not help with records already stored with them. The mask is part of
+// the key so different selections never collide.
 func (t Tuple) join(mask uint8) string {
-	var b strings.Builder
-	b.WriteByte(mask)
+	size := 1
 	for i, v := range t {
 		if mask&(1<<i) != 0 {
+			size += binary.MaxVarintLen64 + len(v)
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteByte(mask)
+	var n [binary.MaxVarintLen64]byte
+	for i, v := range t {
+		if mask&(1<<i) != 0 {
+			b.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
 			b.WriteString(v)
-			b.WriteByte(0x1f)
 		}
 	}
 	return b.String()

@@ -106,6 +106,32 @@ func TestLookupNeedsOneSharedKeyValue(t *testing.T) {
 	}
 }
 
+func TestLookupKeepsKeyPartsApart(t *testing.T) {
+	// A cell may hold the unit separator (0x1F) that once joined the parts
+	// of a key: (A, "B\x1fC") must not find the record keyed ("A\x1fB", C).
+	key, err := NewKey([]string{"name", "city"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(key, []map[string]string{{"name": "A\x1fB", "city": "C"}})
+	tests := []struct {
+		name string
+		row  map[string]string
+		want Outcome
+	}{
+		{"the separator moved to the other part", map[string]string{"name": "A", "city": "B\x1fC"}, None},
+		{"the same parts", map[string]string{"name": "A\x1fB", "city": "C"}, One},
+		{"a length that looks like a prefix", map[string]string{"name": "A", "city": "\x03B\x1fC"}, None},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ix.Lookup(tt.row).Outcome(); got != tt.want {
+				t.Errorf("Lookup(%q).Outcome() = %v, want %v", tt.row, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestResultOutcome(t *testing.T) {
 	tests := []struct {
 		candidates []int

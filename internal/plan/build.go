@@ -68,13 +68,13 @@ type builder struct {
 func (b *builder) row(i int, rows []crm.Row) Op {
 	r := rows[i]
 	if b.key == nil {
-		return b.invalidOr(r, func() Op { return b.create(r, "") })
+		return b.invalidOr(r, func() Op { return b.create(r, "", nil) })
 	}
 	t := b.key.Of(r.Fields)
 	desc := b.key.Describe(r.Fields)
 	if t.Empty() {
 		if b.o.Mode == crm.Add {
-			return b.invalidOr(r, func() Op { return b.create(r, desc) })
+			return b.invalidOr(r, func() Op { return b.create(r, desc, nil) })
 		}
 		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
@@ -111,7 +111,7 @@ func (b *builder) row(i int, rows []crm.Row) Op {
 		if b.o.Mode == crm.UpdateOnly {
 			return Op{Kind: OpSkip, Row: r.Number, Key: desc, Reason: "no existing record has this key; update only never creates records"}
 		}
-		return b.create(r, desc)
+		return b.create(r, desc, t)
 	}
 	c := found.Candidates[0]
 	rec := b.existing[c]
@@ -142,14 +142,45 @@ func (b *builder) invalidOr(r crm.Row, next func() Op) Op {
 	return next()
 }
 
-func (b *builder) create(r crm.Row, desc string) Op {
+// create plans a new record. Its key t, when the row has one, gives the
+// record's ID: two imports that meet creating the same key then write the
+// same record, and the second finds it there (a conflict), never a twin.
+func (b *builder) create(r crm.Row, desc string, t match.Tuple) Op {
 	fields := make(map[string]string, len(r.Fields))
 	for f, v := range r.Fields {
 		if v = strings.TrimSpace(v); v != "" {
 			fields[f] = v
 		}
 	}
-	return Op{Kind: OpCreate, Row: r.Number, ID: b.o.newID(r), Key: desc, Fields: fields}
+	if errs := b.missing(r.Number, fields, desc); len(errs) > 0 {
+		return Op{Kind: OpError, Row: r.Number, Key: desc, Errors: errs}
+	}
+	return Op{Kind: OpCreate, Row: r.Number, ID: b.o.newID(r, t), Key: desc, Fields: fields}
+}
+
+// missing names each required field a new record would lack. In the update
+// modes the tenant may not expect the row to create anything (a file of
+// keys and one field updates that field), so the reason says why it would.
+func (b *builder) missing(row int, fields map[string]string, desc string) []crm.RowError {
+	var errs []crm.RowError
+	why := "a new record needs it"
+	if b.o.Mode != crm.Add && desc != "" {
+		why = "no existing record has this key, so the row would create a new record, which needs it"
+	}
+	for _, f := range b.o.Required {
+		if fields[f.Field] != "" {
+			continue
+		}
+		e := crm.RowError{Row: row, Column: f.Column, Field: f.Field}
+		if f.Column != "" {
+			e.Reason = "is empty, but " + why
+		} else {
+			title := cmp.Or(f.Title, f.Field)
+			e.Reason = fmt.Sprintf("the file has no column for the required field %q, but %s", title, why)
+		}
+		errs = append(errs, e)
+	}
+	return errs
 }
 
 func (b *builder) ambiguous(candidates []int) string {

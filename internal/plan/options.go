@@ -3,12 +3,14 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"encoding/binary"
 	"errors"
 	"maps"
 	"slices"
 	"strconv"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/match"
 )
 
 // DefaultSampleSize is how many operations the summary shows field by
@@ -34,12 +36,28 @@ type Options struct {
 	// by default, as in most CRMs: a blank cell in a partial file should
 	// not erase data. A full mirror from another system turns it on.
 	EmptyClears bool
+	// Required are the fields a new record cannot be created without: the
+	// entity's and the configuration's own. A row that would create a record
+	// without one of them is an error op, in every mode; rows that update a
+	// record need not carry them.
+	Required []Required
 	// SampleSize bounds the changes shown in the summary.
 	SampleSize int
-	// NewID gives the ID of the record a row creates. The default derives
-	// it from import, user, entity and row number, so a preview built
-	// twice plans the same IDs and a retried apply recognises its creates.
+	// NewID gives the ID of the record a row creates; the default is
+	// newID's: from the row's key where it has one, else from the import
+	// and row number.
 	NewID func(row crm.Row) string
+}
+
+// Required is a field a new record needs, named as the tenant knows it.
+type Required struct {
+	Field string
+	// Column is the title of the file's column for the field; "" when the
+	// file has none.
+	Column string
+	// Title names the field when the file has no column for it: its title
+	// in the tenant's language. Field is used when it is empty.
+	Title string
 }
 
 func (o Options) policy(field string) crm.Policy {
@@ -84,10 +102,33 @@ func (o Options) check() error {
 	return nil
 }
 
-func (o Options) newID(r crm.Row) string {
+// newID is the ID of the record row r creates. A row with a key gets an ID
+// of the user, entity, key fields and key values alone, whatever the import:
+// the same key always names the same record. A row without one (add mode
+// without key fields) is a record of its own: its ID comes from the import
+// and the row, so a re-planned preview and a retried apply agree on it.
+func (o Options) newID(r crm.Row, key match.Tuple) string {
 	if o.NewID != nil {
 		return o.NewID(r)
 	}
-	h := sha256.Sum256([]byte(o.ImportID + "\x00" + o.User + "\x00" + o.Entity + "\x00" + strconv.Itoa(r.Number)))
-	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:16])
+	h := sha256.New()
+	part := func(s string) {
+		// Length-prefixed, so no two different lists of parts hash alike.
+		h.Write(binary.AppendUvarint(nil, uint64(len(s))))
+		h.Write([]byte(s))
+	}
+	part(o.User)
+	part(o.Entity)
+	if key != nil && !key.Empty() {
+		part("key")
+		for i, f := range o.KeyFields {
+			part(f)
+			part(key[i])
+		}
+	} else {
+		part("row")
+		part(o.ImportID)
+		part(strconv.Itoa(r.Number))
+	}
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h.Sum(nil)[:16])
 }

@@ -360,6 +360,35 @@ func TestCreateIDsAreStable(t *testing.T) {
 	}
 }
 
+// Two imports that meet creating the same key must write one record: the
+// ID of a keyed create depends on the key alone, not on the import or row.
+func TestKeyedCreateIDsDependOnTheKeyOnly(t *testing.T) {
+	build := func(importID string, mode crm.Mode, rowNumber int, number, name string) string {
+		t.Helper()
+		o := Options{ImportID: importID, User: "u1", Entity: "customer", Mode: mode, KeyFields: []string{"customer_no"}}
+		p, err := Build(nil, []crm.Row{row(rowNumber, "customer_no", number, "name", name)}, o)
+		if err != nil || len(p.Ops) != 1 || p.Ops[0].Kind != OpCreate {
+			t.Fatalf("Build() = %+v, %v, want one create", p, err)
+		}
+		return p.Ops[0].ID
+	}
+	first := build("imp1", crm.Update, 2, "1001", "Müller GmbH")
+	tests := []struct {
+		name string
+		id   string
+		same bool
+	}{
+		{"another import, row and mode, the same key", build("imp2", crm.Add, 9, "1001", "Mueller"), true},
+		{"the key written differently but equal once normalised", build("imp3", crm.Update, 2, " 1001 ", "x"), true},
+		{"another key", build("imp1", crm.Update, 2, "1002", "Müller GmbH"), false},
+	}
+	for _, tt := range tests {
+		if got := tt.id == first; got != tt.same {
+			t.Errorf("%s: ID %s vs %s, same = %v, want %v", tt.name, tt.id, first, got, tt.same)
+		}
+	}
+}
+
 func TestJSONLinesRoundTrip(t *testing.T) {
 	o := Options{Entity: "customer", Mode: crm.UpdateDelete, KeyFields: []string{"customer_no"}}
 	p, err := Build(existing(), []crm.Row{row(2, "customer_no", "1001", "phone", "+4930"), row(3, "customer_no", "")}, o)

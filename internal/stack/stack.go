@@ -54,6 +54,9 @@ func FromEnv(ctx context.Context) (*Stack, error) {
 		Limits: crm.Limits{
 			MaxRows:  intEnv("MAX_ROWS", crm.DefaultMaxRows),
 			MaxUsers: intEnv("MAX_USERS", crm.DefaultMaxUsers),
+			// Set for the validate function only, the one step that reads
+			// the upload.
+			MaxUploadBytes: int64(intEnv("MAX_UPLOAD_BYTES", crm.DefaultMaxUploadBytes)),
 		},
 	}
 	if s.Table == "" || s.BucketName == "" {
@@ -104,6 +107,9 @@ func (s *Stack) Records() *dynamo.Records {
 
 // Tenants returns the tenant store.
 func (s *Stack) Tenants() *dynamo.Tenants { return dynamo.NewTenants(s.DynamoDB(), s.Table) }
+
+// Leases returns the store of import leases.
+func (s *Stack) Leases() *dynamo.Leases { return dynamo.NewLeases(s.DynamoDB(), s.Table) }
 
 // Workflow returns the import state machine.
 func (s *Stack) Workflow() *workflow.StateMachine {

@@ -22,8 +22,11 @@ type Apply struct {
 	Files   crm.Files
 	Records crm.Records
 	Jobs    crm.Jobs
-	TmpDir  string
-	Log     *slog.Logger
+	// Leases: apply renews the lease preview took while it writes, and
+	// releases it at the end.
+	Leases crm.Leases
+	TmpDir string
+	Log    *slog.Logger
 	// ProgressEvery bounds how often progress is written to the job record.
 	ProgressEvery time.Duration
 }
@@ -32,6 +35,14 @@ type Apply struct {
 func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) {
 	log := p.Logger(a.Log, "apply")
 	res := crm.UserResult{ImportID: p.ImportID, Tenant: p.Tenant, User: p.User}
+	// A retried or late apply may find its lease taken by another import:
+	// it waits, and its re-check then reports that import's changes as
+	// conflicts rather than overwriting them.
+	lease := userLease(p.Tenant, p.ImportID, p.User.ID, p.Entity)
+	if err := acquire(ctx, log, a.Leases, a.Jobs, lease); err != nil {
+		return res, err
+	}
+	renewal := &renewer{leases: a.Leases, lease: lease, last: time.Now()}
 	body, err := a.Files.Open(ctx, p.work().Plan(p.User.ID))
 	if err != nil {
 		return res, err
@@ -53,6 +64,7 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 			Scope: crm.Scope{Tenant: p.Tenant, User: p.User.ID, Entity: p.Entity, ImportID: p.ImportID},
 			Ops:   plan.NewReader(bufio.NewReader(body)),
 			Total: p.Preview.Total(),
+			Renew: renewal.renew,
 			Progress: func(done, total int) {
 				if done < total && time.Since(lastProgress) < every {
 					return
@@ -88,6 +100,10 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 	}
 	if err := putJSON(ctx, a.Files, p.work().Result(p.User.ID), res); err != nil {
 		return res, err
+	}
+	if err := a.Leases.Release(ctx, lease); err != nil {
+		// The lease lapses by itself within minutes.
+		log.Warn("lease not released", "error", err)
 	}
 	log.Info("user applied", "created", r.Created, "updated", r.Updated, "unchanged", r.Unchanged,
 		"deleted", r.Deleted, "skipped", r.Skipped, "errors", r.Errors, "conflicts", r.Conflicts,

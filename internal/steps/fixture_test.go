@@ -35,6 +35,7 @@ type fixture struct {
 	workflow *crmtest.Workflow
 	notifier *crmtest.Notifier
 	records  *crmtest.Records
+	leases   *crmtest.Leases
 	limits   crm.Limits
 	tmp      string
 }
@@ -50,6 +51,7 @@ func newFixture(t *testing.T) *fixture {
 		workflow: crmtest.NewWorkflow(),
 		notifier: crmtest.NewNotifier(),
 		records:  &crmtest.Records{},
+		leases:   crmtest.NewLeases(),
 		limits:   crm.Limits{MaxRows: crm.DefaultMaxRows, MaxUsers: crm.DefaultMaxUsers},
 		tmp:      t.TempDir(),
 	}
@@ -67,11 +69,11 @@ func (f *fixture) split() *Split {
 }
 
 func (f *fixture) preview() *Preview {
-	return &Preview{Files: f.files, Records: f.records, Jobs: f.jobs, TmpDir: f.tmp, Log: discard}
+	return &Preview{Files: f.files, Records: f.records, Jobs: f.jobs, Leases: f.leases, TmpDir: f.tmp, Log: discard}
 }
 
 func (f *fixture) finalize() *Finalize {
-	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Log: discard}
+	return &Finalize{Files: f.files, Jobs: f.jobs, Notify: f.notifier, Records: f.records, Leases: f.leases, Log: discard}
 }
 
 func (f *fixture) trigger() *Trigger {

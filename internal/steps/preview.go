@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
@@ -20,8 +22,11 @@ type Preview struct {
 	Files   crm.Files
 	Records crm.Records
 	Jobs    crm.Jobs
-	TmpDir  string
-	Log     *slog.Logger
+	// Leases keep two imports from planning and writing the same user's
+	// records at once; the lease taken here is held until apply ends.
+	Leases crm.Leases
+	TmpDir string
+	Log    *slog.Logger
 }
 
 // UserPlan is the preview step's output and the apply step's input.
@@ -46,6 +51,14 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 		return out, fmt.Errorf("preview %s: %w", t.ImportID, err)
 	}
 	out.Entity = entity.Name
+	// The lease comes before the records are read: a plan made while
+	// another import writes them would be stale before it is shown.
+	if err := acquire(ctx, log, p.Leases, p.Jobs, userLease(t.Tenant, t.ImportID, t.User.ID, entity.Name)); err != nil {
+		return out, err
+	}
+	if err := p.Jobs.SetWaiting(ctx, t.Tenant, t.ImportID, t.User.ID, ""); err != nil {
+		return out, err
+	}
 	rows, invalid, err := p.rows(ctx, t)
 	if err != nil {
 		return out, err
@@ -115,6 +128,20 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 			kinds[f.Name] = plan.DateTime
 		}
 	}
+	// The file's column of each field: validate replaces the mapping with
+	// the file's own, one title per field, so an error names the column as
+	// the file titles it.
+	columns := map[string]string{}
+	for title, field := range cfg.Mapping {
+		columns[field] = title
+	}
+	lang := schema.Lang(strings.ToLower(strings.SplitN(cfg.Locale, "-", 2)[0]))
+	var required []plan.Required
+	for _, f := range entity.Fields {
+		if f.Required || slices.Contains(cfg.Required, f.Name) {
+			required = append(required, plan.Required{Field: f.Name, Column: columns[f.Name], Title: f.Title(lang)})
+		}
+	}
 	return plan.Options{
 		ImportID:      t.ImportID,
 		User:          t.User.ID,
@@ -125,5 +152,6 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 		Policies:      cfg.Policies,
 		DefaultPolicy: cfg.DefaultPolicy,
 		EmptyClears:   cfg.EmptyClears,
+		Required:      required,
 	}
 }

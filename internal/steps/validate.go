@@ -1,17 +1,22 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/check"
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/mapping"
 	"github.com/crmimport/crm-import/internal/sheet"
 )
 
@@ -49,9 +54,21 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 			"your CRM data is synchronised from %s, so it cannot be imported here: the next synchronisation would overwrite the import; import in %s instead",
 			profile.SyncedFrom, profile.SyncedFrom)
 	}
-	maxRows := profile.Limits(v.Limits).MaxRows
+	limits := profile.Limits(v.Limits)
+	maxRows := limits.MaxRows
 
-	cfg, err := v.config(ctx, s)
+	// The size and the configuration the upload names come from its
+	// metadata: an oversized file is refused before a byte of it is read.
+	info, err := v.Files.Stat(ctx, s.Key)
+	if err != nil {
+		return s, err
+	}
+	if maxBytes := cmp.Or(limits.MaxUploadBytes, crm.DefaultMaxUploadBytes); info.Size > maxBytes {
+		size, limit := inMB(info.Size, maxBytes)
+		return s, crm.Errorf(crm.Refused,
+			"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", size, limit)
+	}
+	cfg, err := v.config(ctx, s, info.Metadata)
 	if err != nil {
 		return s, err
 	}
@@ -62,7 +79,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	}
 	defer os.RemoveAll(dir)
 
-	upload := filepath.Join(dir, filepath.Base(s.Key))
+	upload := filepath.Join(dir, localName(s.Key))
 	if err := v.Files.Download(ctx, s.Key, upload); err != nil {
 		return s, err
 	}
@@ -107,7 +124,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	if err := putJSON(ctx, v.Files, s.work().Report(), report); err != nil {
 		return s, err
 	}
-	if err := putJSON(ctx, v.Files, s.work().Config(), cfg); err != nil {
+	if err := putJSON(ctx, v.Files, s.work().Config(), inForce(cfg, report)); err != nil {
 		return s, err
 	}
 	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors+oversized
@@ -122,13 +139,9 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	return s, nil
 }
 
-// config returns the import configuration the upload names, or the
-// entity's defaults.
-func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) {
-	meta, err := v.Files.Metadata(ctx, s.Key)
-	if err != nil {
-		return nil, err
-	}
+// config returns the import configuration the upload's metadata names, or
+// the entity's defaults.
+func (v *Validate) config(ctx context.Context, s State, meta map[string]string) (*config.Config, error) {
 	name := meta[ConfigMetadata]
 	if name == "" {
 		// The entity comes from the folder the file was uploaded to: an
@@ -147,6 +160,62 @@ func (v *Validate) config(ctx context.Context, s State) (*config.Config, error) 
 		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
 	}
 	return cfg, nil
+}
+
+// localName is the upload's name on local disk: fixed, so that no name a
+// tenant gives a file can clash with the step's own files, climb out of the
+// directory ("..") or pass the file system's length limit. Only a sanitised
+// extension is kept: sheet.Open tells workbooks from text by their content,
+// but a damaged ".xlsx" is refused as a broken workbook, rather than read
+// as text, only when its name says what it was meant to be.
+func localName(key string) string {
+	ext := strings.ToLower(path.Ext(key))
+	if len(ext) < 2 || len(ext) > 8 || strings.Trim(ext[1:], "abcdefghijklmnopqrstuvwxyz0123456789") != "" {
+		return "upload"
+	}
+	return "upload" + ext
+}
+
+// inMB writes a file's size and the limit it is over in MB (of 1,048,576
+// bytes, as spreadsheet programs and file managers count them), with as
+// many decimals as it takes to tell the two apart.
+func inMB(size, limit int64) (string, string) {
+	const mb = 1 << 20
+	var a, b string
+	for d := 0; d <= 6; d++ {
+		a = strconv.FormatFloat(float64(size)/mb, 'f', d, 64)
+		b = strconv.FormatFloat(float64(limit)/mb, 'f', d, 64)
+		if a != b && strings.Trim(b, "0.") != "" {
+			break
+		}
+	}
+	return a + " MB", b + " MB"
+}
+
+// inForce is the configuration as this file was read: cfg with its mapping
+// replaced by the file's, column title -> field (or "ignore"), as the
+// automatic mapping and cfg's overrides made it. Later steps then name a
+// column as this file titles it (preview, for a missing required field),
+// and the configuration kept with the import reads the next file of the
+// same layout the same way. Overrides no column matched had no force here
+// and are left out, so each field has one title.
+func inForce(cfg *config.Config, report *check.Report) *config.Config {
+	out := *cfg
+	out.Mapping = nil
+	for _, c := range report.Mapping {
+		field := c.Field
+		if c.How == mapping.Ignored {
+			field = mapping.Ignore
+		}
+		if field == "" || strings.TrimSpace(c.Title) == "" {
+			continue
+		}
+		if out.Mapping == nil {
+			out.Mapping = map[string]string{}
+		}
+		out.Mapping[c.Title] = field
+	}
+	return &out
 }
 
 // maxRecordBytes keeps a record under DynamoDB's 400 KB item limit, with

@@ -1,0 +1,93 @@
+package steps
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// Another import writing anna's customers makes this one wait, and the job
+// says for which import; once the other is done, the user is planned and
+// applied under this import's lease, which apply gives up at the end.
+func TestAUsersImportsTakeTurns(t *testing.T) {
+	f := newFixture(t)
+	f.tenants.SaveConfig(tenant, "sync", []byte(syncConfig))
+	s := f.splitted(t, syncCSV, "sync")
+	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+	other := userLease(tenant, "imp-other", anna.ID, "customers")
+	if err := f.leases.Acquire(context.Background(), other); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err := f.preview().Handle(context.Background(), task)
+	if crm.KindOf(err) != crm.Busy || crm.HolderOf(err) != "imp-other" {
+		t.Fatalf("Preview.Handle() while imp-other holds the lease: error %v (%s), want Busy naming imp-other", err, crm.KindOf(err))
+	}
+	if got := f.job(t, s.ImportID).Waiting; got[anna.ID] != "imp-other" {
+		t.Errorf("job waiting = %v, want anna waiting for imp-other", got)
+	}
+
+	if err := f.leases.Release(context.Background(), other); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.preview().Handle(context.Background(), task)
+	if err != nil {
+		t.Fatalf("Preview.Handle() once imp-other is done: %v", err)
+	}
+	if got := f.job(t, s.ImportID).Waiting; len(got) != 0 {
+		t.Errorf("job waiting = %v after the lease was taken, want none", got)
+	}
+	if h := f.leases.Holder(tenant, anna.ID, "customers"); h != s.ImportID {
+		t.Errorf("lease holder after preview = %q, want %s until apply ends", h, s.ImportID)
+	}
+	if _, err := f.apply().Handle(context.Background(), p); err != nil {
+		t.Fatalf("Apply.Handle(): %v", err)
+	}
+	if h := f.leases.Holder(tenant, anna.ID, "customers"); h != "" {
+		t.Errorf("lease holder after apply = %q, want released", h)
+	}
+}
+
+// An apply whose lease lapsed and was taken by another import waits, and
+// writes nothing meanwhile.
+func TestApplyWaitsForALeaseItLost(t *testing.T) {
+	f := newFixture(t)
+	p := f.previewed(t, mueller)
+	f.leases.Now = func() time.Time { return time.Now().Add(crm.LeaseTime + time.Minute) }
+	if err := f.leases.Acquire(context.Background(), userLease(tenant, "imp-late", anna.ID, "customers")); err != nil {
+		t.Fatalf("another import taking the lapsed lease: %v", err)
+	}
+	f.leases.Now = nil
+	_, err := f.apply().Handle(context.Background(), p)
+	if crm.KindOf(err) != crm.Busy || crm.HolderOf(err) != "imp-late" {
+		t.Fatalf("Apply.Handle() error %v, want Busy naming imp-late", err)
+	}
+	if n := len(f.records.Writes()); n != 0 {
+		t.Errorf("apply made %d writes without its lease, want none", n)
+	}
+}
+
+// A failed import gives its users' leases up at once.
+func TestFailedImportReleasesItsLeases(t *testing.T) {
+	f := newFixture(t)
+	s := State{ImportID: "imp-1", Tenant: tenant, Entity: "customers", Users: []crm.UserRef{{ID: anna.ID}, {ID: bo.ID}},
+		Error: &StepError{Error: "InternalError", Cause: `{"errorType":"InternalError","errorMessage":"boom"}`}}
+	if _, err := f.jobs.Create(context.Background(), crm.Job{Tenant: tenant, ID: "imp-1", Status: crm.Applying}); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range s.Users {
+		if err := f.leases.Acquire(context.Background(), userLease(tenant, "imp-1", u.ID, "customers")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.finalize().Handle(context.Background(), s); err != nil {
+		t.Fatalf("Finalize.Handle(): %v", err)
+	}
+	for _, u := range s.Users {
+		if h := f.leases.Holder(tenant, u.ID, "customers"); h != "" {
+			t.Errorf("lease of %s after the failure = %q, want released", u.ID, h)
+		}
+	}
+}
