@@ -84,6 +84,7 @@ def main():
         definition = substitute(m["definition"], {k: later.value(v, outputs) for k, v in m["substitutions"].items()})
         put_state_machine(aws, resources[logical_id], definition, later.value(m["role"], outputs), m["type"])
     enable_pitr(aws, cfn, resources)
+    enable_versioning(aws, cfn, resources)
     apply_notifications(aws, notifications, resources, later, outputs)
     sync_edge(args.endpoint)
 
@@ -278,8 +279,10 @@ def deploy_stack(aws, name, cfn, params):
 def stack_resources(aws, name):
     cf = aws.client("cloudformation")
     res = cf.describe_stack_resources(StackName=name)["StackResources"]
-    # moto lists some resources (an SQS QueuePolicy) without ids.
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in res if r.get("LogicalResourceId")}
+    # moto lists some resources without ids: an SQS QueuePolicy without
+    # either, a Lambda Permission (an EventBridge rule's) without a physical
+    # one. Nothing here needs them.
+    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in res if r.get("LogicalResourceId") and r.get("PhysicalResourceId")}
 
 
 def enable_pitr(aws, cfn, resources):
@@ -294,6 +297,19 @@ def enable_pitr(aws, cfn, resources):
             TableName=resources[logical_id],
             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
         )
+
+
+def enable_versioning(aws, cfn, resources):
+    """moto's CloudFormation ignores a bucket's VersioningConfiguration; without
+    it a second upload under the same key replaces the first one's bytes, and
+    the import of the first can no longer read what was uploaded."""
+    s3 = aws.client("s3")
+    for logical_id, res in cfn["Resources"].items():
+        if res.get("Type") != "AWS::S3::Bucket":
+            continue
+        status = res.get("Properties", {}).get("VersioningConfiguration", {}).get("Status")
+        if status == "Enabled":
+            s3.put_bucket_versioning(Bucket=resources[logical_id], VersioningConfiguration={"Status": "Enabled"})
 
 
 def apply_notifications(aws, notifications, resources, later, outputs):

@@ -7,13 +7,33 @@ copied. moto 5.2 therefore answers 500 to every StartExecution after the
 first execution of a state machine has run. The copy only has to freeze the
 definition, so it now leaves the executions out.
 
+S3 events: moto's notifications leave out the object's versionId, which
+AWS sends for a versioned bucket. Without it the pipeline cannot pin its
+reads to the version that was uploaded; the event now carries it.
+
+Step Functions: StopExecution while a task is in flight ended the execution
+FAILED, with the task's error, once the task came back failed (the
+interpreter's error overwrote the stop); AWS ends it ABORTED whatever the task
+does. A stopped execution now stays stopped.
+
+EventBridge: PutEvents sent every event to the targets of scheduled rules
+too (a rule without an event pattern matched everything), and answered 500
+for their Lambda targets, which moto cannot invoke: every ImportSucceeded
+and ImportFailed failed once the sweeper's schedule was deployed. A
+scheduled rule now matches no event, as in AWS; it runs on its schedule
+only (which moto does not run either).
+
 Takes the same arguments as moto_server.
 """
 
 import copy
 
+import moto.s3.notifications as s3_notifications
+from moto.events.models import Rule
 from moto.server import main
 from moto.stepfunctions.models import StateMachineInstance
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 
 
 def _deepcopy_without_executions(self, memo):
@@ -25,6 +45,43 @@ def _deepcopy_without_executions(self, memo):
 
 
 StateMachineInstance.__deepcopy__ = _deepcopy_without_executions
+
+_get_s3_event = s3_notifications._get_s3_event
+
+
+def _get_s3_event_with_version(event_name, bucket, key, notification_id):
+    event = _get_s3_event(event_name, bucket, key, notification_id)
+    version = getattr(key, "version_id", None)
+    if getattr(bucket, "is_versioned", False) and version and version != "null":
+        for record in event["Records"]:
+            record["s3"]["object"]["versionId"] = version
+    return event
+
+
+s3_notifications._get_s3_event = _get_s3_event_with_version
+
+_set_error = Environment.set_error
+
+
+def _set_error_unless_stopped(self, error):
+    with self._state_mutex:
+        if isinstance(self._program_state, ProgramStopped):
+            return
+        _set_error(self, error)
+
+
+Environment.set_error = _set_error_unless_stopped
+
+_send_to_targets = Rule.send_to_targets
+
+
+def _send_to_targets_unless_scheduled(self, original_event, transform_input=True):
+    if self.scheduled_expression and not self.event_pattern._pattern:
+        return
+    _send_to_targets(self, original_event, transform_input)
+
+
+Rule.send_to_targets = _send_to_targets_unless_scheduled
 
 if __name__ == "__main__":
     main()

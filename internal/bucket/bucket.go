@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
@@ -46,12 +47,14 @@ func (b *Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	return out.Body, nil
 }
 
-// Stat reads an object's size and user metadata (x-amz-meta-*) with one
-// HeadObject, without a byte of its body.
-func (b *Bucket) Stat(ctx context.Context, key string) (crm.FileInfo, error) {
-	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.name, Key: &key})
+// Stat reads the size and user metadata (x-amz-meta-*) of one version of
+// an upload with one HeadObject, without a byte of its body.
+func (b *Bucket) Stat(ctx context.Context, obj crm.Object) (crm.FileInfo, error) {
+	in := &s3.HeadObjectInput{Bucket: &b.name, Key: &obj.Key}
+	in.VersionId, in.IfMatch = pinned(obj)
+	out, err := b.client.HeadObject(ctx, in)
 	if err != nil {
-		return crm.FileInfo{}, asFailure(fmt.Errorf("head s3://%s/%s: %w", b.name, key, err), key)
+		return crm.FileInfo{}, asUploadFailure(fmt.Errorf("head s3://%s/%s: %w", b.name, obj.Key, err), obj)
 	}
 	meta := out.Metadata
 	if meta == nil {
@@ -60,23 +63,49 @@ func (b *Bucket) Stat(ctx context.Context, key string) (crm.FileInfo, error) {
 	return crm.FileInfo{Size: aws.ToInt64(out.ContentLength), Metadata: meta}, nil
 }
 
-// Download copies an object into a local file, so that readers that need
-// random access (zip-based workbooks) can use it.
-func (b *Bucket) Download(ctx context.Context, key, path string) error {
-	body, err := b.Open(ctx, key)
+// Download copies one version of an upload into a local file, so that
+// readers that need random access (zip-based workbooks) can use it.
+func (b *Bucket) Download(ctx context.Context, obj crm.Object, path string) error {
+	in := &s3.GetObjectInput{Bucket: &b.name, Key: &obj.Key}
+	in.VersionId, in.IfMatch = pinned(obj)
+	out, err := b.client.GetObject(ctx, in)
 	if err != nil {
-		return err
+		return asUploadFailure(fmt.Errorf("get s3://%s/%s: %w", b.name, obj.Key, err), obj)
 	}
-	defer body.Close()
+	defer out.Body.Close()
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("download %s: %w", key, err)
+		return fmt.Errorf("download %s: %w", obj.Key, err)
 	}
-	if _, err := io.Copy(f, body); err != nil {
+	if _, err := io.Copy(f, out.Body); err != nil {
 		f.Close()
-		return crm.Wrap(fmt.Errorf("download %s: %w", key, err), crm.Unavailable, "the upload could not be read")
+		return crm.Wrap(fmt.Errorf("download %s: %w", obj.Key, err), crm.Unavailable, "the upload could not be read")
 	}
 	return f.Close()
+}
+
+// pinned names the version to read, and the ETag it must still have: with
+// versioning the version alone pins the bytes; without it the ETag makes a
+// read of a newer upload under the same key fail instead of importing it.
+func pinned(obj crm.Object) (version, ifMatch *string) {
+	if obj.Version != "" {
+		version = aws.String(obj.Version)
+	}
+	if obj.ETag != "" {
+		ifMatch = aws.String(`"` + obj.ETag + `"`)
+	}
+	return version, ifMatch
+}
+
+// asUploadFailure is asFailure for a pinned read of an upload: an object
+// whose ETag no longer matches was replaced by a newer upload.
+func asUploadFailure(err error, obj crm.Object) error {
+	var api smithy.APIError
+	if errors.As(err, &api) && (api.ErrorCode() == "PreconditionFailed" || api.ErrorCode() == "412") {
+		return crm.Wrap(err, crm.Conflict,
+			"the file %s was replaced by a newer upload before it could be read; the newer upload is imported on its own", path.Base(obj.Key))
+	}
+	return asFailure(err, obj.Key)
 }
 
 // PutFile uploads a local file. Work files are written to a temporary file

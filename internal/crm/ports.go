@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"io"
+	"time"
 )
 
 // The ports: what the pipeline needs from the outside world. Each is
@@ -15,12 +16,14 @@ import (
 type Files interface {
 	// Open streams an object.
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
-	// Download copies an object into a local file, for readers that need
-	// random access (zip-based workbooks).
-	Download(ctx context.Context, key, path string) error
-	// Stat tells an object's size and user metadata without reading it, so
-	// an upload can be refused before a byte of it is downloaded.
-	Stat(ctx context.Context, key string) (FileInfo, error)
+	// Download copies one version of an upload into a local file, for
+	// readers that need random access (zip-based workbooks). An upload
+	// replaced since (its ETag no longer matches) is a Conflict.
+	Download(ctx context.Context, obj Object, path string) error
+	// Stat tells the size and user metadata of one version of an upload
+	// without reading it, so it can be refused before a byte of it is
+	// downloaded.
+	Stat(ctx context.Context, obj Object) (FileInfo, error)
 	// PutFile uploads a local file; Put a small object from memory.
 	PutFile(ctx context.Context, key, path, contentType string) error
 	Put(ctx context.Context, key string, data []byte, contentType string) error
@@ -53,6 +56,10 @@ type Jobs interface {
 	// SetWaiting records that the job waits for import holder to finish
 	// with a user's records; holder "" says it waits no more.
 	SetWaiting(ctx context.Context, tenant, id, user, holder string) error
+	// Open returns the jobs of every tenant that have not ended and were
+	// created before before, oldest first, as Get returns them: what the
+	// sweeper looks at, without reading the jobs that have ended.
+	Open(ctx context.Context, before time.Time) ([]Job, error)
 }
 
 // Leases serialise the imports that write the same records.
@@ -95,12 +102,28 @@ type Records interface {
 	CountBeforeImages(ctx context.Context, tenant, importID string) (int, error)
 }
 
-// Workflow starts import workflows.
+// Workflow starts import workflows and tells how they stand.
 type Workflow interface {
 	// Start starts an execution named name; false when one of that name
 	// exists already (a repeated S3 event).
 	Start(ctx context.Context, name string, input any) (started bool, err error)
+	// Status returns where the execution named name stands; NotFound when
+	// none was started under that name.
+	Status(ctx context.Context, name string) (ExecutionStatus, error)
 }
+
+// ExecutionStatus is where a workflow execution stands, in Step Functions'
+// words. Statuses other than these (a redrive pending) are an execution
+// that will still run.
+type ExecutionStatus string
+
+const (
+	ExecutionRunning   ExecutionStatus = "RUNNING"
+	ExecutionSucceeded ExecutionStatus = "SUCCEEDED"
+	ExecutionFailed    ExecutionStatus = "FAILED"
+	ExecutionTimedOut  ExecutionStatus = "TIMED_OUT"
+	ExecutionAborted   ExecutionStatus = "ABORTED"
+)
 
 // Notifier announces import events (ImportSucceeded, ImportFailed).
 type Notifier interface {

@@ -3,10 +3,13 @@ package crmtest
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"maps"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -71,6 +74,25 @@ func (f *Files) Keys(prefix string) []string {
 	return keys
 }
 
+// ETag is the ETag S3 gives an object put in one part: the hex MD5 of its
+// bytes.
+func ETag(data []byte) string {
+	sum := md5.Sum(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// getPinned returns the upload obj names: like the S3 adapter, a read
+// whose ETag no longer matches is a Conflict (versions are not kept: the
+// double has only the latest object under a key).
+func (f *Files) getPinned(method string, obj crm.Object) (Object, error) {
+	o, err := f.get(method, obj.Key)
+	if err == nil && obj.ETag != "" && obj.ETag != ETag(o.Data) {
+		return Object{}, crm.Errorf(crm.Conflict,
+			"the file %s was replaced by a newer upload before it could be read; the newer upload is imported on its own", path.Base(obj.Key))
+	}
+	return o, err
+}
+
 // get returns the object under key, or the S3 adapter's NotFound error.
 func (f *Files) get(method, key string) (Object, error) {
 	if err := f.call(method); err != nil {
@@ -97,19 +119,19 @@ func (f *Files) Open(_ context.Context, key string) (io.ReadCloser, error) {
 
 // Download writes the object to a real local file, as readers of
 // workbooks need one.
-func (f *Files) Download(_ context.Context, key, path string) error {
-	o, err := f.get("Download", key)
+func (f *Files) Download(_ context.Context, obj crm.Object, local string) error {
+	o, err := f.getPinned("Download", obj)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, o.Data, 0o600); err != nil {
-		return fmt.Errorf("download %s: %w", key, err)
+	if err := os.WriteFile(local, o.Data, 0o600); err != nil {
+		return fmt.Errorf("download %s: %w", obj.Key, err)
 	}
 	return nil
 }
 
-func (f *Files) Stat(_ context.Context, key string) (crm.FileInfo, error) {
-	o, err := f.get("Stat", key)
+func (f *Files) Stat(_ context.Context, obj crm.Object) (crm.FileInfo, error) {
+	o, err := f.getPinned("Stat", obj)
 	if err != nil {
 		return crm.FileInfo{}, err
 	}

@@ -19,8 +19,8 @@ func TestFilesMissingKeyIsNotFound(t *testing.T) {
 		call   func() error
 	}{
 		{"Open", func() error { _, err := files.Open(ctx, "work/x"); return err }},
-		{"Download", func() error { return files.Download(ctx, "work/x", filepath.Join(t.TempDir(), "x")) }},
-		{"Stat", func() error { _, err := files.Stat(ctx, "work/x"); return err }},
+		{"Download", func() error { return files.Download(ctx, crm.Object{Key: "work/x"}, filepath.Join(t.TempDir(), "x")) }},
+		{"Stat", func() error { _, err := files.Stat(ctx, crm.Object{Key: "work/x"}); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {
@@ -67,7 +67,7 @@ func TestFilesKeepWhatWasPut(t *testing.T) {
 				t.Errorf("Open(k) = %q, want %q", data, tt.wantData)
 			}
 			downloaded := filepath.Join(t.TempDir(), "k")
-			if err := files.Download(ctx, "k", downloaded); err != nil {
+			if err := files.Download(ctx, crm.Object{Key: "k"}, downloaded); err != nil {
 				t.Fatalf("Download(k) error = %v", err)
 			}
 			if data, _ := os.ReadFile(downloaded); string(data) != tt.wantData {
@@ -76,7 +76,7 @@ func TestFilesKeepWhatWasPut(t *testing.T) {
 			if o, _ := files.Object("k"); o.ContentType != tt.wantContentType {
 				t.Errorf("Object(k).ContentType = %q, want %q", o.ContentType, tt.wantContentType)
 			}
-			info, err := files.Stat(ctx, "k")
+			info, err := files.Stat(ctx, crm.Object{Key: "k"})
 			meta := info.Metadata
 			if err != nil || meta == nil || len(meta) != len(tt.wantMetadata) || meta["config"] != tt.wantMetadata["config"] {
 				t.Errorf("Stat(k).Metadata = %v, %v, want %v", meta, err, tt.wantMetadata)
@@ -114,5 +114,27 @@ func TestFailCallFailsOnlyTheNthCall(t *testing.T) {
 	}
 	if err := files.Put(ctx, "k", []byte("x"), crm.JSON); err != nil {
 		t.Errorf("Put after the failed one = %v, want nil", err)
+	}
+}
+
+func TestFilesPinUploadsByETag(t *testing.T) {
+	files := NewFiles()
+	ctx := context.Background()
+	files.Add("incoming/acme/customers/x.csv", []byte("first"), nil)
+	first := crm.Object{Key: "incoming/acme/customers/x.csv", ETag: ETag([]byte("first"))}
+	if _, err := files.Stat(ctx, first); err != nil {
+		t.Fatalf("Stat(the upload as it is) = %v, want no error", err)
+	}
+	files.Add("incoming/acme/customers/x.csv", []byte("second"), nil)
+	for _, read := range []struct {
+		name string
+		do   func() error
+	}{
+		{"Stat", func() error { _, err := files.Stat(ctx, first); return err }},
+		{"Download", func() error { return files.Download(ctx, first, filepath.Join(t.TempDir(), "x")) }},
+	} {
+		if err := read.do(); crm.KindOf(err) != crm.Conflict {
+			t.Errorf("%s(the first upload, replaced since) = %v, want a Conflict", read.name, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package crmtest
 import (
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -11,8 +12,9 @@ import (
 
 // Jobs is an in-memory crm.Jobs with the DynamoDB adapter's semantics
 // (internal/dynamo/jobs.go): Create does not overwrite, an ended job keeps
-// its status, and progress and deletions are kept per user so that a
-// retried step sets them again instead of adding them twice.
+// its status, progress and deletions are kept per user so that a retried
+// step sets them again instead of adding them twice, and Open lists the
+// jobs that have not ended, oldest first.
 type Jobs struct {
 	Faults
 	mu   sync.Mutex
@@ -64,6 +66,11 @@ func (s *Jobs) Get(_ context.Context, tenant, id string) (crm.Job, error) {
 	if !ok {
 		return crm.Job{}, crm.Errorf(crm.NotFound, "import %s does not exist", id)
 	}
+	return sj.view(), nil
+}
+
+// view is the job as Get returns it.
+func (sj *storedJob) view() crm.Job {
 	j := sj.job
 	for _, n := range sj.progress {
 		j.Done += n
@@ -74,7 +81,7 @@ func (s *Jobs) Get(_ context.Context, tenant, id string) (crm.Job, error) {
 	if len(sj.waiting) > 0 {
 		j.Waiting = maps.Clone(sj.waiting)
 	}
-	return j, nil
+	return j
 }
 
 // Update applies c, leaving zero fields alone. A missing or ended job is a
@@ -158,4 +165,22 @@ func (s *Jobs) setPerUser(tenant, id string, set func(*storedJob)) error {
 	set(sj)
 	sj.job.UpdatedAt = time.Now().UTC()
 	return nil
+}
+
+// Open returns the jobs not ended that were created before before, oldest
+// first, as Get returns them.
+func (s *Jobs) Open(_ context.Context, before time.Time) ([]crm.Job, error) {
+	if err := s.call("Open"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var open []crm.Job
+	for _, sj := range s.jobs {
+		if !sj.job.Status.Terminal() && sj.job.CreatedAt.Before(before) {
+			open = append(open, sj.view())
+		}
+	}
+	slices.SortFunc(open, func(a, b crm.Job) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	return open, nil
 }

@@ -3,8 +3,10 @@ package crmtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
 )
@@ -136,5 +138,48 @@ func TestJobsAreSafeForConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if j, _ := jobs.Get(ctx, "acme", "imp-1"); j.Done != 20 {
 		t.Errorf("Done after 20 users' progress = %d, want 20", j.Done)
+	}
+}
+
+func TestJobsOpenListsJobsNotEndedOldestFirst(t *testing.T) {
+	ctx := context.Background()
+	jobs := NewJobs()
+	for _, j := range []crm.Job{
+		{Tenant: "acme", ID: "imp-1", Status: crm.Received},
+		{Tenant: "globex", ID: "imp-2", Status: crm.Received},
+		{Tenant: "acme", ID: "imp-3", Status: crm.Received},
+	} {
+		if _, err := jobs.Create(ctx, j); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond) // distinct creation times, as the order is by them
+	}
+	if err := jobs.Update(ctx, "acme", "imp-3", crm.JobChange{Status: crm.Succeeded}); err != nil {
+		t.Fatal(err)
+	}
+	if err := jobs.SetProgress(ctx, "globex", "imp-2", "u1", 7); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := jobs.Get(ctx, "globex", "imp-2")
+	tests := []struct {
+		name   string
+		before time.Time
+		want   []string
+	}{
+		{"open jobs of every tenant, oldest first; not the ended one", time.Now(), []string{"imp-1", "imp-2"}},
+		{"only jobs created before the time", second.CreatedAt, []string{"imp-1"}},
+	}
+	for _, tt := range tests {
+		got, err := jobs.Open(ctx, tt.before)
+		var ids []string
+		for _, j := range got {
+			ids = append(ids, j.ID)
+		}
+		if err != nil || !slices.Equal(ids, tt.want) {
+			t.Errorf("%s: Open() = %v, %v, want %v", tt.name, ids, err, tt.want)
+		}
+		if len(got) == 2 && got[1].Done != 7 {
+			t.Errorf("%s: Open() job Done = %d, want 7 as Get gives it", tt.name, got[1].Done)
+		}
 	}
 }

@@ -18,11 +18,13 @@ type Start struct {
 
 // Workflow is an in-memory crm.Workflow. Execution names are unique, as
 // they are per state machine: a second Start under a name reports false
-// and starts nothing.
+// and starts nothing. An execution runs until a test ends it with
+// SetStatus.
 type Workflow struct {
 	Faults
 	mu     sync.Mutex
 	starts []Start
+	ended  map[string]crm.ExecutionStatus
 }
 
 var _ crm.Workflow = (*Workflow)(nil)
@@ -70,4 +72,33 @@ func (w *Workflow) Executions() []Start {
 		}
 	}
 	return started
+}
+
+// Status returns RUNNING for an execution started and not ended by
+// SetStatus, the status SetStatus gave it, and NotFound for a name never
+// started.
+func (w *Workflow) Status(_ context.Context, name string) (crm.ExecutionStatus, error) {
+	if err := w.call("Status"); err != nil {
+		return "", err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.exists(name) {
+		return "", crm.Errorf(crm.NotFound, "import %s has no workflow execution", name)
+	}
+	if st, ok := w.ended[name]; ok {
+		return st, nil
+	}
+	return crm.ExecutionRunning, nil
+}
+
+// SetStatus makes the execution named name stand at status, as Step
+// Functions does when it ends (SUCCEEDED, FAILED, TIMED_OUT, ABORTED).
+func (w *Workflow) SetStatus(name string, status crm.ExecutionStatus) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ended == nil {
+		w.ended = map[string]crm.ExecutionStatus{}
+	}
+	w.ended[name] = status
 }

@@ -37,3 +37,31 @@ func TestWorkflowStartsOneExecutionPerName(t *testing.T) {
 		t.Errorf("Executions() = %+v, want imp-1 then imp-2 with their input as JSON", got)
 	}
 }
+
+func TestWorkflowStatusRunsUntilSet(t *testing.T) {
+	ctx := context.Background()
+	wf := NewWorkflow()
+	if _, err := wf.Start(ctx, "imp-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wf.Start(ctx, "imp-2", nil); err != nil {
+		t.Fatal(err)
+	}
+	wf.SetStatus("imp-2", crm.ExecutionAborted)
+	tests := []struct {
+		name       string
+		execution  string
+		wantStatus crm.ExecutionStatus
+		wantKind   crm.Kind
+	}{
+		{"a started execution runs", "imp-1", crm.ExecutionRunning, ""},
+		{"an ended one has the status it was given", "imp-2", crm.ExecutionAborted, ""},
+		{"a name never started is not found", "imp-3", "", crm.NotFound},
+	}
+	for _, tt := range tests {
+		got, err := wf.Status(ctx, tt.execution)
+		if got != tt.wantStatus || crm.KindOf(err) != tt.wantKind {
+			t.Errorf("%s: Status(%s) = %q, %v, want %q, kind %q", tt.name, tt.execution, got, err, tt.wantStatus, tt.wantKind)
+		}
+	}
+}

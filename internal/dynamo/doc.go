@@ -13,4 +13,7 @@
 //	                             sk = USER#{id}                    the tenant's users
 //	                             sk = CONFIG#{name}                saved import configurations
 //	                             sk = PROFILE                      the tenant's import settings
+//
+// Index OpenJobs (sparse, keys only): open_pk = OPEN, open_since = the
+// creation time, on the jobs that have not ended.
 package dynamo

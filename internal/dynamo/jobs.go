@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -27,6 +28,23 @@ type jobsClient interface {
 }
 
 var _ crm.Jobs = (*Jobs)(nil)
+
+// OpenJobsIndex is the sparse global secondary index of the jobs that have
+// not ended, across tenants: open_pk and open_since are set when a job is
+// created and removed when it ends, so the sweeper reads the open jobs
+// without a scan of the table. It projects the keys only, so the updates of
+// a running job (its status, its progress) never write to it: two index
+// writes a job, when it starts and when it ends, far below the 1,000 writes
+// a second one index partition takes.
+const OpenJobsIndex = "OpenJobs"
+
+const (
+	// openPK is the index's one partition key value.
+	openPK = "OPEN"
+	// openSinceLayout is fixed-width, so that the strings sort as the
+	// times do.
+	openSinceLayout = "2006-01-02T15:04:05.000Z"
+)
 
 // Jobs keeps import job records: pk = T#{tenant}, sk = IMPORT#{id}.
 type Jobs struct {
@@ -76,6 +94,10 @@ type jobItem struct {
 	CreatedAt  time.Time         `dynamodbav:"created_at"`
 	UpdatedAt  time.Time         `dynamodbav:"updated_at"`
 	FinishedAt time.Time         `dynamodbav:"finished_at,omitempty"`
+	// OpenPK and OpenSince (the creation time) keep the job in
+	// OpenJobsIndex until it ends.
+	OpenPK    string `dynamodbav:"open_pk,omitempty"`
+	OpenSince string `dynamodbav:"open_since,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -91,12 +113,16 @@ type countsItem struct {
 }
 
 func newJobItem(j crm.Job) jobItem {
-	return jobItem{
+	it := jobItem{
 		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Waiting: map[string]string{},
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
 	}
+	if !j.Status.Terminal() {
+		it.OpenPK, it.OpenSince = openPK, j.CreatedAt.UTC().Format(openSinceLayout)
+	}
+	return it
 }
 
 // job returns the stored job, with Done and Total summed over its users.
@@ -199,6 +225,10 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 	if err != nil {
 		return fmt.Errorf("update job %s/%s: %w", tenant, id, err)
 	}
+	if c.Status.Terminal() {
+		// An ended job leaves the index of open jobs, in the same write.
+		*in.UpdateExpression += " REMOVE open_pk, open_since"
+	}
 	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (#status IN (:succeeded, :failed))")
 	in.ExpressionAttributeNames["#status"] = "status"
 	in.ExpressionAttributeValues[":succeeded"] = &types.AttributeValueMemberS{Value: string(crm.Succeeded)}
@@ -212,6 +242,50 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 		return fromSDK(fmt.Errorf("update job %s/%s: %w", tenant, id, err))
 	}
 	return nil
+}
+
+// Open returns the jobs that have not ended and were created before
+// before, oldest first, read from OpenJobsIndex and then each with Get: the
+// index is eventually consistent and holds only keys, so a job that ended a
+// moment ago may still be listed there, and Get has the last word.
+func (s *Jobs) Open(ctx context.Context, before time.Time) ([]crm.Job, error) {
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		IndexName:              aws.String(OpenJobsIndex),
+		KeyConditionExpression: aws.String("open_pk = :open AND open_since < :before"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":open":   &types.AttributeValueMemberS{Value: openPK},
+			":before": &types.AttributeValueMemberS{Value: before.UTC().Format(openSinceLayout)},
+		},
+	})
+	var open []crm.Job
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fromSDK(fmt.Errorf("query open jobs: %w", err))
+		}
+		for _, item := range page.Items {
+			var key struct {
+				PK string `dynamodbav:"pk"`
+				SK string `dynamodbav:"sk"`
+			}
+			if err := attributevalue.UnmarshalMap(item, &key); err != nil {
+				return nil, fmt.Errorf("unmarshal open job key: %w", err)
+			}
+			tenant, id := strings.TrimPrefix(key.PK, "T#"), strings.TrimPrefix(key.SK, "IMPORT#")
+			j, err := s.Get(ctx, tenant, id)
+			if crm.KindOf(err) == crm.NotFound {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			if !j.Status.Terminal() {
+				open = append(open, j)
+			}
+		}
+	}
+	return open, nil
 }
 
 // SetProgress records how many of a user's rows (and planned deletions)

@@ -35,6 +35,9 @@ type Stack struct {
 	StateMachineARN string
 	EventBus        string
 	Limits          crm.Limits
+	// StuckJobAfter is how long an import job may stay open before the
+	// sweeper looks at it (STUCK_JOB_MINUTES).
+	StuckJobAfter time.Duration
 }
 
 // FromEnv reads the variables template.yaml sets. AWS_ENDPOINT_URL, when set,
@@ -58,6 +61,7 @@ func FromEnv(ctx context.Context) (*Stack, error) {
 			// the upload.
 			MaxUploadBytes: int64(intEnv("MAX_UPLOAD_BYTES", crm.DefaultMaxUploadBytes)),
 		},
+		StuckJobAfter: time.Duration(intEnv("STUCK_JOB_MINUTES", 30)) * time.Minute,
 	}
 	if s.Table == "" || s.BucketName == "" {
 		return nil, fmt.Errorf("TABLE_NAME and BUCKET_NAME must be set")

@@ -73,11 +73,12 @@ func TestCapturedUploadsStartTheirImport(t *testing.T) {
 				// A quoted ETag gives the id of the bare one.
 				ImportID: crm.ImportID(awsBucket, pipeline, "Ymh4e2Qh0mZRgBzdCjTWvJ3.p5zhcUiw", "9b2cf535f27731c974343645a3985328"),
 				Tenant:   "globex", Bucket: awsBucket, Key: pipeline, Entity: "deals",
+				Version: "Ymh4e2Qh0mZRgBzdCjTWvJ3.p5zhcUiw", ETag: "9b2cf535f27731c974343645a3985328",
 			},
 		}},
 		{"sqs-s3-put-moto.json", motoBucket, []State{{
 			ImportID: crm.ImportID(motoBucket, march, "", "a13f07aea6c080c5bfcb6f748ba377b5"),
-			Tenant:   "acme", Bucket: motoBucket, Key: march, Entity: "customers",
+			Tenant:   "acme", Bucket: motoBucket, Key: march, Entity: "customers", ETag: "a13f07aea6c080c5bfcb6f748ba377b5",
 		}}},
 		{"sqs-s3-test-event.json", awsBucket, nil},
 	}

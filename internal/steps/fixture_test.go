@@ -91,7 +91,8 @@ func (f *fixture) upload(t *testing.T, name, content, config string) State {
 		meta[ConfigMetadata] = config
 	}
 	f.files.Add(key, []byte(content), meta)
-	s := State{ImportID: crm.ImportID(uploadsName, key, "", name), Tenant: tenant, Bucket: uploadsName, Key: key, Entity: "customers"}
+	etag := crmtest.ETag([]byte(content))
+	s := State{ImportID: crm.ImportID(uploadsName, key, "", etag), Tenant: tenant, Bucket: uploadsName, Key: key, ETag: etag, Entity: "customers"}
 	if _, err := f.jobs.Create(context.Background(), crm.Job{
 		Tenant: tenant, ID: s.ImportID, Entity: s.Entity, Bucket: s.Bucket, Key: s.Key, Status: crm.Received,
 	}); err != nil {

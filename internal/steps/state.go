@@ -19,7 +19,11 @@ type State struct {
 	Tenant   string `json:"tenant"`
 	Bucket   string `json:"bucket"`
 	Key      string `json:"key"`
-	Entity   string `json:"entity"`
+	// Version and ETag pin every read of the upload to the object the
+	// job was created for.
+	Version string `json:"version,omitempty"`
+	ETag    string `json:"etag,omitempty"`
+	Entity  string `json:"entity"`
 
 	Rows    int `json:"rows,omitempty"`    // data rows in the file
 	Invalid int `json:"invalid,omitempty"` // rows with a validation error
@@ -65,6 +69,9 @@ func (e *StepError) Reason() string {
 		return crm.InternalMessage
 	}
 }
+
+// upload is the object version the import reads.
+func (s State) upload() crm.Object { return crm.Object{Key: s.Key, Version: s.Version, ETag: s.ETag} }
 
 // work is the layout of the import's work files.
 func (s State) work() crm.Work    { return crm.Work{Tenant: s.Tenant, ImportID: s.ImportID} }

@@ -102,7 +102,10 @@ func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 	if err != nil {
 		return fmt.Errorf("create job for s3://%s/%s: %w", bucket, key, err)
 	}
-	started, err := t.Workflow.Start(ctx, id, State{ImportID: id, Tenant: up.Tenant, Bucket: bucket, Key: key, Entity: up.Entity})
+	obj := crm.NewObject(key, rec.S3.Object.VersionID, rec.S3.Object.ETag)
+	started, err := t.Workflow.Start(ctx, id, State{
+		ImportID: id, Tenant: up.Tenant, Bucket: bucket, Key: key, Version: obj.Version, ETag: obj.ETag, Entity: up.Entity,
+	})
 	if err != nil {
 		return fmt.Errorf("start import %s for s3://%s/%s: %w", id, bucket, key, err)
 	}

@@ -59,7 +59,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 
 	// The size and the configuration the upload names come from its
 	// metadata: an oversized file is refused before a byte of it is read.
-	info, err := v.Files.Stat(ctx, s.Key)
+	info, err := v.Files.Stat(ctx, s.upload())
 	if err != nil {
 		return s, err
 	}
@@ -80,7 +80,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	defer os.RemoveAll(dir)
 
 	upload := filepath.Join(dir, localName(s.Key))
-	if err := v.Files.Download(ctx, s.Key, upload); err != nil {
+	if err := v.Files.Download(ctx, s.upload(), upload); err != nil {
 		return s, err
 	}
 	var (

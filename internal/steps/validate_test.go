@@ -176,3 +176,18 @@ func readWorkJSON(t *testing.T, f *fixture, key string, v any) {
 		t.Fatalf("read %s: %v", key, err)
 	}
 }
+
+// A second upload under the same key while the first waits to be read:
+// the first import does not import the second one's bytes.
+func TestValidateReadsOnlyTheUploadItWasStartedFor(t *testing.T) {
+	f := newFixture(t)
+	s := f.upload(t, "march.csv", "Customer number,Name\n1001,Müller GmbH\n", "")
+	f.files.Add(s.Key, []byte("Customer number,Name\n2001,Replaced AG\n2002,Also New\n"), nil)
+	_, err := f.validate().Handle(context.Background(), s)
+	if crm.KindOf(err) != crm.Conflict || !strings.Contains(crm.Message(err), "replaced by a newer upload") {
+		t.Fatalf("Validate.Handle() = %v (%s), want a Conflict saying the file was replaced", err, crm.KindOf(err))
+	}
+	if keys := f.files.Keys(s.work().Records()); len(keys) != 0 {
+		t.Errorf("records.jsonl written from the newer upload's bytes: %v", keys)
+	}
+}

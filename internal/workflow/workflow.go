@@ -1,4 +1,5 @@
-// Package workflow starts import workflows in AWS Step Functions.
+// Package workflow starts import workflows in AWS Step Functions and reads
+// how their executions stand.
 package workflow
 
 import (
@@ -6,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -20,6 +22,7 @@ var _ crm.Workflow = (*StateMachine)(nil)
 // Client is the part of the Step Functions API the workflow uses.
 type Client interface {
 	StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
+	DescribeExecution(context.Context, *sfn.DescribeExecutionInput, ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error)
 }
 
 // StateMachine is the deployed import workflow.
@@ -49,6 +52,29 @@ func (m *StateMachine) Start(ctx context.Context, name string, input any) (bool,
 		return false, asFailure(fmt.Errorf("start execution %s: %w", name, err))
 	}
 	return true, nil
+}
+
+// Status returns where the execution named name stands. A name never
+// started is NotFound (as is one whose history Step Functions no longer
+// keeps, 90 days after it closed).
+func (m *StateMachine) Status(ctx context.Context, name string) (crm.ExecutionStatus, error) {
+	arn := m.executionARN(name)
+	out, err := m.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &arn})
+	var missing *types.ExecutionDoesNotExist
+	if errors.As(err, &missing) {
+		return "", crm.Wrap(err, crm.NotFound, "import %s has no workflow execution", name)
+	}
+	if err != nil {
+		return "", asFailure(fmt.Errorf("describe execution %s: %w", name, err))
+	}
+	return crm.ExecutionStatus(out.Status), nil
+}
+
+// executionARN is the ARN of the execution named name: the state machine's
+// ARN with "execution" for "stateMachine" and the name appended, so the
+// status of an import is read without listing executions.
+func (m *StateMachine) executionARN(name string) string {
+	return strings.Replace(m.arn, ":stateMachine:", ":execution:", 1) + ":" + name
 }
 
 // asFailure turns a Step Functions error into the domain's kinds: throttling
