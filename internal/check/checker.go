@@ -23,6 +23,7 @@ type checker struct {
 	parser    value.Parser
 	header    []string
 	fields    []*schema.Field // by column index; nil for unmapped columns
+	mapped    int             // columns with a field
 	keys      []int           // column indexes of the key fields (update modes)
 	required  []int           // column indexes of required fields (add mode)
 	assignCol int             // -1 when none
@@ -92,6 +93,7 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 		}
 		f, _ := e.Field(col.Field)
 		c.fields[i] = &f
+		c.mapped++
 		if f.Required || contains(cfg.Required, f.Name) {
 			switch {
 			case cfg.Mode == crm.Add:
@@ -147,7 +149,7 @@ type record struct {
 
 // record validates one row.
 func (c *checker) record(row sheet.Row) record {
-	rec := record{Row: crm.Row{Number: row.Number, Fields: make(map[string]string, len(c.fields))}}
+	rec := record{Row: crm.Row{Number: row.Number, Fields: make(map[string]string, c.mapped)}}
 	var bad map[int]bool // columns whose value is in error; allocated on the first
 	for i, f := range c.fields {
 		if f == nil || i >= len(row.Cells) {

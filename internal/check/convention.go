@@ -26,6 +26,10 @@ import (
 const (
 	lookAheadRows  = 1000
 	lookAheadBytes = 8 << 20 // of cell text: 1,000 rows of huge cells stay a few MiB
+	// Cells, at 56 bytes each even when empty: 1,000 rows as wide as a
+	// 16,384-column header would take 0.9 GB; this keeps 16 of them, and
+	// 1,000 rows of up to 262 columns.
+	lookAheadCells = 1 << 18
 )
 
 // convention is how one number or date column is read. It is fixed before
@@ -131,14 +135,15 @@ func (c *checker) hint(named bool, delimiter string) hint {
 func (c *checker) learn(r sheet.Reader, named bool) sheet.Reader {
 	v := noVotes(len(c.fields))
 	rp := &replay{Reader: r}
-	size := 0
-	for len(rp.items) < lookAheadRows && size < lookAheadBytes {
+	size, cells := 0, 0
+	for len(rp.items) < lookAheadRows && size < lookAheadBytes && cells < lookAheadCells {
 		row, err := r.Next()
 		if err == io.EOF {
 			rp.eof = true
 			break
 		}
 		rp.items = append(rp.items, item{row: row, err: err})
+		cells += len(row.Cells)
 		if err != nil {
 			var se *sheet.Error
 			if errors.As(err, &se) && se.RowOnly {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -166,5 +167,40 @@ func TestAGuessPastTheLookAheadIsWarnedAbout(t *testing.T) {
 	want := []string{`the locale is not configured, and no value in the first rows of column "Revenue" showed how it is written: values such as 1.234 (row 1002) are read as 1234, because this column is read with a decimal comma, as the file's ";" separator suggests (spreadsheet programs write ";" in countries that write a decimal comma and the day first); set the locale if that is wrong`}
 	if !reflect.DeepEqual(rep.Warnings, want) {
 		t.Errorf("warnings = %q, want %q", rep.Warnings, want)
+	}
+}
+
+// The look-ahead stops at lookAheadCells: rows as wide as a 16,384-column
+// header cost 0.9 MB each, so 1,000 of them would take 0.9 GB.
+func TestLearnReadsAheadByCellsToo(t *testing.T) {
+	tests := []struct {
+		name    string
+		columns int
+		want    int // rows read ahead
+	}{
+		{"a narrow file reads lookAheadRows ahead", 12, lookAheadRows},
+		{"a 16,384-column file reads as many rows as lookAheadCells holds", 16_384, lookAheadCells / 16_384},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header := make([]string, tt.columns)
+			header[0] = "Name"
+			for i := 1; i < len(header); i++ {
+				header[i] = fmt.Sprintf("Column %d", i+1)
+			}
+			rows := make([][]string, 2*lookAheadRows)
+			for i := range rows {
+				rows[i] = []string{fmt.Sprintf("Customer %d", i)}
+			}
+			m := texts(header, rows...)
+			c, err := newChecker(parseConfig(t, `{"version": 1, "entity": "customers"}`), header, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.learn(m, false)
+			if m.next != tt.want {
+				t.Errorf("learn() read %d rows ahead, want %d", m.next, tt.want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -128,5 +129,32 @@ func TestRunSaysAMissingFileIsMissing(t *testing.T) {
 	_, err := Run(context.Background(), path, Options{Entity: "customers"}, func(crm.Row) error { return nil })
 	if !errors.Is(err, fs.ErrNotExist) || crm.KindOf(err) == crm.Invalid || strings.Count(err.Error(), path) != 1 {
 		t.Errorf("Run(missing file) error = %v, want fs.ErrNotExist naming the path once, not a refusal", err)
+	}
+}
+
+// A quote inside a CSV value that does not start with one is read as
+// written, as spreadsheet programs read it, and the report says where.
+func TestRunReadsBareQuotesAndWarns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "products.csv")
+	if err := os.WriteFile(path, []byte("Name,City\nMonitor 27\" GmbH,Köln\nHotel 37°36'37.8\"N,Moskva\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	rep, err := Run(context.Background(), path, Options{Entity: "customers"}, func(r crm.Row) error {
+		names = append(names, r.Fields["name"])
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if want := []string{`Monitor 27" GmbH`, `Hotel 37°36'37.8"N`}; !reflect.DeepEqual(names, want) {
+		t.Errorf("Run() names = %q, want %q", names, want)
+	}
+	want := []string{
+		`row 2, column A "Name": the value Monitor 27" GmbH holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
+		`row 3, column A "Name": the value Hotel 37°36'37.8"N holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
+	}
+	if !reflect.DeepEqual(rep.Warnings, want) || rep.RowsWithErrors != 0 {
+		t.Errorf("Run() warnings = %q, %d rows with errors, want %q, 0", rep.Warnings, rep.RowsWithErrors, want)
 	}
 }

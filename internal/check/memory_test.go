@@ -14,6 +14,8 @@ type memReader struct {
 	errs   map[int]error // by index into rows: returned instead of the row
 	next   int
 	delim  string // Info's delimiter; "" means ","
+	// warnings are what Warnings returns once every row was read.
+	warnings []string
 }
 
 func texts(header []string, rows ...[]string) *memReader {
@@ -39,6 +41,12 @@ func (m *memReader) Info() sheet.Info {
 }
 func (m *memReader) Header() []string { return m.header }
 func (m *memReader) Close() error     { return nil }
+func (m *memReader) Warnings() []string {
+	if m.next < len(m.rows) {
+		return nil
+	}
+	return m.warnings
+}
 func (m *memReader) Next() (sheet.Row, error) {
 	if m.next >= len(m.rows) {
 		return sheet.Row{}, io.EOF

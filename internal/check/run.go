@@ -145,5 +145,6 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 		return nil, err
 	}
 	c.finish()
+	c.report.Warnings = append(c.report.Warnings, r.Warnings()...)
 	return c.report, nil
 }

@@ -3,7 +3,6 @@ package sheet
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -58,10 +57,7 @@ func OpenCSV(r io.Reader, opts Options) (Reader, error) {
 
 	src := &csvSource{maxCell: opts.maxCell(), checkUTF8: te.enc == nil, nextLine: 1}
 	src.budget = newBudget(body, 4*src.maxCell+sniffSize)
-	src.csv = csv.NewReader(bufio.NewReaderSize(src.budget, sniffSize))
-	src.csv.Comma = delim
-	src.csv.FieldsPerRecord = -1
-	src.csv.ReuseRecord = true
+	src.records = newCSVRecords(bufio.NewReaderSize(src.budget, sniffSize), delim)
 	if c, ok := r.(io.Closer); ok {
 		src.closer = c
 	}
@@ -125,7 +121,7 @@ func sepLine(text []byte) (delim rune, n int) {
 }
 
 type csvSource struct {
-	csv       *csv.Reader
+	records   *csvRecords
 	budget    *budget
 	closer    io.Closer
 	maxCell   int
@@ -133,26 +129,28 @@ type csvSource struct {
 
 	// Spreadsheet programs show a blank line as an empty row and a quoted
 	// value spanning lines as one row; row counts rows that way from the
-	// line numbers encoding/csv reports.
+	// lines each record starts and ends on.
 	row      int
 	nextLine int // line just after the last record
+
+	quotes quoteNotes
 }
 
 func (s *csvSource) next() (Row, error) {
 	s.budget.reset()
-	rec, err := s.csv.Read()
+	rec, err := s.records.read()
 	if err == io.EOF {
 		return Row{}, io.EOF
 	}
 	if err != nil {
-		return Row{}, s.readError(err, len(rec))
+		return Row{}, s.readError(err)
 	}
-	line, _ := s.csv.FieldPos(0)
-	row := s.rowAt(line)
-	s.row = row
-	spanned := 1
-	cells := make([]Cell, len(rec))
-	for i, f := range rec {
+	row := s.rowAt(rec.line)
+	s.row, s.nextLine = row, rec.lastLine+1
+	// Trailing empty fields get no cell: the table pads the row to the
+	// header's width, and no further.
+	cells := make([]Cell, lastValue(rec.fields, func(f string) bool { return f == "" }))
+	for i, f := range rec.fields[:len(cells)] {
 		if f == "" {
 			continue
 		}
@@ -165,10 +163,23 @@ func (s *csvSource) next() (Row, error) {
 		if s.checkUTF8 && !utf8.ValidString(f) {
 			return Row{}, rowError(row, "column %s holds text that is not UTF-8 (%q); the file may be in another encoding such as windows-1252: choose the encoding or save the file as CSV UTF-8", ColumnName(i+1), clip(strings.ToValidUTF8(f, "?")))
 		}
-		spanned += strings.Count(f, "\n")
 		cells[i] = Cell{Kind: Text, Text: f}
 	}
-	s.nextLine = line + spanned
+	for _, i := range rec.bare {
+		if strings.HasPrefix(rec.fields[i], "=") {
+			// A formula such as =HYPERLINK("x") written without quotes:
+			// a spreadsheet program would compute it, so its text is not
+			// what the tenant saw. Naming the column lets them find it in
+			// a wide row.
+			e := rowError(row, `the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`)
+			e.Column = i + 1
+			return Row{}, e
+		}
+		s.quotes.add(row, i+1, rec.fields[i])
+	}
+	if rec.past >= 0 {
+		return Row{Number: row, Cells: cells}, &wideRow{width: rec.width, column: rec.past + 1, value: rec.pastText}
+	}
 	return Row{Number: row, Cells: cells}, nil
 }
 
@@ -177,29 +188,20 @@ func (s *csvSource) rowAt(line int) int {
 	return s.row + 1 + (line - s.nextLine)
 }
 
-// readError words a parse error of encoding/csv; fields is how many fields
-// of the record were read before it, so the bad one is column fields+1.
-func (s *csvSource) readError(err error, fields int) error {
-	var pe *csv.ParseError
-	line := s.nextLine
-	if errors.As(err, &pe) {
-		line = pe.StartLine
+// readError words an error of reading a record.
+func (s *csvSource) readError(err error) error {
+	var qe *quoteError
+	if errors.As(err, &qe) {
+		return rowError(s.rowAt(qe.line), `a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`)
 	}
-	row := s.rowAt(line)
-	switch {
-	case errors.Is(err, errTooLong):
+	row := s.rowAt(s.nextLine)
+	if errors.Is(err, errTooLong) {
 		return rowError(row, "holds more than %s of text (a cell may hold %s); is a closing quote (\") missing?", size(4*s.maxCell), size(s.maxCell))
-	case errors.Is(err, csv.ErrQuote):
-		return rowError(row, `a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`)
-	case errors.Is(err, csv.ErrBareQuote):
-		// A formula such as =HYPERLINK("x") written without quotes ends
-		// here; naming the column lets the tenant find it in a wide row.
-		e := rowError(row, `the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`)
-		e.Column = fields + 1
-		return e
 	}
 	return fmt.Errorf("read csv row %d: %w", row, err)
 }
+
+func (s *csvSource) notes() []note { return s.quotes.list() }
 
 func (s *csvSource) close() error {
 	if s.closer != nil {

@@ -3,8 +3,10 @@ package sheet
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +23,8 @@ type result struct {
 	numbers []int
 	rowErrs []string // RowOnly errors, reading went on
 	err     string   // the error that ended reading, "" at io.EOF
+	// warnings are the reader's, once every row was read.
+	warnings []string
 }
 
 func readCSV(t *testing.T, input []byte, opts Options) result {
@@ -34,6 +38,7 @@ func readCSV(t *testing.T, input []byte, opts Options) result {
 	for {
 		row, err := r.Next()
 		if errors.Is(err, io.EOF) {
+			res.warnings = r.Warnings()
 			return res
 		}
 		var e *Error
@@ -53,6 +58,10 @@ func readCSV(t *testing.T, input []byte, opts Options) result {
 		res.numbers = append(res.numbers, row.Number)
 	}
 }
+
+// bareQuote ends the warning about a quote inside a value that does not
+// start with one.
+const bareQuote = `holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`
 
 func TestCSVReading(t *testing.T) {
 	utf16le := func(s string) []byte {
@@ -184,9 +193,20 @@ func TestCSVReading(t *testing.T) {
 			want:  result{header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, numbers: []int{2}, err: `row 3: a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`},
 		},
 		{
-			name:  "a stray quote names its row and column",
+			name:  "a quote inside an unquoted value is read as written and named in a warning",
 			input: []byte("a,b\n1,2 \"inch\"\n"),
-			want:  result{err: `row 2, column B "b": the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
+			want: result{header: []string{"a", "b"}, rows: [][]string{{"1", `2 "inch"`}}, numbers: []int{2},
+				warnings: []string{`row 2, column B "b": the value 2 "inch" ` + bareQuote}},
+		},
+		{
+			name:  "an inch mark and a coordinate are read as spreadsheet programs read them",
+			input: []byte("Product,Size,Where\n27\" monitor,27\",37°36'37.8\"N\n"),
+			want: result{header: []string{"Product", "Size", "Where"}, rows: [][]string{{`27" monitor`, `27"`, `37°36'37.8"N`}}, numbers: []int{2},
+				warnings: []string{
+					`row 2, column A "Product": the value 27" monitor ` + bareQuote,
+					`row 2, column B "Size": the value 27" ` + bareQuote,
+					`row 2, column C "Where": the value 37°36'37.8"N ` + bareQuote,
+				}},
 		},
 		{
 			name:  "an unquoted formula names its column among many",
@@ -194,9 +214,52 @@ func TestCSVReading(t *testing.T) {
 			want:  result{err: `row 2, column C "Web": the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
 		},
 		{
-			name:  "a stray quote in the header names its column",
+			name:  "a quote in a title is read as written, and named without repeating the title",
 			input: []byte("a,b 2\"\n1,2\n"),
-			want:  result{err: `row 1, column B: the value holds a " but does not start with one; put the value in quotes and double the " inside it ("")`},
+			want: result{header: []string{"a", `b 2"`}, rows: [][]string{{"1", "2"}}, numbers: []int{2},
+				warnings: []string{`row 1, column B: the value b 2" ` + bareQuote}},
+		},
+		{
+			name:  "past ten values with a bare quote the others are counted",
+			input: []byte("a\n" + strings.Repeat("1\"\n", 13)),
+			want: result{header: []string{"a"}, rows: slices.Repeat([][]string{{`1"`}}, 13), numbers: []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
+				warnings: append(func() (w []string) {
+					for row := 2; row <= 11; row++ {
+						w = append(w, fmt.Sprintf(`row %d, column A "a": the value 1" %s`, row, bareQuote))
+					}
+					return w
+				}(), `3 more values hold a quote (") but do not start with one; they are read the same way`)},
+		},
+		{
+			name:  "a quote that leaves a value open to the end of the file refuses it",
+			input: []byte("a,b\n1,2\n3,\"27 monitor\n4,x\n5,y\n"),
+			want:  result{header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, numbers: []int{2}, err: `row 3: a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`},
+		},
+		{
+			name:  "a quoted value followed by more text refuses the file",
+			input: []byte("a,b\n1,2\n\"x\"y,3\n"),
+			want:  result{header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, numbers: []int{2}, err: `row 3: a quoted value is not closed properly: a value that starts with " must end with " before the next separator or line end, and a " inside it must be doubled ("")`},
+		},
+		{
+			name:  "quoted values keep separators, doubled quotes and line ends, CR LF read as LF",
+			input: []byte("a,b\r\n\"x,\"\"y\"\"\",\"1\r\n2\"\r\n\r\n3,\"\"\r\n4,5\r"),
+			want:  result{header: []string{"a", "b"}, rows: [][]string{{`x,"y"`, "1\n2"}, {"3", ""}, {"4", "5"}}, numbers: []int{2, 4, 5}},
+		},
+		{
+			name:  "a header wider than a sheet can be is refused with its width",
+			input: []byte(strings.Repeat("t,", 20_000) + "last\n1\n"),
+			want:  result{err: "row 1: the titles run to column ACOG: 20001 columns, more than the 16384 (up to column XFD) a sheet can have in Excel or LibreOffice; the file may be damaged, or its separator not the one detected: save it again from your spreadsheet program"},
+		},
+		{
+			name:  "a row with values past the last column a sheet can have is a row error with its width",
+			input: []byte("a,b\n" + strings.Repeat(",", 30_000) + "far\n1,2\n"),
+			want: result{header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, numbers: []int{3},
+				rowErrs: []string{`row 2: has 30001 values but only 2 columns have a title: column ARIW holds "far" and has no title; a value containing the separator "," must be in quotes`}},
+		},
+		{
+			name:  "a row of separators past the titles is only a row",
+			input: []byte("a,b\n1,2" + strings.Repeat(",", 30_000) + "\n"),
+			want:  result{header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, numbers: []int{2}},
 		},
 		{
 			name:  "a cell over the limit names its row and column",

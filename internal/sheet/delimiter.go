@@ -58,7 +58,7 @@ func parseDelimiter(s string) (rune, error) {
 }
 
 // crToLF turns line ends made of a lone carriage return (old Mac programs)
-// into line feeds, which encoding/csv splits lines on. CR LF becomes LF.
+// into line feeds, which the CSV reader splits lines on. CR LF becomes LF.
 type crToLF struct{}
 
 func (crToLF) Reset() {}

@@ -27,7 +27,7 @@ func (o Options) maxUnpacked() int64 {
 var errTooLong = errors.New("too much data without a row or cell boundary")
 
 // budget is a reader that fails once more than max bytes were read since
-// the last reset. Parsers that buffer a whole record (encoding/csv) or a
+// the last reset. Parsers that buffer a whole record (csvRecords) or a
 // whole text node (encoding/xml) would otherwise hold a cell of any size in
 // memory; resetting the budget at each record or token bounds that.
 type budget struct {

@@ -18,11 +18,10 @@ const (
 	nsOffice = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 	nsText   = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 
-	// The largest sheet LibreOffice and Excel make. Files mark trailing
-	// empty rows and columns as repeated up to these limits; such repeats
-	// are counted, never expanded.
+	// The largest sheet LibreOffice and Excel make (with maxColumns).
+	// Files mark trailing empty rows and columns as repeated up to these
+	// limits; such repeats are counted, never expanded.
 	odsMaxRows = 1 << 20
-	odsMaxCols = 1 << 14
 	// Cells with values that repeats may add to a sheet: a few bytes of
 	// XML repeating a full row a million times would otherwise keep the
 	// reader busy with billions of cells.
@@ -336,8 +335,8 @@ func (s *odsSource) readRow() ([]Cell, error) {
 				emptyRun += n
 				continue
 			}
-			if len(cells)+emptyRun+n > odsMaxCols {
-				return nil, rowError(rowNum, "has values beyond column %d, more than a spreadsheet can hold; it may be damaged: save it again", odsMaxCols)
+			if len(cells)+emptyRun+n > maxColumns {
+				return nil, rowError(rowNum, "has values beyond column %d, more than a spreadsheet can hold; it may be damaged: save it again", maxColumns)
 			}
 			if err := s.addRepeated(n-1, rowNum); err != nil {
 				return nil, err

@@ -4,9 +4,13 @@
 // Open picks the format from the content and the file name; OpenCSV reads
 // CSV from any io.Reader. Memory stays bounded whatever the file: a CSV
 // row or an ODS cell larger than a few times Options.MaxCellBytes is
-// refused before it is read whole, repeated empty ODS rows and columns are
-// counted rather than expanded, and workbooks that unpack to more than
-// Options.MaxUnpackedSize are refused before they are unpacked.
+// refused before it is read whole, no cell past column 16,384 (Excel's
+// last, XFD) is kept and a header wider than that is refused, trailing
+// empty cells cost nothing, repeated empty ODS rows and columns are
+// counted rather than expanded, workbooks that unpack to more than
+// Options.MaxUnpackedSize are refused before they are unpacked, and so is
+// an XLSX whose table of shared texts holds more than its sheets could
+// use.
 //
 // Problems the tenant must fix come back as *Error, worded for the tenant.
 package sheet
@@ -84,9 +88,14 @@ type Options struct {
 // Next returns a *Error for a problem the tenant must fix. When its RowOnly
 // is set, only that row is bad and Next may be called again; any other
 // error ends the stream.
+//
+// Warnings lists what was read in a way the tenant should check, such as
+// a quote inside a CSV value that does not start with one, read as part of
+// the value; it is complete once Next has returned io.EOF.
 type Reader interface {
 	Info() Info
 	Header() []string
 	Next() (Row, error)
+	Warnings() []string
 	Close() error
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -19,9 +20,10 @@ type source interface {
 // table turns a source into a Reader: the first non-empty row is the
 // header, later rows are padded to its width.
 type table struct {
-	src    source
-	info   Info
-	header []string
+	src       source
+	info      Info
+	header    []string
+	headerRow int
 	// hint is added to the message about a row longer than the header,
 	// e.g. for CSV the separator that may be missing its quotes.
 	hint string
@@ -60,6 +62,12 @@ func (t *table) readHeader() error {
 			}
 			return refuse("the file is empty: the first row must hold the column titles")
 		}
+		var wide *wideRow
+		if errors.As(err, &wide) {
+			return &Error{Row: row.Number, Reason: fmt.Sprintf(
+				"the titles run to column %s: %d columns, more than the %d (up to column %s) a sheet can have in Excel or LibreOffice; the file may be damaged, or its separator not the one detected: save it again from your spreadsheet program",
+				ColumnName(wide.width), wide.width, maxColumns, ColumnName(maxColumns))}
+		}
 		if err != nil {
 			return err
 		}
@@ -74,12 +82,29 @@ func (t *table) readHeader() error {
 		for i := range t.header {
 			t.header[i] = strings.TrimSpace(row.Cells[i].Text)
 		}
+		t.headerRow = row.Number
 		return nil
 	}
 }
 
 func (t *table) Info() Info       { return t.info }
 func (t *table) Header() []string { return t.header }
+
+func (t *table) Warnings() []string {
+	n, ok := t.src.(noter)
+	if !ok {
+		return nil
+	}
+	var list []string
+	for _, note := range n.notes() {
+		e := &Error{Row: note.row, Column: note.column, Reason: note.reason}
+		if note.row != t.headerRow { // in the header, the value is the title
+			t.titled(e)
+		}
+		list = append(list, e.Error())
+	}
+	return list
+}
 
 func (t *table) Next() (Row, error) {
 	if t.first != nil {
@@ -110,32 +135,43 @@ func (t *table) titled(err error) error {
 func (t *table) read() (Row, error) {
 	for {
 		row, err := t.src.next()
-		if err != nil {
+		var wide *wideRow
+		if err != nil && !errors.As(err, &wide) {
 			return Row{}, t.titled(err)
 		}
-		if emptyRow(row.Cells) {
+		if wide == nil && emptyRow(row.Cells) {
 			continue
 		}
 		width := len(t.header)
-		if len(row.Cells) > width {
-			for i := width; i < len(row.Cells); i++ {
-				if row.Cells[i].Text == "" {
-					continue
+		if len(row.Cells) > width || wide != nil {
+			count, column, value := len(row.Cells), 0, ""
+			for count > 0 && row.Cells[count-1].Text == "" {
+				count--
+			}
+			for i := width; i < count; i++ {
+				if row.Cells[i].Text != "" {
+					column, value = i+1, clip(row.Cells[i].Text)
+					break
 				}
-				count := len(row.Cells)
-				for row.Cells[count-1].Text == "" {
-					count--
+			}
+			if wide != nil {
+				count = wide.width
+				if column == 0 {
+					column, value = wide.column, wide.value
 				}
-				value := row.Cells[i].Text
-				row.Cells = row.Cells[:width]
+			}
+			// A copy, so that the source's longer array is not kept.
+			row.Cells = slices.Clone(row.Cells[:min(width, len(row.Cells))])
+			if column > 0 {
 				return row, &Error{Row: row.Number, RowOnly: true, Reason: fmt.Sprintf(
 					"has %d values but only %d columns have a title: column %s holds %q and has no title%s",
-					count, width, ColumnName(i+1), clip(value), t.hint)}
+					count, width, ColumnName(column), value, t.hint)}
 			}
-			row.Cells = row.Cells[:width]
 		}
-		for len(row.Cells) < width {
-			row.Cells = append(row.Cells, Cell{})
+		if len(row.Cells) < width {
+			cells := make([]Cell, width)
+			copy(cells, row.Cells)
+			row.Cells = cells
 		}
 		return row, nil
 	}

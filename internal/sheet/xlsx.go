@@ -83,7 +83,10 @@ func checkZip(path string, limit int64) error {
 		return refuse("the workbook cannot be unpacked (%v); it may be damaged: save it again", err)
 	}
 	defer z.Close()
-	return checkUnpackedSize(&z.Reader, limit)
+	if err := checkUnpackedSize(&z.Reader, limit); err != nil {
+		return err
+	}
+	return checkSharedStrings(&z.Reader)
 }
 
 // pickSheet returns the sheet to read: the one named, else the only one
@@ -240,12 +243,24 @@ func (s *xlsxSource) next() (_ Row, err error) {
 		if err != nil {
 			return Row{}, rowError(s.row, "cannot be read (%v); save the workbook again", err)
 		}
-		if len(cols) == 0 {
+		// Cells styled but empty come as "" or a bare textMark: none is
+		// made for them at the end of a row.
+		width := lastValue(cols, func(v string) bool { return v == "" || v == textMark })
+		if width == 0 {
 			continue
 		}
-		cells := make([]Cell, len(cols))
-		for i, v := range cols {
-			cells[i] = s.cell(v)
+		cells := make([]Cell, min(width, maxColumns))
+		for i := range cells {
+			cells[i] = s.cell(cols[i])
+		}
+		if width > maxColumns {
+			// Cells without a reference (r="A1") count on past Excel's
+			// last column: excelize does not stop them.
+			for i := maxColumns; i < width; i++ {
+				if c := s.cell(cols[i]); c.Text != "" {
+					return Row{Number: s.row, Cells: cells}, &wideRow{width: width, column: i + 1, value: clip(c.Text)}
+				}
+			}
 		}
 		return Row{Number: s.row, Cells: cells}, nil
 	}
