@@ -43,10 +43,10 @@ refused as a whole, 3 wrong usage or a bad configuration.`,
 	f := cmd.Flags()
 	f.StringVar(&fl.entity, "entity", "", "what the file holds: customers, contacts, companies, leads, deals, products, tasks, appointments, notes, visit_reports, users")
 	f.StringVar(&fl.config, "config", "", "import configuration (JSON, version 1)")
-	f.StringVar(&fl.encoding, "encoding", "", "text encoding of a CSV file, e.g. utf-8, windows-1252, utf-16le (default: detect)")
+	f.StringVar(&fl.encoding, "encoding", "", "text encoding of a CSV file, e.g. utf-8, windows-1252, windows-1250, iso-8859-2, utf-16le (default: detect); a file this encoding reads as mojibake is refused, naming a cell")
 	f.StringVar(&fl.delimiter, "delimiter", "", `CSV separator: "," ";" "tab" or "|" (default: detect)`)
 	f.StringVar(&fl.sheet, "sheet", "", "the sheet of a workbook to read (needed when several hold data)")
-	f.StringVar(&fl.locale, "locale", "", "how dates and numbers are written, e.g. de-DE, pt-BR, en-US (default: the configuration's; without one, each column is read as its values show, a \";\" CSV with a decimal comma, else as en-US)")
+	f.StringVar(&fl.locale, "locale", "", "how dates and numbers are written, e.g. de-DE, pt-BR, pl-PL, en-US (default: the configuration's; without one, each column is read as its values show, a \";\" CSV with a decimal comma, else as en-US); it also tells a Central European CSV encoding from a Western one")
 	f.BoolVar(&fl.json, "json", false, "print the report as JSON")
 	f.IntVar(&fl.preview, "preview", 3, "show the values of the first N rows as they will be stored")
 	return cmd

@@ -34,6 +34,9 @@ func Run(ctx context.Context, path string, opts Options, each func(crm.Row) erro
 	if so.Sheet == "" {
 		so.Sheet = cfg.Sheet
 	}
+	if so.Locale == "" {
+		so.Locale = cfg.Locale // tells a Polish windows-1250 file from a Western one
+	}
 	r, err := sheet.Open(path, so)
 	if err != nil {
 		var se *sheet.Error

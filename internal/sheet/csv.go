@@ -28,7 +28,7 @@ func OpenCSV(r io.Reader, opts Options) (Reader, error) {
 	if len(bytes.TrimSpace(prefix)) == 0 {
 		return nil, refuse("the file is empty: the first row must hold the column titles")
 	}
-	te, err := detectEncoding(prefix, opts.Encoding)
+	te, err := detectEncoding(prefix, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -40,11 +40,9 @@ func Open(path string, opts Options) (Reader, error) {
 		return nil, err
 	}
 	if format == "csv" {
-		if opts.Encoding == "" {
-			if opts.Encoding, err = encodingPastPrefix(f); err != nil {
-				f.Close()
-				return nil, err
-			}
+		if opts.Encoding, err = encodingPastPrefix(f, opts); err != nil {
+			f.Close()
+			return nil, err
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()

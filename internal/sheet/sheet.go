@@ -70,7 +70,11 @@ type Options struct {
 	Encoding  string // empty = detect
 	Delimiter string // empty = detect
 	Sheet     string // empty = the only non-empty sheet
-	TmpDir    string // scratch space for unpacking workbooks; removed by Close
+	// Locale is the tenant's locale, such as "pl-PL": a hint for telling
+	// a Central European CSV file from a Western one when its bytes could
+	// be either.
+	Locale string
+	TmpDir string // scratch space for unpacking workbooks; removed by Close
 
 	// Limits against damaged or hostile files; zero means the default.
 	MaxCellBytes    int   // a longer cell is refused (default 1 MiB)
