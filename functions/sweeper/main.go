@@ -18,7 +18,7 @@ func main() {
 	}
 	h := &steps.Sweeper{
 		Jobs: s.Jobs(), Workflow: s.Workflow(), Records: s.Records(), Files: s.Bucket(), Notify: s.Notifier(),
-		Deadline: s.StuckJobAfter, Log: s.Log,
+		Leases: s.Leases(), Tenants: s.Tenants(), Limits: s.Limits, Deadline: s.StuckJobAfter, Log: s.Log,
 	}
 	lambda.Start(h.Handle)
 }

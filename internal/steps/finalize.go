@@ -36,7 +36,8 @@ func (f *Finalize) Handle(ctx context.Context, s State) (crm.Summary, error) {
 	log := s.Logger(f.Log, "finalize")
 	sum, err := f.close(ctx, log, s)
 	if err == nil {
-		f.releaseSlot(ctx, log, s)
+		// The tenant's next import may start.
+		releaseTenantSlots(ctx, log, f.Tenants, f.Leases, f.Limits, s.Tenant, s.ImportID)
 	}
 	return sum, err
 }
@@ -46,17 +47,6 @@ func (f *Finalize) close(ctx context.Context, log *slog.Logger, s State) (crm.Su
 		return f.fail(ctx, log, s)
 	}
 	return f.succeed(ctx, log, s)
-}
-
-// releaseSlot lets the tenant's next import start. A slot not released
-// lapses by itself (crm.SlotTime).
-func (f *Finalize) releaseSlot(ctx context.Context, log *slog.Logger, s State) {
-	profile, err := f.Tenants.Profile(ctx, s.Tenant)
-	if err != nil {
-		log.Warn("slot not released", "error", err)
-		return
-	}
-	releaseSlots(ctx, log, f.Leases, s.Tenant, s.ImportID, profile.Limits(f.Limits).MaxRunningImports)
 }
 
 func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {

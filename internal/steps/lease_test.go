@@ -123,3 +123,26 @@ func TestATenantsImportsRunAFewAtATime(t *testing.T) {
 		t.Errorf("second job = %s waiting %v, want VALIDATING, waiting for nothing", j.Status, j.Waiting)
 	}
 }
+
+// An import the sweeper ends gives its running-import slot up, so the
+// tenant's next import starts at once rather than when the slot lapses.
+func TestSweptImportReleasesItsSlot(t *testing.T) {
+	f := newFixture(t)
+	f.tenants.PutProfile(tenant, crm.Profile{MaxRunningImports: 1})
+	dead := f.upload(t, "dead.csv", "Customer number,Name\n1001,Müller GmbH\n", "")
+	if _, err := f.validate().Handle(context.Background(), dead); err != nil {
+		t.Fatalf("Validate.Handle(dead) = %v", err)
+	}
+	// Its workflow was stopped after validate: nothing will finalize it.
+	f.workflow.SetStatus(dead.ImportID, crm.ExecutionAborted)
+	if _, err := f.sweeper().Sweep(context.Background(), SweepRequest{}); err != nil {
+		t.Fatalf("Sweep() = %v", err)
+	}
+	if j := f.job(t, dead.ImportID); j.Status != crm.Failed {
+		t.Fatalf("stopped job = %s, want FAILED by the sweep", j.Status)
+	}
+	next := f.upload(t, "next.csv", "Customer number,Name\n1002,Rossi S.r.l.\n", "")
+	if _, err := f.validate().Handle(context.Background(), next); err != nil {
+		t.Errorf("Validate.Handle(next) after the sweep = %v, want it to start", err)
+	}
+}

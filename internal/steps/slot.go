@@ -43,3 +43,14 @@ func releaseSlots(ctx context.Context, log *slog.Logger, leases crm.Leases, tena
 		}
 	}
 }
+
+// releaseTenantSlots gives up the slots an import holds, as many as the
+// tenant has. A slot not released lapses by itself (crm.SlotTime).
+func releaseTenantSlots(ctx context.Context, log *slog.Logger, tenants crm.Tenants, leases crm.Leases, limits crm.Limits, tenant, importID string) {
+	profile, err := tenants.Profile(ctx, tenant)
+	if err != nil {
+		log.Warn("slot not released", "error", err)
+		return
+	}
+	releaseSlots(ctx, log, leases, tenant, importID, profile.Limits(limits).MaxRunningImports)
+}

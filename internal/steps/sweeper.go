@@ -31,6 +31,13 @@ type Sweeper struct {
 	Records crm.Records
 	Files   crm.Files
 	Notify  crm.Notifier
+	// Leases, Tenants and Limits: an import the sweeper ends gives its
+	// slot among the tenant's running imports up, so the tenant's next
+	// import need not wait for it to lapse. Its user leases are left to
+	// lapse: a step stopped mid-run may still be writing.
+	Leases  crm.Leases
+	Tenants crm.Tenants
+	Limits  crm.Limits
 	// Deadline is how old an open job is before a sweep looks at it. It
 	// must be longer than an S3 event can wait in the intake queue before
 	// the trigger starts its workflow (5 receives of 180 s in the template):
@@ -244,6 +251,7 @@ func (s *Sweeper) end(ctx context.Context, j crm.Job, status crm.ExecutionStatus
 	if err != nil {
 		return false, err
 	}
+	releaseTenantSlots(ctx, log, s.Tenants, s.Leases, s.Limits, j.Tenant, j.ID)
 	sum := crm.Summary{ImportID: j.ID, Tenant: j.Tenant, Status: crm.Failed, Reason: reason, Counts: counts}
 	// The job is closed and carries the reason: a summary or an event
 	// lost now must not reopen it.

@@ -21,7 +21,7 @@ const sweepDeadline = 30 * time.Minute
 func (f *fixture) sweeper() *Sweeper {
 	return &Sweeper{
 		Jobs: f.jobs, Workflow: f.workflow, Records: f.records, Files: f.files, Notify: f.notifier,
-		Deadline: sweepDeadline, Log: discard,
+		Leases: f.leases, Tenants: f.tenants, Limits: f.limits, Deadline: sweepDeadline, Log: discard,
 		Now: func() time.Time { return time.Now().Add(time.Hour) },
 	}
 }
