@@ -48,9 +48,11 @@ func HolderOf(err error) string {
 }
 
 // SlotTime is how long an import holds its slot among the tenant's running
-// imports: longer than an import takes, so that only an import whose
-// workflow died without finalizing keeps a slot, until then.
-const SlotTime = 3 * time.Hour
+// imports: longer than an import takes, its waits for other imports' leases
+// included (the workflow gives up waiting after about five hours), so that
+// only an import whose workflow died without finalizing (and that the
+// sweeper has not ended) keeps a slot, until then.
+const SlotTime = 6 * time.Hour
 
 // ImportSlot is the lease of the n-th of a tenant's slots for running
 // imports (see Limits.MaxRunningImports).

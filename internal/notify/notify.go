@@ -55,7 +55,8 @@ func (b *Bus) Send(ctx context.Context, detailType string, detail any) error {
 		return asFailure(fmt.Errorf("put %s event: %w", detailType, err))
 	}
 	if out.FailedEntryCount > 0 {
-		return crm.Errorf(crm.Unavailable, "put %s event: %s", detailType, aws.ToString(out.Entries[0].ErrorMessage))
+		return crm.Wrap(fmt.Errorf("put %s event: %s: %s", detailType, aws.ToString(out.Entries[0].ErrorCode), aws.ToString(out.Entries[0].ErrorMessage)),
+			crm.Unavailable, "the event bus is busy")
 	}
 	return nil
 }

@@ -42,8 +42,8 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 	if err := acquire(ctx, log, a.Leases, a.Jobs, lease); err != nil {
 		return res, err
 	}
-	renewal := &renewer{leases: a.Leases, lease: lease, last: time.Now()}
-	body, err := a.Files.Open(ctx, p.work().Plan(p.User.ID))
+	renewal := &renewer{leases: a.Leases, lease: lease}
+	body, err := openWork(ctx, a.Files, p.work().Plan(p.User.ID))
 	if err != nil {
 		return res, err
 	}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 
 	"github.com/crmimport/crm-import/internal/crm"
-	"github.com/crmimport/crm-import/internal/schema"
 )
 
 // Finalize closes a job. On the success path it adds up the users' results,
@@ -21,8 +20,8 @@ type Finalize struct {
 	// Records counts the records an import has touched, from its
 	// before-images.
 	Records crm.Records
-	// Leases: a failed import gives up the leases its users' steps held,
-	// so the next import of those records need not wait for them to lapse.
+	// Leases: finalize gives up the import's slot among the tenant's
+	// running imports.
 	Leases crm.Leases
 	// Tenants and Limits say how many running-import slots the tenant has,
 	// so that finalize gives up the one the import holds.
@@ -92,13 +91,9 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (crm.
 func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {
 	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Failed, Reason: s.Error.Reason()}
 	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
-	if e, err := schema.Lookup(s.Entity); err == nil {
-		for _, u := range s.Users {
-			if err := f.Leases.Release(ctx, userLease(s.Tenant, s.ImportID, u.ID, e.Name)); err != nil {
-				log.Warn("lease not released", "user", u.ID, "error", err)
-			}
-		}
-	}
+	// The users' leases are left to lapse (crm.LeaseTime): when one user
+	// fails the Map, the other users' apply steps already running go on
+	// writing, under their leases, until they end.
 	// The Map's results are lost when it fails; each user's apply step
 	// leaves its result in S3, so read back what was applied.
 	for _, u := range s.Users {

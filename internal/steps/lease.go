@@ -22,26 +22,25 @@ func acquire(ctx context.Context, log *slog.Logger, leases crm.Leases, jobs crm.
 		if werr := jobs.SetWaiting(ctx, l.Tenant, l.Holder, l.User, holder); werr != nil {
 			log.Warn("waiting not recorded", "error", werr)
 		}
+		return err
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Taken: whatever this user waited for, it waits no more.
+	return jobs.SetWaiting(ctx, l.Tenant, l.Holder, l.User, "")
 }
 
-// renewer extends a lease while a long step runs, at most every quarter of
-// its time.
+// renewer extends a lease while apply writes. It renews before every chunk
+// (one PutItem a hundred ops): a lease that lapsed, or was given up by a
+// failed import's finalize, stops the writes before the next chunk, not
+// minutes later.
 type renewer struct {
 	leases crm.Leases
 	lease  crm.Lease
-	last   time.Time
 }
 
 func (r *renewer) renew(ctx context.Context) error {
-	if time.Since(r.last) < crm.LeaseTime/4 {
-		return nil
-	}
 	r.lease.Until = time.Now().Add(crm.LeaseTime)
-	if err := r.leases.Acquire(ctx, r.lease); err != nil {
-		return err
-	}
-	r.last = time.Now()
-	return nil
+	return r.leases.Acquire(ctx, r.lease)
 }

@@ -67,28 +67,42 @@ func TestApplyWaitsForALeaseItLost(t *testing.T) {
 	if n := len(f.records.Writes()); n != 0 {
 		t.Errorf("apply made %d writes without its lease, want none", n)
 	}
+	if got := f.job(t, p.ImportID).Waiting; got[anna.ID] != "imp-late" {
+		t.Errorf("job waiting = %v, want anna waiting for imp-late", got)
+	}
+	if err := f.leases.Release(context.Background(), userLease(tenant, "imp-late", anna.ID, "customers")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.apply().Handle(context.Background(), p); err != nil {
+		t.Fatalf("Apply.Handle() once imp-late is done: %v", err)
+	}
+	if got := f.job(t, p.ImportID).Waiting; len(got) != 0 {
+		t.Errorf("job waiting = %v after apply took the lease, want none", got)
+	}
 }
 
-// A failed import gives its users' leases up at once.
-func TestFailedImportReleasesItsLeases(t *testing.T) {
+// A failed import leaves its users' leases to lapse: when one user fails
+// the Map, other users' apply steps may still be writing under theirs.
+func TestFailedImportLeavesItsLeasesToLapse(t *testing.T) {
 	f := newFixture(t)
-	s := State{ImportID: "imp-1", Tenant: tenant, Entity: "customers", Users: []crm.UserRef{{ID: anna.ID}, {ID: bo.ID}},
+	s := State{ImportID: "imp-1", Tenant: tenant, Entity: "customers", Users: []crm.UserRef{{ID: anna.ID}},
 		Error: &StepError{Error: "InternalError", Cause: `{"errorType":"InternalError","errorMessage":"boom"}`}}
 	if _, err := f.jobs.Create(context.Background(), crm.Job{Tenant: tenant, ID: "imp-1", Status: crm.Applying}); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range s.Users {
-		if err := f.leases.Acquire(context.Background(), userLease(tenant, "imp-1", u.ID, "customers")); err != nil {
-			t.Fatal(err)
-		}
+	if err := f.leases.Acquire(context.Background(), userLease(tenant, "imp-1", anna.ID, "customers")); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := f.finalize().Handle(context.Background(), s); err != nil {
 		t.Fatalf("Finalize.Handle(): %v", err)
 	}
-	for _, u := range s.Users {
-		if h := f.leases.Holder(tenant, u.ID, "customers"); h != "" {
-			t.Errorf("lease of %s after the failure = %q, want released", u.ID, h)
-		}
+	next := userLease(tenant, "imp-2", anna.ID, "customers")
+	if err := f.leases.Acquire(context.Background(), next); crm.HolderOf(err) != "imp-1" {
+		t.Errorf("another import taking anna's lease right after the failure: %v, want it to wait for imp-1", err)
+	}
+	f.leases.Now = func() time.Time { return time.Now().Add(crm.LeaseTime + time.Minute) }
+	if err := f.leases.Acquire(context.Background(), next); err != nil {
+		t.Errorf("another import taking anna's lease once it lapsed: %v, want it taken", err)
 	}
 }
 
@@ -144,5 +158,29 @@ func TestSweptImportReleasesItsSlot(t *testing.T) {
 	next := f.upload(t, "next.csv", "Customer number,Name\n1002,Rossi S.r.l.\n", "")
 	if _, err := f.validate().Handle(context.Background(), next); err != nil {
 		t.Errorf("Validate.Handle(next) after the sweep = %v, want it to start", err)
+	}
+}
+
+// A validate retried after it took a slot takes the first free one and
+// gives the later one up: an import never holds two of the tenant's slots.
+func TestRetriedValidateHoldsOneSlot(t *testing.T) {
+	f := newFixture(t)
+	f.tenants.PutProfile(tenant, crm.Profile{MaxRunningImports: 3})
+	s := f.upload(t, "march.csv", "Customer number,Name\n1001,Müller GmbH\n", "")
+	// The first attempt took slot 2 while 0 and 1 were busy, then failed.
+	if err := f.leases.Acquire(context.Background(), crm.ImportSlot(tenant, 2, s.ImportID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.validate().Handle(context.Background(), s); err != nil {
+		t.Fatalf("Validate.Handle() = %v", err)
+	}
+	held := 0
+	for n := range 3 {
+		if f.leases.Holder(tenant, crm.ImportSlot(tenant, n, "").User, crm.ImportSlot(tenant, n, "").Entity) == s.ImportID {
+			held++
+		}
+	}
+	if held != 1 {
+		t.Errorf("the import holds %d slots after its retried validate, want 1", held)
 	}
 }

@@ -56,9 +56,6 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	if err := acquire(ctx, log, p.Leases, p.Jobs, userLease(t.Tenant, t.ImportID, t.User.ID, entity.Name)); err != nil {
 		return out, err
 	}
-	if err := p.Jobs.SetWaiting(ctx, t.Tenant, t.ImportID, t.User.ID, ""); err != nil {
-		return out, err
-	}
 	rows, invalid, err := p.rows(ctx, t)
 	if err != nil {
 		return out, err
@@ -95,7 +92,7 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 
 // rows reads the user's rows that split wrote.
 func (p *Preview) rows(ctx context.Context, t UserTask) ([]crm.Row, int, error) {
-	body, err := p.Files.Open(ctx, t.work().UserRows(t.User.ID))
+	body, err := openWork(ctx, p.Files, t.work().UserRows(t.User.ID))
 	if err != nil {
 		return nil, 0, err
 	}

@@ -11,14 +11,20 @@ import (
 // whole, for one of the tenant's running imports to end.
 const waitingForSlot = "*"
 
-// takeSlot takes one of the tenant's max slots for running imports (the
-// one this import holds already, if a retried step took it before), or
-// returns a Busy error naming an import that holds one.
+// takeSlot takes one of the tenant's max slots for running imports, or
+// returns a Busy error naming an import that holds one. A retried validate
+// may hold a later slot from its first attempt: taking an earlier one
+// gives that one up, so an import never holds two.
 func takeSlot(ctx context.Context, log *slog.Logger, leases crm.Leases, jobs crm.Jobs, tenant, importID string, max int) error {
 	holder := ""
 	for n := range max {
 		err := leases.Acquire(ctx, crm.ImportSlot(tenant, n, importID))
 		if err == nil {
+			for later := n + 1; later < max; later++ {
+				if err := leases.Release(ctx, crm.ImportSlot(tenant, later, importID)); err != nil {
+					log.Warn("slot not released", "slot", later, "error", err)
+				}
+			}
 			return jobs.SetWaiting(ctx, tenant, importID, waitingForSlot, "")
 		}
 		if h := crm.HolderOf(err); h != "" {

@@ -49,6 +49,9 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	maxUsers := profile.Limits(sp.Limits).MaxUsers
 	var report check.Report
 	if err := readJSON(ctx, sp.Files, s.work().Report(), &report); err != nil {
+		if crm.KindOf(err) == crm.NotFound {
+			err = crm.Wrap(err, crm.Internal, "work file %s is missing", s.work().Report())
+		}
 		return s, err
 	}
 	as, err := newAssigner(cfg, &report, users)
@@ -64,7 +67,7 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	files := newFileSet(tmp)
 	defer files.close()
 
-	body, err := sp.Files.Open(ctx, s.work().Records())
+	body, err := openWork(ctx, sp.Files, s.work().Records())
 	if err != nil {
 		return s, err
 	}

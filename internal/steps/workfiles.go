@@ -12,7 +12,20 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
-// readJSON reads a small work file written by putJSON.
+// openWork opens a work file an earlier step must have written. Its
+// absence is a bug of the pipeline, not the tenant's to read about: the
+// NotFound, whose message names an internal key, becomes Internal.
+func openWork(ctx context.Context, files crm.Files, key string) (io.ReadCloser, error) {
+	body, err := files.Open(ctx, key)
+	if crm.KindOf(err) == crm.NotFound {
+		return nil, crm.Wrap(err, crm.Internal, "work file %s is missing", key)
+	}
+	return body, err
+}
+
+// readJSON reads a small work file written by putJSON; a missing one is
+// NotFound, for the callers to whom that is news (finalize: a user whose
+// apply never finished).
 func readJSON(ctx context.Context, files crm.Files, key string, v any) error {
 	body, err := files.Open(ctx, key)
 	if err != nil {
@@ -60,7 +73,7 @@ func uploadFile(ctx context.Context, files crm.Files, dir, key, contentType stri
 // readConfig reads back the import configuration validate wrote, through the
 // same validation as when it was loaded: a work file is input like any other.
 func readConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Config, error) {
-	body, err := files.Open(ctx, w.Config())
+	body, err := openWork(ctx, files, w.Config())
 	if err != nil {
 		return nil, err
 	}
