@@ -207,7 +207,11 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 		}
 		p.line("%d of %d rows have errors and would not be imported.", rep.RowsWithErrors, rep.Rows)
 	} else {
-		p.line("No errors: all %d rows can be imported.", rep.Rows)
+		if rep.Rows == 1 {
+			p.line("No errors: the 1 row can be imported.")
+		} else {
+			p.line("No errors: all %d rows can be imported.", rep.Rows)
+		}
 	}
 	return p.err
 }

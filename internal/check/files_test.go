@@ -151,8 +151,8 @@ func TestRunReadsBareQuotesAndWarns(t *testing.T) {
 		t.Errorf("Run() names = %q, want %q", names, want)
 	}
 	want := []string{
-		`row 2, column A "Name": the value Monitor 27" GmbH holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
-		`row 3, column A "Name": the value Hotel 37°36'37.8"N holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
+		`row 2, column A "Name": the value ‘Monitor 27" GmbH’ holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
+		`row 3, column A "Name": the value ‘Hotel 37°36'37.8"N’ holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
 	}
 	if !reflect.DeepEqual(rep.Warnings, want) || rep.RowsWithErrors != 0 {
 		t.Errorf("Run() warnings = %q, %d rows with errors, want %q, 0", rep.Warnings, rep.RowsWithErrors, want)

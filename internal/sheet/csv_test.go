@@ -196,16 +196,16 @@ func TestCSVReading(t *testing.T) {
 			name:  "a quote inside an unquoted value is read as written and named in a warning",
 			input: []byte("a,b\n1,2 \"inch\"\n"),
 			want: result{header: []string{"a", "b"}, rows: [][]string{{"1", `2 "inch"`}}, numbers: []int{2},
-				warnings: []string{`row 2, column B "b": the value 2 "inch" ` + bareQuote}},
+				warnings: []string{`row 2, column B "b": the value ‘2 "inch"’ ` + bareQuote}},
 		},
 		{
 			name:  "an inch mark and a coordinate are read as spreadsheet programs read them",
 			input: []byte("Product,Size,Where\n27\" monitor,27\",37°36'37.8\"N\n"),
 			want: result{header: []string{"Product", "Size", "Where"}, rows: [][]string{{`27" monitor`, `27"`, `37°36'37.8"N`}}, numbers: []int{2},
 				warnings: []string{
-					`row 2, column A "Product": the value 27" monitor ` + bareQuote,
-					`row 2, column B "Size": the value 27" ` + bareQuote,
-					`row 2, column C "Where": the value 37°36'37.8"N ` + bareQuote,
+					`row 2, column A "Product": the value ‘27" monitor’ ` + bareQuote,
+					`row 2, column B "Size": the value ‘27"’ ` + bareQuote,
+					`row 2, column C "Where": the value ‘37°36'37.8"N’ ` + bareQuote,
 				}},
 		},
 		{
@@ -217,7 +217,7 @@ func TestCSVReading(t *testing.T) {
 			name:  "a quote in a title is read as written, and named without repeating the title",
 			input: []byte("a,b 2\"\n1,2\n"),
 			want: result{header: []string{"a", `b 2"`}, rows: [][]string{{"1", "2"}}, numbers: []int{2},
-				warnings: []string{`row 1, column B: the value b 2" ` + bareQuote}},
+				warnings: []string{`row 1, column B: the value ‘b 2"’ ` + bareQuote}},
 		},
 		{
 			name:  "past ten values with a bare quote the others are counted",
@@ -225,7 +225,7 @@ func TestCSVReading(t *testing.T) {
 			want: result{header: []string{"a"}, rows: slices.Repeat([][]string{{`1"`}}, 13), numbers: []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
 				warnings: append(func() (w []string) {
 					for row := 2; row <= 11; row++ {
-						w = append(w, fmt.Sprintf(`row %d, column A "a": the value 1" %s`, row, bareQuote))
+						w = append(w, fmt.Sprintf(`row %d, column A "a": the value ‘1"’ %s`, row, bareQuote))
 					}
 					return w
 				}(), `3 more values hold a quote (") but do not start with one; they are read the same way`)},

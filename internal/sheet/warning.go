@@ -32,7 +32,7 @@ func (q *quoteNotes) add(row, column int, value string) {
 		return
 	}
 	q.named = append(q.named, note{row: row, column: column, reason: fmt.Sprintf(
-		`the value %s holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
+		`the value ‘%s’ holds a quote (") but does not start with one, so the quote is read as part of the value, as spreadsheet programs read it; if it was meant to enclose the value, put the whole value in quotes`,
 		clip(value))})
 }
 
