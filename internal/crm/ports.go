@@ -60,6 +60,9 @@ type Jobs interface {
 	// created before before, oldest first, as Get returns them: what the
 	// sweeper looks at, without reading the jobs that have ended.
 	Open(ctx context.Context, before time.Time) ([]Job, error)
+	// List returns a tenant's jobs, newest first, as Get returns them:
+	// the import history the API shows.
+	List(ctx context.Context, tenant string) ([]Job, error)
 }
 
 // Leases serialise the imports that write the same records.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -183,4 +184,26 @@ func (s *Jobs) Open(_ context.Context, before time.Time) ([]crm.Job, error) {
 	}
 	slices.SortFunc(open, func(a, b crm.Job) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return open, nil
+}
+
+// List returns a tenant's jobs, newest first, as Get returns them.
+func (s *Jobs) List(_ context.Context, tenant string) ([]crm.Job, error) {
+	if err := s.call("List"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var jobs []crm.Job
+	for k, sj := range s.jobs {
+		if k.tenant == tenant {
+			jobs = append(jobs, sj.view())
+		}
+	}
+	slices.SortFunc(jobs, func(a, b crm.Job) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return jobs, nil
 }

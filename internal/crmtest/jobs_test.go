@@ -183,3 +183,23 @@ func TestJobsOpenListsJobsNotEndedOldestFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestJobsListGivesOneTenantsJobsNewestFirst(t *testing.T) {
+	ctx := context.Background()
+	jobs := NewJobs()
+	// Created in this order; ids sort the other way, so a tie in the
+	// clock gives the same order.
+	for _, j := range []crm.Job{{Tenant: "acme", ID: "imp-b"}, {Tenant: "globex", ID: "imp-g"}, {Tenant: "acme", ID: "imp-a"}} {
+		if ok, err := jobs.Create(ctx, j); !ok || err != nil {
+			t.Fatalf("Create(%s) = %v, %v, want true", j.ID, ok, err)
+		}
+	}
+	list, err := jobs.List(ctx, "acme")
+	var ids []string
+	for _, j := range list {
+		ids = append(ids, j.ID)
+	}
+	if err != nil || !slices.Equal(ids, []string{"imp-a", "imp-b"}) {
+		t.Errorf("List(acme) = %v, %v, want [imp-a imp-b]", ids, err)
+	}
+}

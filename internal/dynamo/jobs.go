@@ -358,3 +358,33 @@ func updateInput(table string, key map[string]types.AttributeValue, set map[stri
 	in.UpdateExpression = &expr
 	return in, nil
 }
+
+// List returns a tenant's jobs, newest first: one Query of the tenant's
+// partition for the IMPORT# items, sorted by creation time because the
+// ids (hashes of the upload) do not sort by time.
+func (s *Jobs) List(ctx context.Context, tenant string) ([]crm.Job, error) {
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :import)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk":     &types.AttributeValueMemberS{Value: tenantPK(tenant)},
+			":import": &types.AttributeValueMemberS{Value: "IMPORT#"},
+		},
+	})
+	var jobs []crm.Job
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fromSDK(fmt.Errorf("list jobs of %s: %w", tenant, err))
+		}
+		for _, item := range page.Items {
+			j, err := unmarshalJob(item)
+			if err != nil {
+				return nil, err
+			}
+			jobs = append(jobs, j)
+		}
+	}
+	slices.SortStableFunc(jobs, func(a, b crm.Job) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return jobs, nil
+}

@@ -1,0 +1,20 @@
+// Command api is the tenant's HTTP API behind API Gateway.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/crmimport/crm-import/internal/api"
+	"github.com/crmimport/crm-import/internal/stack"
+)
+
+func main() {
+	s, err := stack.FromEnv(context.Background())
+	if err != nil {
+		stack.Exit(err)
+	}
+	h := &api.Handler{Jobs: s.Jobs(), Log: s.Log}
+	lambda.Start(h.Handle)
+}

@@ -1,0 +1,63 @@
+// Package api is the tenant's HTTP API: the handler behind API Gateway's
+// HTTP API (payload format 2.0), on the crm ports. It is an edge: the one
+// place where the domain's error kinds become HTTP statuses.
+//
+// The caller's tenant comes only from the claims of the token API Gateway's
+// JWT authorizer has verified (custom:tenant), never from the path, the
+// body or a header, so one tenant cannot name another's data.
+package api
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// TenantClaim is the ID token's claim that names the caller's tenant: the
+// user pool's custom attribute "tenant".
+const TenantClaim = "custom:tenant"
+
+// Handler answers the API's routes.
+type Handler struct {
+	Jobs crm.Jobs
+	Log  *slog.Logger
+}
+
+// route answers one route for the caller's tenant.
+type route func(h *Handler, ctx context.Context, tenant string, req events.APIGatewayV2HTTPRequest) (any, error)
+
+// routes are keyed by API Gateway's route key, which names the route the
+// request matched (template.yaml declares the same ones).
+var routes = map[string]route{
+	"GET /imports":      (*Handler).listImports,
+	"GET /imports/{id}": (*Handler).getImport,
+}
+
+// Handle answers one request.
+func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	r, ok := routes[req.RouteKey]
+	if !ok {
+		return h.fail(req, crm.Errorf(crm.NotFound, "there is no %s %s", req.RequestContext.HTTP.Method, req.RawPath)), nil
+	}
+	tenant, err := tenantOf(req)
+	if err != nil {
+		return h.fail(req, err), nil
+	}
+	body, err := r(h, ctx, tenant, req)
+	if err != nil {
+		return h.fail(req, err), nil
+	}
+	return respond(200, body), nil
+}
+
+// tenantOf reads the tenant from the verified token's claims.
+func tenantOf(req events.APIGatewayV2HTTPRequest) (string, error) {
+	a := req.RequestContext.Authorizer
+	if a == nil || a.JWT == nil || a.JWT.Claims[TenantClaim] == "" {
+		return "", crm.Errorf(crm.Refused, "your sign-in names no tenant: ask your administrator to set the tenant of your user")
+	}
+	return a.JWT.Claims[TenantClaim], nil
+}

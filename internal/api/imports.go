@@ -1,0 +1,72 @@
+package api
+
+import (
+	"context"
+	"path"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// importView is an import as the API shows it: what a tenant needs to
+// follow it, without the storage details (bucket, work-file keys).
+type importView struct {
+	ID         string     `json:"id"`
+	Entity     string     `json:"entity"`
+	File       string     `json:"file"`
+	Status     crm.Status `json:"status"`
+	Reason     string     `json:"reason,omitempty"`
+	Users      int        `json:"users"`
+	Counts     crm.Counts `json:"counts"`
+	Done       int        `json:"done"`
+	Total      int        `json:"total"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
+	FinishedAt time.Time  `json:"finishedAt,omitzero"`
+}
+
+func viewOf(j crm.Job) importView {
+	return importView{
+		ID: j.ID, Entity: j.Entity, File: path.Base(j.Key), Status: j.Status, Reason: j.Reason,
+		Users: j.Users, Counts: j.Counts, Done: j.Done, Total: j.Total,
+		CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
+	}
+}
+
+// importList is the answer of GET /imports.
+type importList struct {
+	Imports []importView `json:"imports"`
+}
+
+// listImports answers the tenant's imports, newest first.
+func (h *Handler) listImports(ctx context.Context, tenant string, _ events.APIGatewayV2HTTPRequest) (any, error) {
+	jobs, err := h.Jobs.List(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	list := importList{Imports: make([]importView, 0, len(jobs))}
+	for _, j := range jobs {
+		list.Imports = append(list.Imports, viewOf(j))
+	}
+	return list, nil
+}
+
+// getImport answers one of the tenant's imports. The job is looked up
+// under the caller's tenant only, so another tenant's id is as missing as
+// an id that never existed: the answer does not tell them apart.
+func (h *Handler) getImport(ctx context.Context, tenant string, req events.APIGatewayV2HTTPRequest) (any, error) {
+	id := req.PathParameters["id"]
+	if id == "" {
+		return nil, crm.Errorf(crm.Invalid, "the import id is missing")
+	}
+	j, err := h.Jobs.Get(ctx, tenant, id)
+	if crm.KindOf(err) == crm.NotFound {
+		return nil, crm.Wrap(err, crm.NotFound, "import %s does not exist", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(j), nil
+}
