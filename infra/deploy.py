@@ -33,6 +33,7 @@ import zipfile
 import boto3
 import botocore.config
 import botocore.exceptions
+from httpapi import HttpApis
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
@@ -75,6 +76,8 @@ def main():
         m["role"] = later.ref(res.get("RoleArn"))
         m["type"] = res.get("StateMachineType", "STANDARD")
     notifications = bucket_notifications(cfn, later)
+    apis = HttpApis(aws, args.stack_name, later)
+    apis.take_out(cfn)
     later.add_outputs(cfn)
 
     outputs = deploy_stack(aws, args.stack_name, cfn, params)
@@ -86,6 +89,7 @@ def main():
     enable_pitr(aws, cfn, resources)
     enable_versioning(aws, cfn, resources)
     apply_notifications(aws, notifications, resources, later, outputs)
+    apis.finish(outputs)
     sync_edge(args.endpoint)
 
     visible = {k: v for k, v in outputs.items() if not k.startswith(HIDDEN)}
@@ -388,6 +392,9 @@ def write_env(path, outputs, args):
     intake = [k for k in queue_urls if "Intake" in k] if len(queue_urls) > 1 else queue_urls
     if len(intake) == 1:
         lines.setdefault("QUEUE_URL", outputs[intake[0]])
+    # The edge plays the HTTP API under /_api/{apiId} (infra/edge/httpapi.go).
+    if "ApiId" in outputs:
+        lines["API_URL"] = args.endpoint.rstrip("/") + "/_api/" + outputs["ApiId"]
     with open(path, "w") as f:
         for k, v in list(header.items()) + sorted(lines.items()):
             f.write(f"export {k}={shell_quote(v)}\n")

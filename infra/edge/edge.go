@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/apigatewayv2"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -44,6 +45,7 @@ type edge struct {
 	lambda *lambda.Client
 	s3     *s3.Client
 	sqs    *sqs.Client
+	apigw  *apigatewayv2.Client
 
 	functions *functions
 	mappings  *mappings
@@ -82,6 +84,7 @@ func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, err
 		lambda: lambda.NewFromConfig(awsCfg),
 		s3:     s3.NewFromConfig(awsCfg, func(o *s3.Options) { o.UsePathStyle = true }),
 		sqs:    sqs.NewFromConfig(awsCfg),
+		apigw:  apigatewayv2.NewFromConfig(awsCfg),
 	}
 	e.functions = newFunctions(e, functionLog)
 	e.mappings = newMappings(e)
@@ -128,6 +131,10 @@ func (e *edge) Close() {
 func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_edge/") {
 		e.serveAdmin(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, httpAPIPrefix) {
+		e.serveHTTPAPI(w, r)
 		return
 	}
 	svc, op := classify(r)
