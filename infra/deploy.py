@@ -11,7 +11,9 @@ boto3 because the SAM CLI is not installed here:
 4. apply what moto's CloudFormation ignores: DefinitionSubstitutions (moto's
    Fn::Sub would also turn ASL's "$$." into "$."), point-in-time recovery,
    and bucket notifications if they did not land;
-5. print the stack outputs, optionally as an env file.
+5. create what moto's CloudFormation skips: Cognito user pools and HTTP
+   APIs (infra/httpapi.py);
+6. print the stack outputs, optionally as an env file.
 
 Values that only exist after the stack is created (a function ARN in a
 substitution, a queue ARN in a notification) are resolved through hidden
