@@ -166,3 +166,15 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+func TestImportOfUsersFillsTheDirectoryOfATenantWithoutUsers(t *testing.T) {
+	f := newFixture(t)
+	f.tenants = newTenantsWith()
+	_, rows := f.importUsers(t, "Email,First name,Last name\nanna@acme.example,Anna,Berg\n", `{"version":1,"entity":"users"}`)
+	if len(rows) != 1 || rows[0].Status != outcome.Created || rows[0].ID != UserID(tenant, "anna@acme.example") {
+		t.Fatalf("outcomes = %+v, want anna created under the id from her e-mail", rows)
+	}
+	if users, _ := f.tenants.Users(context.Background(), tenant); len(users) != 1 || users[0].Name != "Anna Berg" {
+		t.Errorf("Users() = %+v, want Anna Berg alone", users)
+	}
+}
