@@ -16,6 +16,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Apply{Files: s.Bucket(), Records: s.Records(), Jobs: s.Jobs(), Leases: s.Leases(), Log: s.Log}
+	h := &steps.Apply{Files: s.Bucket(), Records: s.Records(), Tenants: s.Tenants(), Jobs: s.Jobs(), Leases: s.Leases(), Log: s.Log}
 	lambda.Start(lambdafn.Handler(s.Log, "apply", h.Handle))
 }

@@ -77,9 +77,11 @@ type Leases interface {
 }
 
 // Tenants reads a tenant's users, import settings and saved import
-// configurations.
+// configurations, and writes its users (an import of the users entity).
 type Tenants interface {
 	Users(ctx context.Context, tenant string) ([]User, error)
+	// PutUsers adds each user, or replaces the one with its ID.
+	PutUsers(ctx context.Context, tenant string, users []User) error
 	// Profile returns the tenant's settings; the zero Profile when it has
 	// none.
 	Profile(ctx context.Context, tenant string) (Profile, error)

@@ -7,6 +7,10 @@ type User struct {
 	Email          string `json:"email"`
 	EmployeeNumber string `json:"employeeNumber,omitempty"`
 	Name           string `json:"name,omitempty"`
+	// Fields are the user's fields as the last import of the users entity
+	// wrote them (phone, department, role...), so a later import compares
+	// against them; nil for a user no import wrote.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // Default limits of one import: portatour's numbers.

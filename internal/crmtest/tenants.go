@@ -3,6 +3,7 @@ package crmtest
 import (
 	"bytes"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
@@ -31,6 +32,7 @@ func NewTenants() *Tenants {
 func (s *Tenants) PutUser(tenant string, u crm.User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	u.Fields = maps.Clone(u.Fields)
 	users := s.users[tenant]
 	if i := slices.IndexFunc(users, func(o crm.User) bool { return o.ID == u.ID }); i >= 0 {
 		users[i] = u
@@ -54,6 +56,17 @@ func (s *Tenants) SaveConfig(tenant, name string, raw []byte) {
 		s.configs[tenant] = map[string][]byte{}
 	}
 	s.configs[tenant][name] = bytes.Clone(raw)
+}
+
+// PutUsers is PutUser for each user, through the port.
+func (s *Tenants) PutUsers(_ context.Context, tenant string, users []crm.User) error {
+	if err := s.call("PutUsers"); err != nil {
+		return err
+	}
+	for _, u := range users {
+		s.PutUser(tenant, u)
+	}
+	return nil
 }
 
 func (s *Tenants) Users(_ context.Context, tenant string) ([]crm.User, error) {

@@ -55,3 +55,22 @@ func TestTenantsUsersAndProfile(t *testing.T) {
 		t.Errorf("Profile(globex) = %+v, %v, want the zero profile", p, err)
 	}
 }
+
+func TestTenantsPutUsersThroughThePort(t *testing.T) {
+	ctx := context.Background()
+	tenants := NewTenants()
+	tenants.PutUser("acme", crm.User{ID: "u1", Email: "old@acme.example"})
+	fields := map[string]string{"department": "Sales"}
+	if err := tenants.PutUsers(ctx, "acme", []crm.User{{ID: "u1", Email: "anna@acme.example", Fields: fields}, {ID: "u2", Email: "bo@acme.example"}}); err != nil {
+		t.Fatalf("PutUsers(acme) = %v, want nil", err)
+	}
+	fields["department"] = "changed after the put"
+	users, err := tenants.Users(ctx, "acme")
+	if err != nil || len(users) != 2 || users[0].Email != "anna@acme.example" || users[0].Fields["department"] != "Sales" || users[1].ID != "u2" {
+		t.Errorf("Users(acme) = %+v, %v, want u1 replaced with its own copy of the fields, and u2", users, err)
+	}
+	tenants.FailNext("PutUsers", crm.Errorf(crm.Unavailable, "busy"))
+	if err := tenants.PutUsers(ctx, "acme", nil); crm.KindOf(err) != crm.Unavailable {
+		t.Errorf("PutUsers(a failing store) = %v, want unavailable", err)
+	}
+}

@@ -28,22 +28,36 @@ func NewTenants(client jobsClient, table string) *Tenants {
 
 // userItem is a crm.User as stored.
 type userItem struct {
-	PK             string `dynamodbav:"pk"`
-	SK             string `dynamodbav:"sk"`
-	ID             string `dynamodbav:"id"`
-	Email          string `dynamodbav:"email"`
-	EmployeeNumber string `dynamodbav:"employee_number,omitempty"`
-	Name           string `dynamodbav:"name,omitempty"`
+	PK             string            `dynamodbav:"pk"`
+	SK             string            `dynamodbav:"sk"`
+	ID             string            `dynamodbav:"id"`
+	Email          string            `dynamodbav:"email"`
+	EmployeeNumber string            `dynamodbav:"employee_number,omitempty"`
+	Name           string            `dynamodbav:"name,omitempty"`
+	Fields         map[string]string `dynamodbav:"fields,omitempty"`
 }
 
 // PutUser adds or replaces a user of the tenant.
 func (s *Tenants) PutUser(ctx context.Context, tenantID string, u crm.User) error {
-	item, err := attributevalue.MarshalMap(userItem{PK: tenantPK(tenantID), SK: "USER#" + u.ID, ID: u.ID, Email: u.Email, EmployeeNumber: u.EmployeeNumber, Name: u.Name})
+	item, err := attributevalue.MarshalMap(userItem{PK: tenantPK(tenantID), SK: "USER#" + u.ID, ID: u.ID, Email: u.Email, EmployeeNumber: u.EmployeeNumber, Name: u.Name, Fields: u.Fields})
 	if err != nil {
 		return fmt.Errorf("marshal user %s: %w", u.ID, err)
 	}
 	if _, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
 		return fromSDK(fmt.Errorf("put user %s/%s: %w", tenantID, u.ID, err))
+	}
+	return nil
+}
+
+// PutUsers adds or replaces users of the tenant, one PutItem each: a
+// tenant's directory is hundreds of users, not the hundred thousands of
+// records BatchWriteItem is there for, and a retried import puts the same
+// items again.
+func (s *Tenants) PutUsers(ctx context.Context, tenantID string, users []crm.User) error {
+	for _, u := range users {
+		if err := s.PutUser(ctx, tenantID, u); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -69,7 +83,7 @@ func (s *Tenants) Users(ctx context.Context, tenantID string) ([]crm.User, error
 			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
 				return nil, fmt.Errorf("unmarshal user of %s: %w", tenantID, err)
 			}
-			users = append(users, crm.User{ID: it.ID, Email: it.Email, EmployeeNumber: it.EmployeeNumber, Name: it.Name})
+			users = append(users, crm.User{ID: it.ID, Email: it.Email, EmployeeNumber: it.EmployeeNumber, Name: it.Name, Fields: it.Fields})
 		}
 	}
 	return users, nil

@@ -21,6 +21,8 @@ import (
 type Apply struct {
 	Files   crm.Files
 	Records crm.Records
+	// Tenants holds the user directory an import of users writes.
+	Tenants crm.Tenants
 	Jobs    crm.Jobs
 	// Leases: apply renews the lease preview took while it writes, and
 	// releases it at the end.
@@ -42,10 +44,48 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 	if err := acquire(ctx, log, a.Leases, a.Jobs, lease); err != nil {
 		return res, err
 	}
+	var r apply.Result
+	var err error
+	if isDirectory(p.Entity) {
+		err = uploadFile(ctx, a.Files, a.TmpDir, p.work().Outcomes(p.User.ID), crm.JSONLines, func(w io.Writer) error {
+			var werr error
+			r, werr = a.applyDirectory(ctx, log, p, w)
+			return werr
+		})
+	} else {
+		r, err = a.applyRecords(ctx, log, p, lease)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Counts = crm.Counts{
+		Created:   r.Created,
+		Updated:   r.Updated,
+		Unchanged: r.Unchanged,
+		Deleted:   r.Deleted,
+		Skipped:   r.Skipped,
+		// Rows that failed validation were counted by the validate step.
+		Failed: r.Errors + r.Conflicts - p.Invalid,
+	}
+	if err := putJSON(ctx, a.Files, p.work().Result(p.User.ID), res); err != nil {
+		return res, err
+	}
+	if err := a.Leases.Release(ctx, lease); err != nil {
+		// The lease lapses by itself within minutes.
+		log.Warn("lease not released", "error", err)
+	}
+	log.Info("user applied", "created", r.Created, "updated", r.Updated, "unchanged", r.Unchanged,
+		"deleted", r.Deleted, "skipped", r.Skipped, "errors", r.Errors, "conflicts", r.Conflicts,
+		"alreadyApplied", r.AlreadyApplied)
+	return res, nil
+}
+
+// applyRecords carries out the plan in the record store.
+func (a *Apply) applyRecords(ctx context.Context, log *slog.Logger, p UserPlan, lease crm.Lease) (apply.Result, error) {
 	renewal := &renewer{leases: a.Leases, lease: lease}
 	body, err := openWork(ctx, a.Files, p.work().Plan(p.User.ID))
 	if err != nil {
-		return res, err
+		return apply.Result{}, err
 	}
 	defer body.Close()
 
@@ -54,9 +94,9 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 	if every == 0 {
 		every = time.Second
 	}
-	var r apply.Result
 	// The row log goes up only once every op is applied: a retried step
 	// writes it again, whole.
+	var r apply.Result
 	err = uploadFile(ctx, a.Files, a.TmpDir, p.work().Outcomes(p.User.ID), crm.JSONLines, func(w io.Writer) error {
 		rowLog := outcome.NewLog(w)
 		var err error
@@ -86,27 +126,5 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 		}
 		return nil
 	})
-	if err != nil {
-		return res, err
-	}
-	res.Counts = crm.Counts{
-		Created:   r.Created,
-		Updated:   r.Updated,
-		Unchanged: r.Unchanged,
-		Deleted:   r.Deleted,
-		Skipped:   r.Skipped,
-		// Rows that failed validation were counted by the validate step.
-		Failed: r.Errors + r.Conflicts - p.Invalid,
-	}
-	if err := putJSON(ctx, a.Files, p.work().Result(p.User.ID), res); err != nil {
-		return res, err
-	}
-	if err := a.Leases.Release(ctx, lease); err != nil {
-		// The lease lapses by itself within minutes.
-		log.Warn("lease not released", "error", err)
-	}
-	log.Info("user applied", "created", r.Created, "updated", r.Updated, "unchanged", r.Unchanged,
-		"deleted", r.Deleted, "skipped", r.Skipped, "errors", r.Errors, "conflicts", r.Conflicts,
-		"alreadyApplied", r.AlreadyApplied)
-	return res, nil
+	return r, err
 }

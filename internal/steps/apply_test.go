@@ -105,7 +105,7 @@ func TestApplyAgainAfterACrashChangesNothingMore(t *testing.T) {
 }
 
 func (f *fixture) apply() *Apply {
-	return &Apply{Files: f.files, Records: f.records, Jobs: f.jobs, Leases: f.leases, TmpDir: f.tmp, Log: discard}
+	return &Apply{Files: f.files, Records: f.records, Tenants: f.tenants, Jobs: f.jobs, Leases: f.leases, TmpDir: f.tmp, Log: discard}
 }
 
 // changed returns rec as someone else's write leaves it: field set to v,

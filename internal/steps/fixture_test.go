@@ -69,7 +69,7 @@ func (f *fixture) split() *Split {
 }
 
 func (f *fixture) preview() *Preview {
-	return &Preview{Files: f.files, Records: f.records, Jobs: f.jobs, Leases: f.leases, TmpDir: f.tmp, Log: discard}
+	return &Preview{Files: f.files, Records: f.records, Tenants: f.tenants, Jobs: f.jobs, Leases: f.leases, TmpDir: f.tmp, Log: discard}
 }
 
 func (f *fixture) finalize() *Finalize {

@@ -21,6 +21,8 @@ import (
 type Preview struct {
 	Files   crm.Files
 	Records crm.Records
+	// Tenants holds the user directory an import of users plans against.
+	Tenants crm.Tenants
 	Jobs    crm.Jobs
 	// Leases keep two imports from planning and writing the same user's
 	// records at once; the lease taken here is held until apply ends.
@@ -61,13 +63,9 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 		return out, err
 	}
 	out.Rows, out.Invalid = len(rows), invalid
-	existing, err := p.Records.Query(ctx, t.Tenant, t.User.ID, entity.Name)
+	pl, err := p.plan(ctx, t, cfg, entity, rows)
 	if err != nil {
 		return out, err
-	}
-	pl, err := plan.Build(existing, rows, planOptions(cfg, entity, t))
-	if err != nil {
-		return out, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
 	}
 
 	err = uploadFile(ctx, p.Files, p.TmpDir, t.work().Plan(t.User.ID), crm.JSONLines, func(w io.Writer) error {
@@ -88,6 +86,23 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	log.Info("preview ready", "rows", s.Rows, "matched", s.Matched, "creates", s.Creates, "updates", s.Updates,
 		"unchanged", s.Unchanged, "deletes", s.Deletes, "skipped", s.Skipped, "errors", s.Errors)
 	return out, nil
+}
+
+// plan plans the rows against the user's records, or against the user
+// directory for an import of users.
+func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, entity *schema.Entity, rows []crm.Row) (*plan.Plan, error) {
+	if isDirectory(entity.Name) {
+		return p.previewDirectory(ctx, t, cfg, entity, rows)
+	}
+	existing, err := p.Records.Query(ctx, t.Tenant, t.User.ID, entity.Name)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := plan.Build(existing, rows, planOptions(cfg, entity, t))
+	if err != nil {
+		return nil, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
+	}
+	return pl, nil
 }
 
 // rows reads the user's rows that split wrote.

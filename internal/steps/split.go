@@ -38,6 +38,9 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
+	if isDirectory(cfg.Entity) {
+		return sp.splitDirectory(ctx, log, s, cfg)
+	}
 	users, err := sp.Tenants.Users(ctx, s.Tenant)
 	if err != nil {
 		return s, err
