@@ -22,8 +22,9 @@ const TenantClaim = "custom:tenant"
 
 // Handler answers the API's routes.
 type Handler struct {
-	Jobs crm.Jobs
-	Log  *slog.Logger
+	Jobs    crm.Jobs
+	Tenants crm.Tenants
+	Log     *slog.Logger
 }
 
 // route answers one route for the caller's tenant.
@@ -34,6 +35,11 @@ type route func(h *Handler, ctx context.Context, tenant string, req events.APIGa
 var routes = map[string]route{
 	"GET /imports":      (*Handler).listImports,
 	"GET /imports/{id}": (*Handler).getImport,
+
+	"GET /configs":           (*Handler).listConfigs,
+	"GET /configs/{name}":    (*Handler).getConfig,
+	"PUT /configs/{name}":    (*Handler).putConfig,
+	"DELETE /configs/{name}": (*Handler).deleteConfig,
 }
 
 // Handle answers one request.

@@ -88,6 +88,21 @@ type Tenants interface {
 	// Config returns a saved configuration's JSON; NotFound when there is
 	// no configuration of that name.
 	Config(ctx context.Context, tenant, name string) ([]byte, error)
+	// ListConfigs returns the tenant's saved configurations, by name.
+	ListConfigs(ctx context.Context, tenant string) ([]SavedConfig, error)
+	// SaveConfig stores a configuration's JSON under a name, as written,
+	// replacing the one of that name.
+	SaveConfig(ctx context.Context, tenant, name string, raw []byte) error
+	// DeleteConfig removes a saved configuration; NotFound when there is
+	// none of that name.
+	DeleteConfig(ctx context.Context, tenant, name string) error
+}
+
+// SavedConfig is a saved import configuration: its name and its JSON as the
+// tenant wrote it.
+type SavedConfig struct {
+	Name string
+	JSON []byte
 }
 
 // Records is the store of users' records.

@@ -48,14 +48,49 @@ func (s *Tenants) PutProfile(tenant string, p crm.Profile) {
 	s.profiles[tenant] = p
 }
 
-// SaveConfig stores an import configuration's JSON under a name.
-func (s *Tenants) SaveConfig(tenant, name string, raw []byte) {
+// SaveConfig stores an import configuration's JSON under a name, as the
+// DynamoDB adapter does.
+func (s *Tenants) SaveConfig(_ context.Context, tenant, name string, raw []byte) error {
+	if err := s.call("SaveConfig"); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.configs[tenant] == nil {
 		s.configs[tenant] = map[string][]byte{}
 	}
 	s.configs[tenant][name] = bytes.Clone(raw)
+	return nil
+}
+
+// ListConfigs returns the tenant's saved configurations sorted by name, as
+// the table's sort key orders them.
+func (s *Tenants) ListConfigs(_ context.Context, tenant string) ([]crm.SavedConfig, error) {
+	if err := s.call("ListConfigs"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := []crm.SavedConfig{}
+	for _, name := range slices.Sorted(maps.Keys(s.configs[tenant])) {
+		list = append(list, crm.SavedConfig{Name: name, JSON: bytes.Clone(s.configs[tenant][name])})
+	}
+	return list, nil
+}
+
+// DeleteConfig removes a saved configuration, NotFound with the DynamoDB
+// adapter's message when there is none of that name.
+func (s *Tenants) DeleteConfig(_ context.Context, tenant, name string) error {
+	if err := s.call("DeleteConfig"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.configs[tenant][name]; !ok {
+		return crm.Errorf(crm.NotFound, "there is no saved import configuration named %q", name)
+	}
+	delete(s.configs[tenant], name)
+	return nil
 }
 
 // PutUsers is PutUser for each user, through the port.

@@ -10,7 +10,7 @@ import (
 func TestTenantsConfig(t *testing.T) {
 	ctx := context.Background()
 	tenants := NewTenants()
-	tenants.SaveConfig("acme", "de", []byte(`{"version":1}`))
+	tenants.SaveConfig(context.Background(), "acme", "de", []byte(`{"version":1}`))
 	tests := []struct {
 		name     string
 		tenant   string

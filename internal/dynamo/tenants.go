@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -177,4 +178,54 @@ func (s *Tenants) Config(ctx context.Context, tenantID, name string) ([]byte, er
 		return nil, fmt.Errorf("unmarshal configuration %s/%s: %w", tenantID, name, err)
 	}
 	return []byte(it.JSON), nil
+}
+
+// ListConfigs returns the tenant's saved configurations, by name (the
+// sort key orders them).
+func (s *Tenants) ListConfigs(ctx context.Context, tenantID string) ([]crm.SavedConfig, error) {
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: tenantPK(tenantID)},
+			":sk": &types.AttributeValueMemberS{Value: "CONFIG#"},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	configs := []crm.SavedConfig{}
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fromSDK(fmt.Errorf("list configurations of %s: %w", tenantID, err))
+		}
+		for _, item := range page.Items {
+			var it configItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, fmt.Errorf("unmarshal configuration of %s: %w", tenantID, err)
+			}
+			configs = append(configs, crm.SavedConfig{Name: it.Name, JSON: []byte(it.JSON)})
+		}
+	}
+	return configs, nil
+}
+
+// DeleteConfig removes a saved configuration, in one conditional
+// DeleteItem: a name that is not there is NotFound, not a silent success.
+func (s *Tenants) DeleteConfig(ctx context.Context, tenantID, name string) error {
+	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName: &s.table,
+		Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: tenantPK(tenantID)},
+			"sk": &types.AttributeValueMemberS{Value: "CONFIG#" + name},
+		},
+		ConditionExpression: aws.String("attribute_exists(pk)"),
+	})
+	var missing *types.ConditionalCheckFailedException
+	if errors.As(err, &missing) {
+		return crm.Errorf(crm.NotFound, "there is no saved import configuration named %q", name)
+	}
+	if err != nil {
+		return fromSDK(fmt.Errorf("delete configuration %s/%s: %w", tenantID, name, err))
+	}
+	return nil
 }

@@ -23,7 +23,7 @@ const staffCSV = "Employee number,Email,First name,Last name\n" +
 func (f *fixture) importUsers(t *testing.T, content, config string) (State, []outcome.Row) {
 	t.Helper()
 	ctx := context.Background()
-	f.tenants.SaveConfig(tenant, "staff", []byte(config))
+	f.tenants.SaveConfig(context.Background(), tenant, "staff", []byte(config))
 	key := crm.IncomingPrefix + tenant + "/users/staff.csv"
 	f.files.Add(key, []byte(content), map[string]string{ConfigMetadata: "staff"})
 	etag := crmtest.ETag([]byte(content))
@@ -124,7 +124,7 @@ func TestImportOfUsersByEmployeeNumberKeepsTheUsersID(t *testing.T) {
 func TestImportOfUsersRefusesUpdateWithDeletion(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.tenants.SaveConfig(tenant, "staff", []byte(`{"version":1,"entity":"users","mode":"update_delete","key_fields":["email"]}`))
+	f.tenants.SaveConfig(context.Background(), tenant, "staff", []byte(`{"version":1,"entity":"users","mode":"update_delete","key_fields":["email"]}`))
 	key := crm.IncomingPrefix + tenant + "/users/staff.csv"
 	f.files.Add(key, []byte(staffCSV), map[string]string{ConfigMetadata: "staff"})
 	etag := crmtest.ETag([]byte(staffCSV))

@@ -13,7 +13,7 @@ import (
 // applied under this import's lease, which apply gives up at the end.
 func TestAUsersImportsTakeTurns(t *testing.T) {
 	f := newFixture(t)
-	f.tenants.SaveConfig(tenant, "sync", []byte(syncConfig))
+	f.tenants.SaveConfig(context.Background(), tenant, "sync", []byte(syncConfig))
 	s := f.splitted(t, syncCSV, "sync")
 	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
 	other := userLease(tenant, "imp-other", anna.ID, "customers")

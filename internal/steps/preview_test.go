@@ -84,7 +84,7 @@ func TestPreviewOfASplitThatIsGoneFails(t *testing.T) {
 // existing records: the plan apply receives.
 func (f *fixture) previewed(t *testing.T, existing ...crm.Record) UserPlan {
 	t.Helper()
-	f.tenants.SaveConfig(tenant, "sync", []byte(syncConfig))
+	f.tenants.SaveConfig(context.Background(), tenant, "sync", []byte(syncConfig))
 	for _, r := range existing {
 		f.records.Put(tenant, anna.ID, r)
 	}

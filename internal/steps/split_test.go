@@ -81,7 +81,7 @@ func TestSplitRefuses(t *testing.T) {
 			name := ""
 			if tt.config != "" {
 				name = "sync"
-				f.tenants.SaveConfig(tenant, name, []byte(tt.config))
+				f.tenants.SaveConfig(context.Background(), tenant, name, []byte(tt.config))
 			}
 			in := f.validated(t, agentsCSV, name)
 			if tt.setup != nil {

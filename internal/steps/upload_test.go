@@ -143,7 +143,7 @@ func TestPreviewNamesTheColumnOfAMissingRequiredField(t *testing.T) {
 	const file = "Kundennummer,Firma,Ort\n1001,,Berlin\n1005,,Hamburg\n1006,Neu AG,Köln\n"
 	f := newFixture(t)
 	f.tenants = newTenantsWith(anna) // the only user: no assignment column needed
-	f.tenants.SaveConfig(tenant, "update", []byte(`{"version":1,"entity":"customers","mode":"update","key_fields":["customer_number"],"required":["city"],"locale":"de-DE"}`))
+	f.tenants.SaveConfig(context.Background(), tenant, "update", []byte(`{"version":1,"entity":"customers","mode":"update","key_fields":["customer_number"],"required":["city"],"locale":"de-DE"}`))
 	f.records.Put(tenant, anna.ID, crm.Record{Entity: "customers", ID: "r1", Version: 1, Fields: map[string]string{"customer_number": "1001", "name": "Müller GmbH"}})
 	s := f.splitted(t, file, "update")
 
@@ -169,7 +169,7 @@ func TestPreviewNamesTheColumnOfAMissingRequiredField(t *testing.T) {
 
 func TestValidateKeepsTheFilesOwnMappingWithTheImport(t *testing.T) {
 	f := newFixture(t)
-	f.tenants.SaveConfig(tenant, "mine", []byte(`{"version":1,"entity":"customers","mapping":{"Bezeichnung":"name","Kd-Nr":"customer_number","Notiz":"ignore"}}`))
+	f.tenants.SaveConfig(context.Background(), tenant, "mine", []byte(`{"version":1,"entity":"customers","mapping":{"Bezeichnung":"name","Kd-Nr":"customer_number","Notiz":"ignore"}}`))
 	const file = "Bezeichnung,Customer number,Notiz,Ort,Unbekannt\nMüller GmbH,1001,intern,Berlin,x\n"
 
 	s, err := f.validate().Handle(context.Background(), f.upload(t, "kunden.csv", file, "mine"))

@@ -85,7 +85,7 @@ func TestValidateUsesTheSavedConfigurationTheUploadNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.tenants.SaveConfig(tenant, "agents", raw)
+	f.tenants.SaveConfig(context.Background(), tenant, "agents", raw)
 	// Without the configuration neither column would be read this way.
 	const file = "Name,Vertreter-Mail,Interne Notiz\nMüller GmbH,anna@acme.example,nur intern\n"
 
