@@ -244,6 +244,23 @@ func TestConfigRoutes(t *testing.T) {
 	}
 }
 
+func TestGetConfigAnswersTheJSONByteForByte(t *testing.T) {
+	written := "{\n  \"version\": 1,\n  \"entity\": \"customers\",\n  \"locale\": \"de-DE\"\n}\n"
+	h := &Handler{Jobs: crmtest.NewJobs(), Tenants: configStore(t)}
+	for _, req := range []events.APIGatewayV2HTTPRequest{
+		configRequest("PUT", "written", "acme", "[administrator]", written),
+		configRequest("GET", "written", "acme", "[user]", ""),
+	} {
+		resp, err := h.Handle(context.Background(), req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("Handle(%s) = %d %s, %v, want 200", req.RouteKey, resp.StatusCode, resp.Body, err)
+		}
+		if req.RouteKey == "GET /configs/{name}" && resp.Body != written {
+			t.Errorf("Handle(%s) body = %q, want %q as written", req.RouteKey, resp.Body, written)
+		}
+	}
+}
+
 func TestPutConfigWordsTheProblemsForTheTenant(t *testing.T) {
 	tests := []struct {
 		name        string

@@ -54,6 +54,11 @@ func (h *Handler) fail(req events.APIGatewayV2HTTPRequest, err error) events.API
 // in a cookie, so any origin may read what its token allows).
 func respond(status int, body any) events.APIGatewayV2HTTPResponse {
 	data, err := json.Marshal(body)
+	if raw, ok := body.(json.RawMessage); ok && json.Valid(raw) {
+		// Answered byte for byte (Marshal would compact it): a saved
+		// configuration comes back as the tenant wrote it.
+		data = raw
+	}
 	if err != nil {
 		status = http.StatusInternalServerError
 		data, _ = json.Marshal(errorBody{Code: crm.Internal, Message: crm.InternalMessage})
