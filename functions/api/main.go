@@ -15,6 +15,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &api.Handler{Jobs: s.Jobs(), Log: s.Log}
+	h := &api.Handler{Jobs: s.Jobs(), Files: s.Bucket(), Log: s.Log}
 	lambda.Start(h.Handle)
 }

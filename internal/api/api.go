@@ -22,8 +22,9 @@ const TenantClaim = "custom:tenant"
 
 // Handler answers the API's routes.
 type Handler struct {
-	Jobs crm.Jobs
-	Log  *slog.Logger
+	Jobs  crm.Jobs
+	Files crm.Files // the work files: reports, summaries, error files
+	Log   *slog.Logger
 }
 
 // route answers one route for the caller's tenant.
@@ -34,6 +35,10 @@ type route func(h *Handler, ctx context.Context, tenant string, req events.APIGa
 var routes = map[string]route{
 	"GET /imports":      (*Handler).listImports,
 	"GET /imports/{id}": (*Handler).getImport,
+	// Reading an import's work files (reports.go, summary.go, errorfile.go).
+	"GET /imports/{id}/report":  (*Handler).getReport,
+	"GET /imports/{id}/summary": (*Handler).getSummary,
+	"GET /imports/{id}/errors":  (*Handler).getErrorFile,
 }
 
 // Handle answers one request.
@@ -49,6 +54,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	body, err := r(h, ctx, tenant, req)
 	if err != nil {
 		return h.fail(req, err), nil
+	}
+	if resp, ok := body.(events.APIGatewayV2HTTPResponse); ok {
+		return resp, nil // a route that answers other than JSON (a download)
 	}
 	return respond(200, body), nil
 }
