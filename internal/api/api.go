@@ -23,6 +23,7 @@ const TenantClaim = "custom:tenant"
 // Handler answers the API's routes.
 type Handler struct {
 	Jobs    crm.Jobs
+	Files   crm.Files // the work files: reports, summaries, error files
 	Tenants crm.Tenants
 	Log     *slog.Logger
 }
@@ -35,7 +36,12 @@ type route func(h *Handler, ctx context.Context, tenant string, req events.APIGa
 var routes = map[string]route{
 	"GET /imports":      (*Handler).listImports,
 	"GET /imports/{id}": (*Handler).getImport,
+	// Reading an import's work files (reports.go, summary.go, errorfile.go).
+	"GET /imports/{id}/report":  (*Handler).getReport,
+	"GET /imports/{id}/summary": (*Handler).getSummary,
+	"GET /imports/{id}/errors":  (*Handler).getErrorFile,
 
+	// Saved configurations (configs.go; roles.go says who may change them).
 	"GET /configs":           (*Handler).listConfigs,
 	"GET /configs/{name}":    (*Handler).getConfig,
 	"PUT /configs/{name}":    (*Handler).putConfig,
@@ -55,6 +61,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	body, err := r(h, ctx, tenant, req)
 	if err != nil {
 		return h.fail(req, err), nil
+	}
+	if resp, ok := body.(events.APIGatewayV2HTTPResponse); ok {
+		return resp, nil // a route that answers other than JSON (a download)
 	}
 	return respond(200, body), nil
 }
