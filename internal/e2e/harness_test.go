@@ -100,20 +100,7 @@ func (st *stack) upload(t *testing.T, tenantID, entity, name string, body []byte
 // waitJob waits until the job has ended and returns it.
 func (st *stack) waitJob(t *testing.T, tenantID, id string) crm.Job {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	var last crm.Job
-	for time.Now().Before(deadline) {
-		j, err := st.jobs.Get(context.Background(), tenantID, id)
-		if err == nil {
-			last = j
-			if j.Status.Terminal() {
-				return j
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("import %s did not end within 90s; last seen: %+v", id, last)
-	return last
+	return st.waitJobFor(t, tenantID, id, 90*time.Second)
 }
 
 // record is a user's record as the tests compare it.
