@@ -2,15 +2,12 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/crmimport/crm-import/internal/crm"
 )
@@ -114,38 +111,6 @@ func TestAPISavesConfigurationsPerTenantAndRole(t *testing.T) {
 			t.Errorf("DELETE /configs/customers-de again = %d %v, want 404", code, body)
 		}
 	})
-}
-
-// loginAs creates user of tenant in the pool, in the groups, with a
-// permanent password, and returns the ID token InitiateAuth gives it (its
-// cognito:groups claim names the groups).
-func loginAs(t *testing.T, idp *cip.Client, pool, client, tenant, user string, groups ...string) string {
-	t.Helper()
-	ctx := context.Background()
-	password := "Correct-Horse-" + randomHex(4)
-	_, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
-		UserPoolId: &pool, Username: &user, MessageAction: ciptypes.MessageActionTypeSuppress,
-		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("custom:tenant"), Value: &tenant}},
-	})
-	if err != nil {
-		t.Fatalf("AdminCreateUser(%s) = %v", user, err)
-	}
-	for _, g := range groups {
-		if _, err := idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &pool, Username: &user, GroupName: &g}); err != nil {
-			t.Fatalf("AdminAddUserToGroup(%s, %s) = %v", user, g, err)
-		}
-	}
-	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &user, Password: &password, Permanent: true}); err != nil {
-		t.Fatalf("AdminSetUserPassword(%s) = %v", user, err)
-	}
-	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: &client, AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": password},
-	})
-	if err != nil || out.AuthenticationResult == nil {
-		t.Fatalf("InitiateAuth(%s) = %v, want tokens", user, err)
-	}
-	return aws.ToString(out.AuthenticationResult.IdToken)
 }
 
 // send makes a request with the bearer token and body ("": none), decodes

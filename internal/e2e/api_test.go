@@ -122,18 +122,31 @@ func TestAPIAnswersEachTenantItsOwnImports(t *testing.T) {
 	}
 }
 
-// login creates a user of tenant in the pool, with a permanent password,
-// and returns the ID token InitiateAuth gives it.
+// login creates a user of tenant in the pool, in no group, and returns its
+// ID token.
 func login(t *testing.T, idp *cip.Client, pool, client, tenant string) string {
 	t.Helper()
+	return loginAs(t, idp, pool, client, tenant, tenant+"-admin")
+}
+
+// loginAs creates user of tenant in the pool, in the groups, with a
+// permanent password, and returns the ID token InitiateAuth gives it (its
+// cognito:groups claim names the groups).
+func loginAs(t *testing.T, idp *cip.Client, pool, client, tenant, user string, groups ...string) string {
+	t.Helper()
 	ctx := context.Background()
-	user, password := tenant+"-admin", "Correct-Horse-"+randomHex(4)
+	password := "Correct-Horse-" + randomHex(4)
 	_, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 		UserPoolId: &pool, Username: &user, MessageAction: ciptypes.MessageActionTypeSuppress,
 		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("custom:tenant"), Value: &tenant}},
 	})
 	if err != nil {
 		t.Fatalf("AdminCreateUser(%s) = %v", user, err)
+	}
+	for _, g := range groups {
+		if _, err := idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &pool, Username: &user, GroupName: &g}); err != nil {
+			t.Fatalf("AdminAddUserToGroup(%s, %s) = %v", user, g, err)
+		}
 	}
 	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &user, Password: &password, Permanent: true}); err != nil {
 		t.Fatalf("AdminSetUserPassword(%s) = %v", user, err)

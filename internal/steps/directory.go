@@ -9,13 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"os"
 	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
 	"github.com/crmimport/crm-import/internal/apply"
-	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/outcome"
 	"github.com/crmimport/crm-import/internal/plan"
@@ -53,15 +51,6 @@ func checkDirectoryMode(cfg *config.Config) error {
 			"update with deletion cannot be used to import users: deleting your CRM's users is done in the CRM, not by an import; import the users with add, update or update only")
 	}
 	return nil
-}
-
-// directorySelection is the selection of an import of users: every row goes
-// to the directory.
-func directorySelection(rows, invalid int) assign.Selection {
-	return assign.Selection{Users: []assign.UserRows{{
-		User: crm.User{ID: directory.ID, Email: directory.Email},
-		Rows: rows - invalid, Invalid: invalid,
-	}}}
 }
 
 // directoryKey is the key of an import of users: the e-mail address (text
@@ -180,57 +169,4 @@ func (a *Apply) applyDirectory(ctx context.Context, log *slog.Logger, p UserPlan
 		log.Warn("progress not recorded", "error", err)
 	}
 	return r, nil
-}
-
-// splitDirectory gives every row of an import of users to the directory.
-func (sp *Split) splitDirectory(ctx context.Context, log *slog.Logger, s State, cfg *config.Config) (State, error) {
-	if err := checkDirectoryMode(cfg); err != nil {
-		return s, err
-	}
-	tmp, err := os.MkdirTemp(sp.TmpDir, "split-")
-	if err != nil {
-		return s, fmt.Errorf("split %s: %w", s.ImportID, err)
-	}
-	defer os.RemoveAll(tmp)
-	files := newFileSet(tmp)
-	defer files.close()
-
-	body, err := openWork(ctx, sp.Files, s.work().Records())
-	if err != nil {
-		return s, err
-	}
-	defer body.Close()
-	rows, invalid := 0, 0
-	err = crm.ReadLines(body, func(r crm.Row) error {
-		rows++
-		if len(r.Errors) > 0 {
-			invalid++
-		}
-		return files.write(directory.ID, r)
-	})
-	if err != nil {
-		return s, fmt.Errorf("split %s: read records: %w", s.ImportID, err)
-	}
-	if err := files.flush(); err != nil {
-		return s, err
-	}
-	s.Users = nil
-	if rows > 0 {
-		if err := sp.Files.PutFile(ctx, s.work().UserRows(directory.ID), files.path(directory.ID), crm.JSONLines); err != nil {
-			return s, err
-		}
-		s.Users = []crm.UserRef{{ID: directory.ID, Email: directory.Email, Rows: rows}}
-	}
-	sel := assign.Selection{}
-	if rows > 0 {
-		sel = directorySelection(rows, invalid)
-	}
-	if err := putJSON(ctx, sp.Files, s.work().Selection(), sel); err != nil {
-		return s, err
-	}
-	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Applying, Users: len(s.Users), Total: rows}); err != nil {
-		return s, err
-	}
-	log.Info("rows given to the user directory", "rows", rows, "invalid", invalid)
-	return s, nil
 }

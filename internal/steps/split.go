@@ -38,26 +38,7 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
-	if isDirectory(cfg.Entity) {
-		return sp.splitDirectory(ctx, log, s, cfg)
-	}
-	users, err := sp.Tenants.Users(ctx, s.Tenant)
-	if err != nil {
-		return s, err
-	}
-	profile, err := sp.Tenants.Profile(ctx, s.Tenant)
-	if err != nil {
-		return s, err
-	}
-	maxUsers := profile.Limits(sp.Limits).MaxUsers
-	var report check.Report
-	if err := readJSON(ctx, sp.Files, s.work().Report(), &report); err != nil {
-		if crm.KindOf(err) == crm.NotFound {
-			err = crm.Wrap(err, crm.Internal, "work file %s is missing", s.work().Report())
-		}
-		return s, err
-	}
-	as, err := newAssigner(cfg, &report, users)
+	as, maxUsers, err := sp.assigner(ctx, s, cfg)
 	if err != nil {
 		return s, err
 	}
@@ -155,6 +136,40 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	}
 	log.Info("rows split by user", "users", len(sel.Users), "unmatchedValues", len(sel.Unmatched), "rows", total)
 	return s, nil
+}
+
+// assigner picks how the import's rows find their user, and how many users
+// one import may have: the tenant's users and limit, or, for an import of
+// the users entity, the directory alone.
+func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config) (*assigner, int, error) {
+	if isDirectory(cfg.Entity) {
+		if err := checkDirectoryMode(cfg); err != nil {
+			return nil, 0, err
+		}
+		// Its rows are the users themselves: none names a sales agent,
+		// and a tenant without users yet may import its first ones.
+		return &assigner{only: &crm.User{ID: directory.ID, Email: directory.Email}}, 1, nil
+	}
+	users, err := sp.Tenants.Users(ctx, s.Tenant)
+	if err != nil {
+		return nil, 0, err
+	}
+	profile, err := sp.Tenants.Profile(ctx, s.Tenant)
+	if err != nil {
+		return nil, 0, err
+	}
+	var report check.Report
+	if err := readJSON(ctx, sp.Files, s.work().Report(), &report); err != nil {
+		if crm.KindOf(err) == crm.NotFound {
+			err = crm.Wrap(err, crm.Internal, "work file %s is missing", s.work().Report())
+		}
+		return nil, 0, err
+	}
+	as, err := newAssigner(cfg, &report, users)
+	if err != nil {
+		return nil, 0, err
+	}
+	return as, profile.Limits(sp.Limits).MaxUsers, nil
 }
 
 // unassigned is the local file of the rows that reached no user.
