@@ -70,6 +70,10 @@ func (p Profile) Limits(stack Limits) Limits {
 	if p.MaxRunningImports > 0 {
 		stack.MaxRunningImports = p.MaxRunningImports
 	}
+	// Limits a stack leaves at zero are the defaults, not "no limit".
+	if stack.MaxUploadBytes <= 0 {
+		stack.MaxUploadBytes = DefaultMaxUploadBytes
+	}
 	if stack.MaxRunningImports <= 0 {
 		stack.MaxRunningImports = DefaultMaxRunningImports
 	}

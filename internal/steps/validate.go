@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -71,7 +70,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
-	if maxBytes := cmp.Or(limits.MaxUploadBytes, crm.DefaultMaxUploadBytes); info.Size > maxBytes {
+	if maxBytes := limits.MaxUploadBytes; info.Size > maxBytes {
 		size, limit := inMB(info.Size, maxBytes)
 		return s, crm.Errorf(crm.Refused,
 			"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", size, limit)
