@@ -13,10 +13,23 @@ const (
 	Applying   Status = "APPLYING"
 	Succeeded  Status = "SUCCEEDED"
 	Failed     Status = "FAILED"
+	// Waiting: the workflow waits for the tenant (the job's Wait says
+	// what for).
+	Waiting Status = "WAITING"
+	// Stopped: the tenant ended the import after "back"; what was applied
+	// stays applied.
+	Stopped Status = "STOPPED"
+	// Expired: a wait for the tenant timed out; nothing more was applied.
+	Expired Status = "EXPIRED"
 )
 
+// TerminalStatuses are the statuses of a job that has ended.
+var TerminalStatuses = []Status{Succeeded, Failed, Stopped, Expired}
+
 // Terminal reports whether no step will change the job any more.
-func (s Status) Terminal() bool { return s == Succeeded || s == Failed }
+func (s Status) Terminal() bool {
+	return s == Succeeded || s == Failed || s == Stopped || s == Expired
+}
 
 // Counts are the row outcomes of a job, summed over its users.
 type Counts struct {
@@ -66,6 +79,18 @@ type Job struct {
 	CreatedAt  time.Time         `json:"createdAt"`
 	UpdatedAt  time.Time         `json:"updatedAt"`
 	FinishedAt time.Time         `json:"finishedAt,omitzero"`
+	// By is the e-mail of the user who created the import through the
+	// API, Role their role; both empty for a file a sync dropped.
+	By   string `json:"by,omitempty"`
+	Role string `json:"role,omitempty"`
+	// Attended: the workflow waits for the tenant's selection and
+	// decisions (wizard.go of internal/steps decides it).
+	Attended bool `json:"attended,omitempty"`
+	// Wait is what the workflow waits for, while the job is WAITING.
+	Wait *Wait `json:"wait,omitempty"`
+	// UserStatus is each user's place in an attended import: excluded,
+	// previewing, imported, skipped; a user not in it is pending.
+	UserStatus map[string]UserStatus `json:"userStatus,omitempty"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.
@@ -77,6 +102,9 @@ type JobChange struct {
 	Total     int
 	ErrorFile string
 	Summary   string
+	// Attended marks the import as one the tenant answers; false leaves
+	// it alone.
+	Attended bool
 }
 
 // UserResult is what applying one user's rows did.
@@ -110,4 +138,7 @@ type Summary struct {
 const (
 	ImportSucceeded = "ImportSucceeded"
 	ImportFailed    = "ImportFailed"
+	ImportWaiting   = "ImportWaiting"
+	ImportStopped   = "ImportStopped"
+	ImportExpired   = "ImportExpired"
 )

@@ -56,6 +56,16 @@ type Jobs interface {
 	// SetWaiting records that the job waits for import holder to finish
 	// with a user's records; holder "" says it waits no more.
 	SetWaiting(ctx context.Context, tenant, id, user, holder string) error
+	// SetWait records that the workflow waits for the tenant: the job is
+	// WAITING with w. An ended job is a Conflict.
+	SetWait(ctx context.Context, tenant, id string, w Wait) error
+	// TakeWait takes the job's wait for f away, once: the job is APPLYING
+	// again and the wait (its token) is returned. A job that does not
+	// wait for f (the answer was given already, the wait ended) is a
+	// Conflict saying WaitEnded.
+	TakeWait(ctx context.Context, tenant, id string, f WaitFor) (Wait, error)
+	// SetUserStatus records a user's place in an attended import.
+	SetUserStatus(ctx context.Context, tenant, id, user string, st UserStatus) error
 	// Open returns the jobs of every tenant that have not ended and were
 	// created before before, oldest first, as Get returns them: what the
 	// sweeper looks at, without reading the jobs that have ended.
@@ -130,6 +140,10 @@ type Workflow interface {
 	// Status returns where the execution named name stands; NotFound when
 	// none was started under that name.
 	Status(ctx context.Context, name string) (ExecutionStatus, error)
+	// SendTaskSuccess completes the wait whose task token is token with
+	// output. A token whose wait has ended (answered, timed out, its
+	// execution stopped) is a Conflict saying WaitEnded.
+	SendTaskSuccess(ctx context.Context, token string, output any) error
 }
 
 // ExecutionStatus is where a workflow execution stands, in Step Functions'

@@ -54,6 +54,9 @@ type Profile struct {
 	// is synchronised from. Such tenants cannot import: the next sync would
 	// overwrite whatever the import wrote.
 	SyncedFrom string `json:"syncedFrom,omitempty"`
+	// WaitSeconds overrides, when above zero, how long an attended import
+	// waits for each answer of the tenant before it expires.
+	WaitSeconds int `json:"waitSeconds,omitempty"`
 }
 
 // Limits returns the limits in force for the tenant, given the stack's.

@@ -82,6 +82,11 @@ func (sj *storedJob) view() crm.Job {
 	if len(sj.waiting) > 0 {
 		j.Waiting = maps.Clone(sj.waiting)
 	}
+	j.UserStatus = maps.Clone(j.UserStatus)
+	if j.Wait != nil {
+		w := *j.Wait
+		j.Wait = &w
+	}
 	return j
 }
 
@@ -124,7 +129,56 @@ func (s *Jobs) Update(_ context.Context, tenant, id string, c crm.JobChange) err
 	if c.Summary != "" {
 		j.Summary = c.Summary
 	}
+	if c.Attended {
+		j.Attended = true
+	}
+	if j.Status.Terminal() {
+		j.Wait = nil
+	}
 	return nil
+}
+
+// SetWait marks the job WAITING with w, unless it has ended.
+func (s *Jobs) SetWait(_ context.Context, tenant, id string, w crm.Wait) error {
+	if err := s.call("SetWait"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || sj.job.Status.Terminal() {
+		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
+	}
+	sj.job.Status, sj.job.Wait, sj.job.UpdatedAt = crm.Waiting, &w, time.Now().UTC()
+	return nil
+}
+
+// TakeWait takes the job's wait for f away, once.
+func (s *Jobs) TakeWait(_ context.Context, tenant, id string, f crm.WaitFor) (crm.Wait, error) {
+	if err := s.call("TakeWait"); err != nil {
+		return crm.Wait{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || sj.job.Status != crm.Waiting || sj.job.Wait == nil || sj.job.Wait.For != f {
+		return crm.Wait{}, crm.Errorf(crm.Conflict, "%s", crm.WaitEnded)
+	}
+	w := *sj.job.Wait
+	sj.job.Status, sj.job.Wait, sj.job.UpdatedAt = crm.Applying, nil, time.Now().UTC()
+	return w, nil
+}
+
+func (s *Jobs) SetUserStatus(_ context.Context, tenant, id, user string, st crm.UserStatus) error {
+	if err := s.call("SetUserStatus"); err != nil {
+		return err
+	}
+	return s.setPerUser(tenant, id, func(sj *storedJob) {
+		if sj.job.UserStatus == nil {
+			sj.job.UserStatus = map[string]crm.UserStatus{}
+		}
+		sj.job.UserStatus[user] = st
+	})
 }
 
 func (s *Jobs) SetProgress(_ context.Context, tenant, id, user string, done int) error {

@@ -25,6 +25,10 @@ type Workflow struct {
 	mu     sync.Mutex
 	starts []Start
 	ended  map[string]crm.ExecutionStatus
+	// closed are the task tokens answered or ended; answers what
+	// SendTaskSuccess delivered.
+	closed  map[string]bool
+	answers []TaskSuccess
 }
 
 var _ crm.Workflow = (*Workflow)(nil)
@@ -101,4 +105,51 @@ func (w *Workflow) SetStatus(name string, status crm.ExecutionStatus) {
 		w.ended = map[string]crm.ExecutionStatus{}
 	}
 	w.ended[name] = status
+}
+
+// TaskSuccess is one answer SendTaskSuccess delivered.
+type TaskSuccess struct {
+	Token  string
+	Output json.RawMessage
+}
+
+// SendTaskSuccess completes the wait of token, once: a token answered
+// already, or ended by EndTask, is a Conflict, as Step Functions'
+// TaskTimedOut and TaskDoesNotExist are at the adapter.
+func (w *Workflow) SendTaskSuccess(_ context.Context, token string, output any) error {
+	if err := w.call("SendTaskSuccess"); err != nil {
+		return err
+	}
+	body, err := json.Marshal(output)
+	if err != nil {
+		return fmt.Errorf("marshal task output: %w", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed[token] {
+		return crm.Errorf(crm.Conflict, "%s", crm.WaitEnded)
+	}
+	if w.closed == nil {
+		w.closed = map[string]bool{}
+	}
+	w.closed[token] = true
+	w.answers = append(w.answers, TaskSuccess{Token: token, Output: body})
+	return nil
+}
+
+// EndTask ends the wait of token as a timeout would.
+func (w *Workflow) EndTask(token string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed == nil {
+		w.closed = map[string]bool{}
+	}
+	w.closed[token] = true
+}
+
+// Answers returns the answers SendTaskSuccess delivered, in order.
+func (w *Workflow) Answers() []TaskSuccess {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]TaskSuccess(nil), w.answers...)
 }

@@ -98,6 +98,12 @@ type jobItem struct {
 	// OpenJobsIndex until it ends.
 	OpenPK    string `dynamodbav:"open_pk,omitempty"`
 	OpenSince string `dynamodbav:"open_since,omitempty"`
+	By        string `dynamodbav:"by,omitempty"`
+	Role      string `dynamodbav:"role,omitempty"`
+	Attended  bool   `dynamodbav:"attended,omitempty"`
+	// Wait is the workflow's wait for the tenant (waits.go).
+	Wait       *waitItem         `dynamodbav:"wizard_wait,omitempty"`
+	UserStatus map[string]string `dynamodbav:"user_status"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -114,7 +120,8 @@ type countsItem struct {
 
 func newJobItem(j crm.Job) jobItem {
 	it := jobItem{
-		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Waiting: map[string]string{},
+		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Waiting: map[string]string{}, UserStatus: map[string]string{},
+		By: j.By, Role: j.Role, Attended: j.Attended, Wait: newWaitItem(j.Wait),
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
@@ -131,6 +138,13 @@ func (it jobItem) job() crm.Job {
 		Tenant: it.Tenant, ID: it.ID, Entity: it.Entity, Bucket: it.Bucket, Key: it.Key, Status: it.Status,
 		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
+		By: it.By, Role: it.Role, Attended: it.Attended, Wait: it.Wait.wait(),
+	}
+	for u, st := range it.UserStatus {
+		if j.UserStatus == nil {
+			j.UserStatus = map[string]crm.UserStatus{}
+		}
+		j.UserStatus[u] = crm.UserStatus(st)
 	}
 	for _, n := range it.Progress {
 		j.Done += n
@@ -221,18 +235,19 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 	if c.Summary != "" {
 		set["summary"] = c.Summary
 	}
+	if c.Attended {
+		set["attended"] = true
+	}
 	in, err := updateInput(s.table, jobKey(tenant, id), set)
 	if err != nil {
 		return fmt.Errorf("update job %s/%s: %w", tenant, id, err)
 	}
 	if c.Status.Terminal() {
-		// An ended job leaves the index of open jobs, in the same write.
-		*in.UpdateExpression += " REMOVE open_pk, open_since"
+		// An ended job leaves the index of open jobs, in the same write,
+		// and waits for nothing any more.
+		*in.UpdateExpression += " REMOVE open_pk, open_since, wizard_wait"
 	}
-	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (#status IN (:succeeded, :failed))")
-	in.ExpressionAttributeNames["#status"] = "status"
-	in.ExpressionAttributeValues[":succeeded"] = &types.AttributeValueMemberS{Value: string(crm.Succeeded)}
-	in.ExpressionAttributeValues[":failed"] = &types.AttributeValueMemberS{Value: string(crm.Failed)}
+	notEnded(in)
 	_, err = s.client.UpdateItem(ctx, in)
 	var cond *types.ConditionalCheckFailedException
 	if errors.As(err, &cond) {
@@ -242,6 +257,18 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 		return fromSDK(fmt.Errorf("update job %s/%s: %w", tenant, id, err))
 	}
 	return nil
+}
+
+// notEnded makes in conditional on the job existing and not having ended.
+func notEnded(in *dynamodb.UpdateItemInput) {
+	var names []string
+	for i, st := range crm.TerminalStatuses {
+		p := ":ended" + strconv.Itoa(i)
+		names = append(names, p)
+		in.ExpressionAttributeValues[p] = &types.AttributeValueMemberS{Value: string(st)}
+	}
+	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (#status IN (" + strings.Join(names, ", ") + "))")
+	in.ExpressionAttributeNames["#status"] = "status"
 }
 
 // Open returns the jobs that have not ended and were created before

@@ -101,6 +101,8 @@ type profileItem struct {
 	MaxUploadBytes int64 `dynamodbav:"max_upload_bytes,omitempty"`
 	// MaxRunningImports bounds the tenant's imports running at once.
 	MaxRunningImports int `dynamodbav:"max_running_imports,omitempty"`
+	// WaitSeconds bounds each wait of an attended import for the tenant.
+	WaitSeconds int `dynamodbav:"wait_seconds,omitempty"`
 }
 
 // Profile returns a tenant's import settings; a tenant without any has the
@@ -122,13 +124,13 @@ func (s *Tenants) Profile(ctx context.Context, tenantID string) (crm.Profile, er
 			return crm.Profile{}, fmt.Errorf("unmarshal profile of %s: %w", tenantID, err)
 		}
 	}
-	return crm.Profile{MaxRows: it.MaxRows, MaxUsers: it.MaxUsers, MaxUploadBytes: it.MaxUploadBytes, MaxRunningImports: it.MaxRunningImports, SyncedFrom: it.SyncedFrom}, nil
+	return crm.Profile{MaxRows: it.MaxRows, MaxUsers: it.MaxUsers, MaxUploadBytes: it.MaxUploadBytes, MaxRunningImports: it.MaxRunningImports, SyncedFrom: it.SyncedFrom, WaitSeconds: it.WaitSeconds}, nil
 }
 
 // PutProfile stores a tenant's import settings.
 func (s *Tenants) PutProfile(ctx context.Context, tenantID string, p crm.Profile) error {
 	item, err := attributevalue.MarshalMap(profileItem{PK: tenantPK(tenantID), SK: "PROFILE",
-		MaxRows: p.MaxRows, MaxUsers: p.MaxUsers, MaxUploadBytes: p.MaxUploadBytes, MaxRunningImports: p.MaxRunningImports, SyncedFrom: p.SyncedFrom})
+		MaxRows: p.MaxRows, MaxUsers: p.MaxUsers, MaxUploadBytes: p.MaxUploadBytes, MaxRunningImports: p.MaxRunningImports, SyncedFrom: p.SyncedFrom, WaitSeconds: p.WaitSeconds})
 	if err != nil {
 		return fmt.Errorf("marshal profile of %s: %w", tenantID, err)
 	}

@@ -23,6 +23,7 @@ var _ crm.Workflow = (*StateMachine)(nil)
 type Client interface {
 	StartExecution(context.Context, *sfn.StartExecutionInput, ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
 	DescribeExecution(context.Context, *sfn.DescribeExecutionInput, ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error)
+	SendTaskSuccess(context.Context, *sfn.SendTaskSuccessInput, ...func(*sfn.Options)) (*sfn.SendTaskSuccessOutput, error)
 }
 
 // StateMachine is the deployed import workflow.
@@ -88,4 +89,30 @@ func asFailure(err error) error {
 		return crm.Wrap(err, crm.Unavailable, "the workflow service is busy")
 	}
 	return crm.Wrap(err, crm.Internal, "the workflow service refused a request")
+}
+
+// SendTaskSuccess completes the wait whose task token is token. Step
+// Functions answers a token whose task has ended (answered already, timed
+// out, its execution stopped) with TaskDoesNotExist, TaskTimedOut or
+// InvalidToken: to the tenant those are one thing, a decision that comes
+// too late, a Conflict.
+func (m *StateMachine) SendTaskSuccess(ctx context.Context, token string, output any) error {
+	body, err := json.Marshal(output)
+	if err != nil {
+		return crm.Wrap(err, crm.Internal, "marshal task output")
+	}
+	out := string(body)
+	_, err = m.client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: &out})
+	var (
+		missing  *types.TaskDoesNotExist
+		timedOut *types.TaskTimedOut
+		invalid  *types.InvalidToken
+	)
+	if errors.As(err, &missing) || errors.As(err, &timedOut) || errors.As(err, &invalid) {
+		return crm.Wrap(err, crm.Conflict, "%s", crm.WaitEnded)
+	}
+	if err != nil {
+		return asFailure(fmt.Errorf("send task success: %w", err))
+	}
+	return nil
 }

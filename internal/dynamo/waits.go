@@ -1,0 +1,120 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// waitItem is a crm.Wait as stored on its job.
+type waitItem struct {
+	For       string    `dynamodbav:"for"`
+	UserID    string    `dynamodbav:"user_id,omitempty"`
+	UserEmail string    `dynamodbav:"user_email,omitempty"`
+	UserRows  int       `dynamodbav:"user_rows,omitempty"`
+	Token     string    `dynamodbav:"token"`
+	Since     time.Time `dynamodbav:"since"`
+	Expires   time.Time `dynamodbav:"expires"`
+}
+
+func newWaitItem(w *crm.Wait) *waitItem {
+	if w == nil {
+		return nil
+	}
+	it := &waitItem{For: string(w.For), Token: w.Token, Since: w.Since, Expires: w.Expires}
+	if w.User != nil {
+		it.UserID, it.UserEmail, it.UserRows = w.User.ID, w.User.Email, w.User.Rows
+	}
+	return it
+}
+
+func (it *waitItem) wait() *crm.Wait {
+	if it == nil {
+		return nil
+	}
+	w := &crm.Wait{For: crm.WaitFor(it.For), Token: it.Token, Since: it.Since, Expires: it.Expires}
+	if it.UserID != "" {
+		w.User = &crm.UserRef{ID: it.UserID, Email: it.UserEmail, Rows: it.UserRows}
+	}
+	return w
+}
+
+// SetWait marks the job WAITING with w, unless it has ended.
+func (s *Jobs) SetWait(ctx context.Context, tenant, id string, w crm.Wait) error {
+	v, err := attributevalue.Marshal(newWaitItem(&w))
+	if err != nil {
+		return fmt.Errorf("marshal wait of %s: %w", id, err)
+	}
+	in := &dynamodb.UpdateItemInput{
+		TableName:                &s.table,
+		Key:                      jobKey(tenant, id),
+		UpdateExpression:         aws.String("SET wizard_wait = :wait, #status = :waiting, updated_at = :now"),
+		ExpressionAttributeNames: map[string]string{},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":wait":    v,
+			":waiting": &types.AttributeValueMemberS{Value: string(crm.Waiting)},
+			":now":     &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+		},
+	}
+	notEnded(in)
+	_, err = s.client.UpdateItem(ctx, in)
+	var cond *types.ConditionalCheckFailedException
+	if errors.As(err, &cond) {
+		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
+	}
+	if err != nil {
+		return fromSDK(fmt.Errorf("set wait of job %s/%s: %w", tenant, id, err))
+	}
+	return nil
+}
+
+// TakeWait removes the job's wait for f in one conditional write, so that
+// of two answers sent at once exactly one gets the token.
+func (s *Jobs) TakeWait(ctx context.Context, tenant, id string, f crm.WaitFor) (crm.Wait, error) {
+	in := &dynamodb.UpdateItemInput{
+		TableName:           &s.table,
+		Key:                 jobKey(tenant, id),
+		UpdateExpression:    aws.String("SET #status = :applying, updated_at = :now REMOVE wizard_wait"),
+		ConditionExpression: aws.String("#status = :waiting AND wizard_wait.#for = :for"),
+		ExpressionAttributeNames: map[string]string{
+			"#status": "status",
+			"#for":    "for",
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":applying": &types.AttributeValueMemberS{Value: string(crm.Applying)},
+			":waiting":  &types.AttributeValueMemberS{Value: string(crm.Waiting)},
+			":for":      &types.AttributeValueMemberS{Value: string(f)},
+			":now":      &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+		},
+		ReturnValues: types.ReturnValueAllOld,
+	}
+	out, err := s.client.UpdateItem(ctx, in)
+	var cond *types.ConditionalCheckFailedException
+	if errors.As(err, &cond) {
+		return crm.Wait{}, crm.Errorf(crm.Conflict, "%s", crm.WaitEnded)
+	}
+	if err != nil {
+		return crm.Wait{}, fromSDK(fmt.Errorf("take wait of job %s/%s: %w", tenant, id, err))
+	}
+	j, err := unmarshalJob(out.Attributes)
+	if err != nil {
+		return crm.Wait{}, err
+	}
+	if j.Wait == nil {
+		return crm.Wait{}, crm.Errorf(crm.Conflict, "%s", crm.WaitEnded)
+	}
+	return *j.Wait, nil
+}
+
+// SetUserStatus records a user's place in an attended import.
+func (s *Jobs) SetUserStatus(ctx context.Context, tenant, id, user string, st crm.UserStatus) error {
+	return s.setPerUser(ctx, tenant, id, "user_status", user, &types.AttributeValueMemberS{Value: string(st)})
+}
