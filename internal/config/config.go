@@ -67,6 +67,9 @@ type Config struct {
 	Locale string `json:"locale"`
 	// TimeZone is where date-times without an offset happened (IANA name).
 	TimeZone string `json:"time_zone"`
+	// Unattended: an import under this configuration runs without waiting
+	// for the tenant's selection and decisions, as a scheduled sync does.
+	Unattended bool `json:"unattended,omitempty"`
 }
 
 // Defaults for settings a configuration leaves out.

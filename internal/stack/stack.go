@@ -38,6 +38,9 @@ type Stack struct {
 	// StuckJobAfter is how long an import job may stay open before the
 	// sweeper looks at it (STUCK_JOB_MINUTES).
 	StuckJobAfter time.Duration
+	// WaitSeconds bounds each wait of an attended import for the tenant
+	// (the next step); 0 for the default.
+	WaitSeconds int
 }
 
 // FromEnv reads the variables template.yaml sets. AWS_ENDPOINT_URL, when set,
@@ -63,6 +66,7 @@ func FromEnv(ctx context.Context) (*Stack, error) {
 			MaxRunningImports: intEnv("MAX_RUNNING_IMPORTS", crm.DefaultMaxRunningImports),
 		},
 		StuckJobAfter: time.Duration(intEnv("STUCK_JOB_MINUTES", 30)) * time.Minute,
+		WaitSeconds:   intEnv("WAIT_SECONDS", 0),
 	}
 	if s.Table == "" || s.BucketName == "" {
 		return nil, fmt.Errorf("TABLE_NAME and BUCKET_NAME must be set")

@@ -36,7 +36,7 @@ func (f *Finalize) writeErrorFile(ctx context.Context, s State) (string, int, er
 	if err != nil {
 		return "", 0, err
 	}
-	for _, u := range s.Users {
+	for _, u := range s.allUsers() {
 		err := eachLine(ctx, f.Files, s.work().Outcomes(u.ID), write)
 		if err != nil {
 			return "", 0, err

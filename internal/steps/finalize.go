@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/crmimport/crm-import/internal/crm"
 )
@@ -42,16 +43,28 @@ func (f *Finalize) Handle(ctx context.Context, s State) (crm.Summary, error) {
 }
 
 func (f *Finalize) close(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {
-	if s.Error != nil {
+	switch {
+	case s.Error != nil:
 		return f.fail(ctx, log, s)
+	case s.Expired != nil:
+		return f.succeed(ctx, log, s, crm.Expired, crm.ImportExpired, expiredReason(s))
+	case s.Wizard != nil && s.Wizard.Ended == crm.Stopped:
+		return f.succeed(ctx, log, s, crm.Stopped, crm.ImportStopped, stoppedReason(s))
 	}
-	return f.succeed(ctx, log, s)
+	return f.succeed(ctx, log, s, crm.Succeeded, crm.ImportSucceeded, "")
 }
 
-func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {
-	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: crm.Succeeded, Users: s.Results}
+// succeed closes a job that ended without a failure: SUCCEEDED, or STOPPED
+// or EXPIRED with what was applied before; the summary lists the users
+// applied, the error file their rows not imported.
+func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, status crm.Status, event, reason string) (crm.Summary, error) {
+	results := s.Results
+	if s.Wizard != nil {
+		results = append(slices.Clone(s.Wizard.Results), s.Results...)
+	}
+	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: status, Reason: reason, Users: results}
 	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
-	for _, r := range s.Results {
+	for _, r := range results {
 		c := r.Counts
 		c.Rows, c.Invalid = 0, 0
 		sum.Counts = sum.Counts.Add(c)
@@ -72,18 +85,26 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State) (crm.
 	if err := f.putSummary(ctx, sum); err != nil {
 		return sum, err
 	}
+	if s.Wizard != nil && s.Wizard.All != nil {
+		// The users the Map applied after import-all.
+		for _, r := range s.Results {
+			if err := f.Jobs.SetUserStatus(ctx, s.Tenant, s.ImportID, r.User.ID, crm.UserImported); err != nil {
+				return sum, err
+			}
+		}
+	}
 	c := sum.Counts
 	err = f.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{
-		Status: crm.Succeeded, Counts: &c, ErrorFile: sum.ErrorFile, Summary: s.work().Summary(),
+		Status: status, Reason: reason, Counts: &c, ErrorFile: sum.ErrorFile, Summary: s.work().Summary(),
 	})
 	if err != nil && crm.KindOf(err) != crm.Conflict {
 		return sum, err
 	}
-	if err := f.Notify.Send(ctx, crm.ImportSucceeded, sum); err != nil {
+	if err := f.Notify.Send(ctx, event, sum); err != nil {
 		// The job is closed; a lost notification must not fail it.
-		log.Error("import succeeded but the notification was not sent", "error", err)
+		log.Error("import ended but the notification was not sent", "status", status, "error", err)
 	}
-	log.Info("import succeeded", "rows", c.Rows, "created", c.Created, "updated", c.Updated,
+	log.Info("import ended", "status", status, "rows", c.Rows, "created", c.Created, "updated", c.Updated,
 		"unchanged", c.Unchanged, "deleted", c.Deleted, "invalid", c.Invalid, "skipped", c.Skipped, "failed", c.Failed)
 	return sum, nil
 }
@@ -96,7 +117,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	// writing, under their leases, until they end.
 	// The Map's results are lost when it fails; each user's apply step
 	// leaves its result in S3, so read back what was applied.
-	for _, u := range s.Users {
+	for _, u := range s.allUsers() {
 		var r crm.UserResult
 		err := readJSON(ctx, f.Files, s.work().Result(u.ID), &r)
 		if crm.KindOf(err) == crm.NotFound {
@@ -118,7 +139,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	}
 	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 || touched > 0 {
 		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be)",
-			len(sum.Users), len(s.Users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
+			len(sum.Users), len(s.allUsers()), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
 	}
 	if err := f.putSummary(ctx, sum); err != nil {
 		log.Error("failure summary not written", "error", err)
@@ -133,6 +154,54 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	}
 	log.Warn("import failed", "reason", sum.Reason, "errorType", s.Error.Error, "cause", s.Error.Cause)
 	return sum, nil
+}
+
+// stoppedReason tells what a stopped import applied.
+func stoppedReason(s State) string {
+	return fmt.Sprintf("you stopped the import: the rows of %d of its %d users were imported and stay imported; the other users' rows were not",
+		len(s.Wizard.Results), len(s.allUsers()))
+}
+
+// expiredReason tells which wait expired.
+func expiredReason(s State) string {
+	what := "your answer"
+	wait := "too long"
+	if wz := s.Wizard; wz != nil {
+		wait = spell(wz.WaitSeconds)
+		switch wz.For {
+		case crm.ForSelection:
+			what = "your selection of users"
+		case crm.ForDecision:
+			if len(wz.Left) > 0 {
+				what = fmt.Sprintf("your decision on the preview of %s", wz.Left[0].Email)
+			}
+		case crm.ForResume:
+			what = "you to continue or stop after going back"
+		}
+	}
+	applied := 0
+	if s.Wizard != nil {
+		applied = len(s.Wizard.Results)
+	}
+	return fmt.Sprintf("the import waited %s for %s and expired; nothing more was applied (%d of %d users had been imported)",
+		wait, what, applied, len(s.allUsers()))
+}
+
+// spell says a number of seconds as a tenant would: "7 days", "2 seconds".
+func spell(seconds int) string {
+	unit, n := "second", seconds
+	switch {
+	case seconds >= 86400 && seconds%86400 == 0:
+		unit, n = "day", seconds/86400
+	case seconds >= 3600 && seconds%3600 == 0:
+		unit, n = "hour", seconds/3600
+	case seconds >= 60 && seconds%60 == 0:
+		unit, n = "minute", seconds/60
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
 }
 
 func (f *Finalize) putSummary(ctx context.Context, sum crm.Summary) error {

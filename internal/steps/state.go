@@ -31,8 +31,23 @@ type State struct {
 	Users   []crm.UserRef    `json:"users,omitempty"`   // set by split: one Map item each
 	Results []crm.UserResult `json:"results,omitempty"` // set by the Map: one per user
 
+	// Wizard is the attended import's loop (wizard.go); set by the wizard
+	// step, which runs after split.
+	Wizard *Wizard `json:"wizard,omitempty"`
+	// Expired is set by the Catch of a wait that timed out.
+	Expired *StepError `json:"expired,omitempty"`
+
 	// Error is set by the workflow's Catch: the failed step's error.
 	Error *StepError `json:"error,omitempty"`
+}
+
+// allUsers are every user split found: the Map's items are only the
+// users left when the tenant chose import-all.
+func (s State) allUsers() []crm.UserRef {
+	if s.Wizard != nil && s.Wizard.All != nil {
+		return s.Wizard.All
+	}
+	return s.Users
 }
 
 // UserTask is the input of the per-user steps (the Map's ItemSelector).
