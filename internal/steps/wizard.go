@@ -39,7 +39,6 @@ const (
 // 7 days.
 const DefaultWaitSeconds = 7 * 24 * 3600
 
-
 // Wizard is the loop's part of the State.
 type Wizard struct {
 	// Next is what the workflow runs now; when the wizard step runs again,
