@@ -15,6 +15,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &api.Handler{Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log}
+	h := &api.Handler{Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Workflow: s.Workflow(), Log: s.Log}
 	lambda.Start(h.Handle)
 }

@@ -25,7 +25,9 @@ type Handler struct {
 	Jobs    crm.Jobs
 	Files   crm.Files // the work files: reports, summaries, error files
 	Tenants crm.Tenants
-	Log     *slog.Logger
+	// Workflow completes the waits of attended imports (wizard.go).
+	Workflow crm.Workflow
+	Log      *slog.Logger
 }
 
 // route answers one route for the caller's tenant.
@@ -40,6 +42,14 @@ var routes = map[string]route{
 	"GET /imports/{id}/report":  (*Handler).getReport,
 	"GET /imports/{id}/summary": (*Handler).getSummary,
 	"GET /imports/{id}/errors":  (*Handler).getErrorFile,
+
+	// The wizard: an attended import's waits (wizard.go, preview.go).
+	"GET /imports/{id}/users":      (*Handler).getUsers,
+	"POST /imports/{id}/selection": (*Handler).postSelection,
+	"GET /imports/{id}/preview":    (*Handler).getPreview,
+	"POST /imports/{id}/decision":  (*Handler).postDecision,
+	"POST /imports/{id}/resume":    (*Handler).postResume,
+	"GET /imports/{id}/results":    (*Handler).getResults,
 
 	// Saved configurations (configs.go; roles.go says who may change them).
 	"GET /configs":           (*Handler).listConfigs,

@@ -25,6 +25,10 @@ type importView struct {
 	CreatedAt  time.Time  `json:"createdAt"`
 	UpdatedAt  time.Time  `json:"updatedAt"`
 	FinishedAt time.Time  `json:"finishedAt,omitzero"`
+	// The wizard (wizard.go): whether the import waits for the tenant,
+	// and, while it does, what for.
+	Attended bool         `json:"attended"`
+	Waiting  *waitingView `json:"waiting,omitempty"`
 }
 
 func viewOf(j crm.Job) importView {
@@ -32,6 +36,7 @@ func viewOf(j crm.Job) importView {
 		ID: j.ID, Entity: j.Entity, File: path.Base(j.Key), Status: j.Status, Reason: j.Reason,
 		Users: j.Users, Counts: j.Counts, Done: j.Done, Total: j.Total,
 		CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
+		Attended: j.Attended, Waiting: waitingOf(j),
 	}
 }
 

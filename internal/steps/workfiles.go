@@ -70,6 +70,12 @@ func uploadFile(ctx context.Context, files crm.Files, dir, key, contentType stri
 	return files.PutFile(ctx, key, f.Name(), contentType)
 }
 
+// ReadConfig reads back the import configuration in force, as the steps
+// do: for the API, which checks a new one against it.
+func ReadConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Config, error) {
+	return readConfig(ctx, files, w)
+}
+
 // readConfig reads back the import configuration validate wrote, through the
 // same validation as when it was loaded: a work file is input like any other.
 func readConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Config, error) {
