@@ -136,13 +136,15 @@ func (w *wizard) url(id, route string) string { return w.api + "/imports/" + id 
 // post answers a wait and fails the test unless the API takes it.
 func (w *wizard) post(t *testing.T, id, route string, body any) wizardImport {
 	t.Helper()
-	var v wizardImport
-	var e map[string]string
-	code := sendJSON(t, http.MethodPost, w.url(id, route), w.token, body, &e)
+	var answer json.RawMessage
+	code := sendJSON(t, http.MethodPost, w.url(id, route), w.token, body, &answer)
 	if code != http.StatusOK {
-		t.Fatalf("POST %s %v = %d %v, want 200", route, body, code, e)
+		t.Fatalf("POST %s %v = %d %s, want 200", route, body, code, answer)
 	}
-	sendJSON(t, http.MethodGet, w.url(id, ""), w.token, nil, &v)
+	var v wizardImport
+	if err := json.Unmarshal(answer, &v); err != nil {
+		t.Fatalf("POST %s answered %s: %v", route, answer, err)
+	}
 	return v
 }
 
