@@ -23,6 +23,16 @@ and ImportFailed failed once the sweeper's schedule was deployed. A
 scheduled rule now matches no event, as in AWS; it runs on its schedule
 only (which moto does not run either).
 
+Step Functions: SendTaskSuccess for a task token whose task has closed
+(answered already, or timed out while its execution runs on) succeeded
+again, silently; AWS answers TaskTimedOut. The token's endpoint stays in
+moto's pool after its task ends, so a second answer found it. (moto's own
+path to TaskTimedOut answers 500: it raises an error class that wants a
+message it does not give.) A closed endpoint (its wait set, by the answer
+or by the task's end) is now refused with TaskTimedOut, as AWS refuses it;
+a task that times out closes the tokens it was given (moto left them open:
+only the task's own wait, not its timeout, closed them).
+
 Takes the same arguments as moto_server.
 """
 
@@ -32,6 +42,11 @@ import moto.s3.notifications as s3_notifications
 from moto.events.models import Rule
 from moto.server import main
 from moto.stepfunctions.models import StateMachineInstance
+from moto.core.exceptions import AWSError
+from moto.stepfunctions.parser.api import ExecutionStatus
+from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import EvalTimeoutError
+from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 
@@ -82,6 +97,46 @@ def _send_to_targets_unless_scheduled(self, original_event, transform_input=True
 
 
 Rule.send_to_targets = _send_to_targets_unless_scheduled
+
+
+
+class TaskTimedOut(AWSError):
+    TYPE = "TaskTimedOut"
+    STATUS = 400
+
+    def __init__(self):
+        super().__init__("Task Timed Out: 'Provided task does not exist anymore'")
+
+
+_send_task_success = StepFunctionsParserBackend.send_task_success
+
+
+def _send_task_success_unless_closed(self, task_token, outcome):
+    for execution in self._get_executions(ExecutionStatus.RUNNING):
+        endpoint = execution.exec_worker.env.callback_pool_manager.get(task_token)
+        if endpoint is not None and endpoint._notify_event.is_set():
+            raise TaskTimedOut()
+    return _send_task_success(self, task_token, outcome)
+
+
+StepFunctionsParserBackend.send_task_success = _send_task_success_unless_closed
+
+_evaluate_with_timeout = ExecutionState._evaluate_with_timeout
+
+
+def _evaluate_with_timeout_closing_tokens(self, env):
+    # A callback task puts its token in the context object before it runs.
+    task = env.states.context_object.context_object_data.get("Task") or {}
+    try:
+        _evaluate_with_timeout(self, env)
+    except EvalTimeoutError:
+        endpoint = env.callback_pool_manager.get(task.get("Token"))
+        if endpoint is not None:
+            endpoint.interrupt_all()
+        raise
+
+
+ExecutionState._evaluate_with_timeout = _evaluate_with_timeout_closing_tokens
 
 if __name__ == "__main__":
     main()
