@@ -189,4 +189,3 @@ func TestWizardRoutesAnswer404ForAnotherTenantsImport(t *testing.T) {
 		})
 	}
 }
-
