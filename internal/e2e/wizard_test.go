@@ -341,9 +341,13 @@ func TestWizardSelectsDecidesAndImportsAll(t *testing.T) {
 		}
 	})
 
+	// How long the tenant waits for the workflow after each answer is
+	// logged, not asserted: a figure for the record.
+	answered := time.Now()
 	w.post(t, id, "/selection", map[string]any{"exclude": []string{dan.Email}})
 	v = w.waitFor(t, id, crm.ForDecision, "")
 	first := v.Waiting.User.ID
+	t.Logf("selection -> first preview ready: %s", time.Since(answered).Round(10*time.Millisecond))
 
 	var pv struct {
 		User   struct{ ID string } `json:"user"`
@@ -356,6 +360,7 @@ func TestWizardSelectsDecidesAndImportsAll(t *testing.T) {
 	if code := sendJSON(t, http.MethodGet, w.url(id, "/preview"), w.token, nil, &pv); code != http.StatusOK || pv.User.ID != first || pv.Counts.Create != rows[first] || pv.Total != rows[first] {
 		t.Errorf("GET /preview = %d %+v, want 200, %s creating %d rows", code, pv, first, rows[first])
 	}
+	answered = time.Now()
 	w.post(t, id, "/decision", map[string]any{"decision": "import", "user": first})
 	t.Run("a decision posted twice is 409", func(t *testing.T) {
 		var e map[string]string
@@ -369,9 +374,12 @@ func TestWizardSelectsDecidesAndImportsAll(t *testing.T) {
 	if second == first {
 		t.Fatalf("the second decision is for %s again", second)
 	}
+	t.Logf("import of the first user -> second preview ready: %s", time.Since(answered).Round(10*time.Millisecond))
+	answered = time.Now()
 	w.post(t, id, "/decision", map[string]any{"decision": "import-all"})
 
 	j := st.waitJob(t, tn, id)
+	t.Logf("import-all -> job SUCCEEDED: %s", time.Since(answered).Round(10*time.Millisecond))
 	if j.Status != crm.Succeeded {
 		t.Fatalf("job = %s (%s), want SUCCEEDED", j.Status, j.Reason)
 	}
