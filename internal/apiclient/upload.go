@@ -35,7 +35,7 @@ func (c *Client) Upload(ctx context.Context, up Upload, path string, progress fu
 	}
 	size := info.Size()
 	if up.MaxBytes > 0 && size > up.MaxBytes {
-		return fmt.Errorf("%s is %.1f MB, more than the %.1f MB an upload may have", filepath.Base(path), mb(size), mb(up.MaxBytes))
+		return fmt.Errorf("%s is %s, more than the %s an upload may have", filepath.Base(path), sizeOf(size), sizeOf(up.MaxBytes))
 	}
 
 	var head bytes.Buffer
@@ -121,4 +121,10 @@ func uploadError(resp *http.Response) *Error {
 	return e
 }
 
-func mb(n int64) float64 { return float64(n) / 1e6 }
+// sizeOf says a size as a tenant reads it: bytes, or MB from one on.
+func sizeOf(n int64) string {
+	if n < 1_000_000 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
