@@ -157,12 +157,14 @@ func watchImport(cmd *cobra.Command, a *app, im apiclient.Import, interval time.
 		progressbar.OptionShowCount(), progressbar.OptionSetDescription(string(im.Status)),
 		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	defer bar.Finish()
-	for !apiclient.Ended(im.Status) && im.Status != apiclient.Waits {
+	show := func() {
 		if im.Total > 0 {
 			bar.ChangeMax64(int64(im.Total))
 		}
 		bar.Describe(string(im.Status))
 		_ = bar.Set64(int64(im.Done))
+	}
+	for show(); !apiclient.Ended(im.Status) && im.Status != apiclient.Waits; show() {
 		select {
 		case <-cmd.Context().Done():
 			return im, cmd.Context().Err()
