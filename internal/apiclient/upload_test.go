@@ -70,7 +70,7 @@ func fakeS3(t *testing.T, status int, body string) (*httptest.Server, *received)
 
 // randomFile writes size random bytes to a file of the test's and
 // returns its path and checksum.
-func randomFile(t *testing.T, name string, size int64) (string, [32]byte) {
+func randomFile(t testing.TB, name string, size int64) (string, [32]byte) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	f, err := os.Create(path)
