@@ -59,7 +59,7 @@ type app struct {
 
 // newApp resolves the settings and builds the client; a command of the
 // API needs its URL and a login.
-func newApp(cmd *cobra.Command, g *globals) (*app, error) {
+func newApp(g *globals) (*app, error) {
 	s, err := loadSettings(*g)
 	if err != nil {
 		return nil, &exitError{code: ExitFailure, err: err}
@@ -83,7 +83,7 @@ func newApp(cmd *cobra.Command, g *globals) (*app, error) {
 func clientCommand(g *globals, cmd *cobra.Command, run func(cmd *cobra.Command, a *app, args []string) error) *cobra.Command {
 	cmd.Flags().BoolVar(&g.json, "json", false, "print the answer as JSON, for scripts")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		a, err := newApp(cmd, g)
+		a, err := newApp(g)
 		if err != nil {
 			return err
 		}
