@@ -70,10 +70,8 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
-	if maxBytes := limits.MaxUploadBytes; info.Size > maxBytes {
-		size, limit := inMB(info.Size, maxBytes)
-		return s, crm.Errorf(crm.Refused,
-			"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", size, limit)
+	if err := CheckSize(info.Size, limits.MaxUploadBytes); err != nil {
+		return s, err
 	}
 	cfg, err := v.config(ctx, s, info.Metadata)
 	if err != nil {
@@ -181,6 +179,18 @@ func localName(key string) string {
 		return "upload"
 	}
 	return "upload" + ext
+}
+
+// CheckSize refuses a file of size bytes over the limit, both in MB: the
+// validate step for the file that arrived, the API for the size a tenant
+// declares before uploading, in the same words.
+func CheckSize(size, limit int64) error {
+	if size <= limit {
+		return nil
+	}
+	a, b := inMB(size, limit)
+	return crm.Errorf(crm.Refused,
+		"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", a, b)
 }
 
 // inMB writes a file's size and the limit it is over in MB (of 1,048,576
