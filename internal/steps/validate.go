@@ -144,10 +144,22 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	return s, nil
 }
 
-// config returns the import configuration the upload's metadata names, or
-// the entity's defaults.
+// config returns the import configuration the tenant chose: the one the
+// API recorded on the job (a saved one by name, or the one sent inline,
+// kept with the work files), else the saved one the upload's metadata
+// names (a drop), else the entity's defaults.
 func (v *Validate) config(ctx context.Context, s State, meta map[string]string) (*config.Config, error) {
-	name := meta[ConfigMetadata]
+	job, err := v.Jobs.Get(ctx, s.Tenant, s.ImportID)
+	if err != nil {
+		return nil, err
+	}
+	if job.InlineConfig {
+		return v.inlineConfig(ctx, s)
+	}
+	name := job.Config
+	if name == "" {
+		name = meta[ConfigMetadata]
+	}
 	if name == "" {
 		// The entity comes from the folder the file was uploaded to: an
 		// unknown one is the tenant's mistake, and says so.
@@ -163,6 +175,28 @@ func (v *Validate) config(ctx context.Context, s State, meta map[string]string) 
 	}
 	if cfg.Entity != s.Entity {
 		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, but the file was uploaded as %s", name, cfg.Entity, s.Entity)
+	}
+	return cfg, nil
+}
+
+// inlineConfig reads the configuration the tenant sent with POST /imports,
+// which the API checked and wrote with the import's work files.
+func (v *Validate) inlineConfig(ctx context.Context, s State) (*config.Config, error) {
+	body, err := openWork(ctx, v.Files, s.work().Inline())
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	raw, err := io.ReadAll(io.LimitReader(body, 1<<20))
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Unavailable, "the import's configuration could not be read")
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Invalid, "the configuration sent with the import: %s", crm.Message(err))
+	}
+	if cfg.Entity != s.Entity {
+		return nil, crm.Errorf(crm.Invalid, "the configuration sent with the import imports %s, but the file was uploaded as %s", cfg.Entity, s.Entity)
 	}
 	return cfg, nil
 }
