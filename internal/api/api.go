@@ -55,6 +55,10 @@ var routes = map[string]route{
 	"GET /configs/{name}":    (*Handler).getConfig,
 	"PUT /configs/{name}":    (*Handler).putConfig,
 	"DELETE /configs/{name}": (*Handler).deleteConfig,
+
+	// Downloads (downloads.go): a saved configuration as a file, a template.
+	"GET /configs/{name}/file": (*Handler).getConfigFile,
+	"GET /templates/{entity}":  (*Handler).getTemplate,
 }
 
 // Handle answers one request.
