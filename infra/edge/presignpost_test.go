@@ -154,9 +154,12 @@ func TestPresignedPostIsCheckedAsS3ChecksIt(t *testing.T) {
 			wantStatus: 400, wantCode: "EntityTooLarge",
 		},
 		{
-			name:   "another key fails its condition",
-			change: func(_ *testing.T, f map[string]string) map[string]string { f["key"] = "incoming/acme/customers/other.csv"; return f },
-			file:   csv, wantStatus: 403, wantCode: "AccessDenied", wantInMsg: `Policy Condition failed: ["eq","$key","` + postKey + `"]`,
+			name: "another key fails its condition",
+			change: func(_ *testing.T, f map[string]string) map[string]string {
+				f["key"] = "incoming/acme/customers/other.csv"
+				return f
+			},
+			file: csv, wantStatus: 403, wantCode: "AccessDenied", wantInMsg: `Policy Condition failed: ["eq","$key","` + postKey + `"]`,
 		},
 		{
 			name: "another import id in the metadata fails its condition",
