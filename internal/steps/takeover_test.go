@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
@@ -83,5 +85,22 @@ func TestTriggerTakesOverTheJobTheAPICreated(t *testing.T) {
 				t.Errorf("Get(%s) = %s, etag %q, by %q, want %s, etag %q, by %s", id, j.Status, j.ETag, j.By, wantStatus, tt.wantETag, anna.Email)
 			}
 		})
+	}
+}
+
+func TestSweeperEndsAnImportWhoseFileNeverCame(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const id = "imp-0123456789abcdef0123456789"
+	if _, err := f.jobs.Create(ctx, apiJob(id)); err != nil {
+		t.Fatal(err)
+	}
+	var scheduled events.EventBridgeEvent
+	decodeStrict(t, readEvent(t, "scheduled-event.json"), &scheduled)
+	if _, err := f.sweeper().Handle(ctx, scheduled); err != nil {
+		t.Fatalf("Handle() error = %v", err)
+	}
+	if j := f.job(t, id); j.Status != crm.Failed || j.Reason != reasonNotUploaded {
+		t.Errorf("job = %s (%s), want FAILED: %s", j.Status, j.Reason, reasonNotUploaded)
 	}
 }
