@@ -40,12 +40,13 @@ type storedPost struct {
 // the bucket "uploads" with the local cloud's credentials.
 type postWorld struct {
 	url     string
+	motoURL string
 	uploads *bucket.Uploads
 	mu      sync.Mutex
 	stored  []storedPost
 }
 
-func newPostWorld(t *testing.T) *postWorld {
+func newPostWorld(t testing.TB) *postWorld {
 	t.Helper()
 	w := &postWorld{}
 	moto := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
@@ -69,6 +70,7 @@ func newPostWorld(t *testing.T) *postWorld {
 		rw.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(moto.Close)
+	w.motoURL = moto.URL
 	e, err := newEdge(config{MotoURL: moto.URL, Region: "us-east-1", SecretKey: "test"}, slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +88,7 @@ func newPostWorld(t *testing.T) *postWorld {
 const postKey = "incoming/acme/customers/imp-0123456789abcdef0123456789/agents.csv"
 
 // form signs the upload of postKey, at most 100 bytes, for the import.
-func (w *postWorld) form(t *testing.T) crm.UploadForm {
+func (w *postWorld) form(t testing.TB) crm.UploadForm {
 	t.Helper()
 	f, err := w.uploads.PresignUpload(context.Background(), crm.UploadRequest{
 		Key: postKey, MaxBytes: 100, Expires: 15 * time.Minute, Metadata: map[string]string{"import-id": "imp-0123456789abcdef0123456789"},
@@ -99,7 +101,7 @@ func (w *postWorld) form(t *testing.T) crm.UploadForm {
 
 // postForm sends fields (in order of name) and then the file, as a browser
 // sends a form.
-func postForm(t *testing.T, url string, fields map[string]string, file []byte) (int, s3Error) {
+func postForm(t testing.TB, url string, fields map[string]string, file []byte) (int, s3Error) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -273,4 +275,38 @@ func TestIsPresignedPostTellsFormsFromOtherPosts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkPresignedPost measures a checked presigned POST of a 1 MiB file
+// through the edge against the floor of the same run: the same form posted
+// straight to the (fake) moto behind it. "x-direct" is what checking the
+// policy and spooling the file cost on top of the upload itself.
+func BenchmarkPresignedPost(b *testing.B) {
+	w := newPostWorld(b)
+	f, err := w.uploads.PresignUpload(context.Background(), crm.UploadRequest{
+		Key: postKey, MaxBytes: 2 << 20, Expires: 15 * time.Minute, Metadata: map[string]string{"import-id": "imp-0123456789abcdef0123456789"},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := bytes.Repeat([]byte("1001,Müller GmbH,Berlin\n"), (1<<20)/25)
+	direct := strings.Replace(f.URL, w.url, w.motoURL, 1)
+	send := func(url string) {
+		if code, e := postForm(b, url, f.Fields, file); code != http.StatusNoContent {
+			b.Fatalf("POST %s = %d %+v", url, code, e)
+		}
+	}
+	const baselineRuns = 20
+	start := time.Now()
+	for range baselineRuns {
+		send(direct)
+	}
+	baseline := time.Since(start) / baselineRuns
+
+	b.ResetTimer()
+	for b.Loop() {
+		send(f.URL)
+	}
+	per := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(per)/float64(baseline), "x-direct")
 }
