@@ -123,9 +123,12 @@ func TestAPIUploadsThroughAPresignedPost(t *testing.T) {
 			wantCode: "EntityTooLarge", wantMsg: "exceeds the maximum allowed size",
 		},
 		{
-			name:   "a different key is refused by the bucket",
-			change: func(f map[string]string) map[string]string { f["key"] = "incoming/" + tn + "/customers/elsewhere.csv"; return f },
-			file:   agents, wantCode: "AccessDenied", wantMsg: "Policy Condition failed",
+			name: "a different key is refused by the bucket",
+			change: func(f map[string]string) map[string]string {
+				f["key"] = "incoming/" + tn + "/customers/elsewhere.csv"
+				return f
+			},
+			file: agents, wantCode: "AccessDenied", wantMsg: "Policy Condition failed",
 		},
 		{
 			name:   "an expired policy is refused by the bucket",
