@@ -15,6 +15,9 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &api.Handler{Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log}
+	h := &api.Handler{
+		Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
+		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
+	}
 	lambda.Start(h.Handle)
 }

@@ -15,6 +15,10 @@ const (
 	Failed     Status = "FAILED"
 )
 
+// Uploading is a job the API created (POST /imports) whose file has not
+// arrived yet; the trigger takes it over, RECEIVED, when it does.
+const Uploading Status = "UPLOADING"
+
 // Terminal reports whether no step will change the job any more.
 func (s Status) Terminal() bool { return s == Succeeded || s == Failed }
 
@@ -66,6 +70,18 @@ type Job struct {
 	CreatedAt  time.Time         `json:"createdAt"`
 	UpdatedAt  time.Time         `json:"updatedAt"`
 	FinishedAt time.Time         `json:"finishedAt,omitzero"`
+
+	// Set by the API for an import it created (POST /imports): who asked
+	// for it, with which role, and the configuration they chose (Config,
+	// a saved one by name; InlineConfig, one written to Work.Inline; neither,
+	// the entity's defaults). A drop by a sync has none of them.
+	By           string `json:"by,omitempty"`
+	Role         string `json:"role,omitempty"`
+	Config       string `json:"config,omitempty"`
+	InlineConfig bool   `json:"inlineConfig,omitempty"`
+	// Version and ETag are those of the upload that took the job over.
+	Version string `json:"version,omitempty"`
+	ETag    string `json:"etag,omitempty"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.

@@ -98,6 +98,13 @@ type jobItem struct {
 	// OpenJobsIndex until it ends.
 	OpenPK    string `dynamodbav:"open_pk,omitempty"`
 	OpenSince string `dynamodbav:"open_since,omitempty"`
+	// Who created the job through the API, and how (crm.Job).
+	By           string `dynamodbav:"by,omitempty"`
+	Role         string `dynamodbav:"role,omitempty"`
+	Config       string `dynamodbav:"config,omitempty"`
+	InlineConfig bool   `dynamodbav:"inline_config,omitempty"`
+	Version      string `dynamodbav:"version,omitempty"`
+	ETag         string `dynamodbav:"etag,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -118,6 +125,7 @@ func newJobItem(j crm.Job) jobItem {
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
+		By: j.By, Role: j.Role, Config: j.Config, InlineConfig: j.InlineConfig, Version: j.Version, ETag: j.ETag,
 	}
 	if !j.Status.Terminal() {
 		it.OpenPK, it.OpenSince = openPK, j.CreatedAt.UTC().Format(openSinceLayout)
@@ -131,6 +139,7 @@ func (it jobItem) job() crm.Job {
 		Tenant: it.Tenant, ID: it.ID, Entity: it.Entity, Bucket: it.Bucket, Key: it.Key, Status: it.Status,
 		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
+		By: it.By, Role: it.Role, Config: it.Config, InlineConfig: it.InlineConfig, Version: it.Version, ETag: it.ETag,
 	}
 	for _, n := range it.Progress {
 		j.Done += n
