@@ -8,12 +8,12 @@ TEST_TIMEOUT ?= 12m
 
 .PHONY: run test lint unit build-local up down deploy bench fuzz fixtures clean
 
-## run: start the local cloud, deploy template.yaml, import testdata/sample/customers.csv, print what happened, stop.
+## run: start the local cloud, deploy template.yaml, import testdata/sample/two-agents.csv through the API as the wizard does (two agents: a selection and a preview each), print what happened, stop.
 LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
 export LOCALCLOUD_DIR
 
 run:
-	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) run ./cmd/crmdemo testdata/sample/customers.csv
+	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) run ./cmd/crmdemo testdata/sample/two-agents.csv
 
 ## test: lint, unit tests, and integration tests against the local cloud.
 test: lint

@@ -35,7 +35,7 @@ import zipfile
 import boto3
 import botocore.config
 import botocore.exceptions
-from httpapi import HttpApis
+from httpapi import HttpApis, demo_user
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
@@ -92,13 +92,14 @@ def main():
     enable_versioning(aws, cfn, resources)
     apply_notifications(aws, notifications, resources, later, outputs)
     apis.finish(outputs)
+    demo = demo_user(aws, outputs["UserPoolId"]) if "UserPoolId" in outputs else {}
     sync_edge(args.endpoint)
 
     visible = {k: v for k, v in outputs.items() if not k.startswith(HIDDEN)}
     for k, v in sorted(visible.items()):
         print(f"{k}={v}")
     if args.env_file:
-        write_env(args.env_file, visible, args)
+        write_env(args.env_file, visible, args, demo)
 
 
 class Clients:
@@ -371,7 +372,7 @@ def env_name(key):
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).upper()
 
 
-def write_env(path, outputs, args):
+def write_env(path, outputs, args, extra=None):
     """Write what `source` needs to reach the stack: endpoint, region, dummy
     credentials, and each output under its UPPER_SNAKE name (BucketName ->
     BUCKET_NAME and BUCKET)."""
@@ -397,6 +398,7 @@ def write_env(path, outputs, args):
     # The edge plays the HTTP API under /_api/{apiId} (infra/edge/httpapi.go).
     if "ApiId" in outputs:
         lines["API_URL"] = args.endpoint.rstrip("/") + "/_api/" + outputs["ApiId"]
+    lines.update(extra or {})
     with open(path, "w") as f:
         for k, v in list(header.items()) + sorted(lines.items()):
             f.write(f"export {k}={shell_quote(v)}\n")

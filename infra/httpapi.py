@@ -162,6 +162,35 @@ class HttpApis:
                 gw.create_route(ApiId=api_id, RouteKey=r["RouteKey"], Target="integrations/" + integrations[uri], **kwargs)
 
 
+# The demo tenant's administrator, made at deploy so that `make up` can say
+# how to log in (cmd/crmimport login) without any step by hand. The local
+# cloud only: deploy.py makes it for its own endpoint, never on AWS.
+DEMO_TENANT = "demo"
+DEMO_USER = "admin@demo.example"
+DEMO_PASSWORD = "Demo-Admin-Password-1"
+DEMO_GROUP = "administrator"
+
+
+def demo_user(aws, pool_id):
+    """Create (or reset) the demo administrator in the pool and return the
+    lines for the env file: DEMO_TENANT, DEMO_USER, DEMO_PASSWORD."""
+    idp = aws.client("cognito-idp")
+    try:
+        idp.admin_create_user(
+            UserPoolId=pool_id, Username=DEMO_USER, MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "custom:tenant", "Value": DEMO_TENANT},
+                {"Name": "email", "Value": DEMO_USER},
+                {"Name": "email_verified", "Value": "true"},
+            ],
+        )
+    except idp.exceptions.UsernameExistsException:
+        pass
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=DEMO_USER, Password=DEMO_PASSWORD, Permanent=True)
+    idp.admin_add_user_to_group(UserPoolId=pool_id, Username=DEMO_USER, GroupName=DEMO_GROUP)
+    return {"DEMO_TENANT": DEMO_TENANT, "DEMO_USER": DEMO_USER, "DEMO_PASSWORD": DEMO_PASSWORD}
+
+
 def refers(v, names):
     """Whether v holds a Ref, GetAtt or ${...} of one of names."""
     if isinstance(v, list):

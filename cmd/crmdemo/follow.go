@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmimport/crm-import/internal/apiclient"
 	"github.com/crmimport/crm-import/internal/crm"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,28 +15,31 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// jobReader is the part of crm.Jobs the demo reads.
-type jobReader interface {
-	Get(ctx context.Context, tenant, id string) (crm.Job, error)
+// importReader is the part of the API client the demo follows an import
+// with.
+type importReader interface {
+	Import(ctx context.Context, id string) (apiclient.Import, error)
 }
 
-// followJob reads the job every so often until it has ended, printing each
-// status it passes through. Until the trigger has created the job, reading
-// it fails: that is waited out too.
-func followJob(ctx context.Context, out io.Writer, jobs jobReader, id string, every time.Duration) (crm.Job, error) {
+// followImport reads the import every so often until it has ended or waits
+// for the tenant, printing each status it passes through.
+func followImport(ctx context.Context, out io.Writer, c importReader, id string, every time.Duration) (apiclient.Import, error) {
 	var last crm.Status
 	for {
-		j, err := jobs.Get(ctx, demoTenant, id)
-		if err == nil && j.Status != last {
-			fmt.Fprintf(out, "  %-10s %d/%d rows applied\n", j.Status, j.Done, j.Total)
-			last = j.Status
+		imp, err := c.Import(ctx, id)
+		if err != nil {
+			return imp, err
 		}
-		if err == nil && j.Status.Terminal() {
-			return j, nil
+		if imp.Status != last {
+			fmt.Fprintf(out, "  %-10s %d/%d rows applied\n", imp.Status, imp.Done, imp.Total)
+			last = imp.Status
+		}
+		if apiclient.Ended(imp.Status) || (imp.Status == apiclient.Waits && imp.Waiting != nil) {
+			return imp, nil
 		}
 		select {
 		case <-ctx.Done():
-			return j, fmt.Errorf("import %s did not end in time (last status %q)", id, last)
+			return imp, fmt.Errorf("import %s did not end in time (last status %q)", id, last)
 		case <-time.After(every):
 		}
 	}

@@ -3,9 +3,13 @@
 // workflow's steps, the counts and the records in DynamoDB. It is what
 // `make run` shows on a local cloud.
 //
-// It reads the variables the functions read: TABLE_NAME, BUCKET_NAME,
-// STATE_MACHINE_ARN, and AWS_ENDPOINT_URL for a local cloud, as
-// infra/localcloud writes them to .localcloud/env.
+// It drives the import as a tenant's administrator would, through the API
+// (API_URL, logged in through the user pool's client USER_POOL_CLIENT_ID
+// as DEMO_USER with DEMO_PASSWORD), and reads what only the stack's owner
+// sees (the workflow's steps, the records in DynamoDB) from the variables
+// the functions read: TABLE_NAME, BUCKET_NAME, STATE_MACHINE_ARN, and
+// AWS_ENDPOINT_URL for a local cloud, as infra/localcloud writes them all
+// to .localcloud/env.
 package main
 
 import (
@@ -32,8 +36,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	st, err := stackFromEnv(ctx)
+	var login demoLogin
 	if err == nil {
-		err = run(ctx, os.Stdout, st, flag.Arg(0))
+		login, err = loginFromEnv()
+	}
+	if err == nil {
+		err = run(ctx, os.Stdout, st, login, flag.Arg(0))
 	}
 	cancel()
 	stop()

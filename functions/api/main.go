@@ -15,6 +15,10 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &api.Handler{Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Workflow: s.Workflow(), Log: s.Log}
+	h := &api.Handler{
+		Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
+		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
+		Workflow: s.Workflow(),
+	}
 	lambda.Start(h.Handle)
 }

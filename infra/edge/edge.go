@@ -30,6 +30,10 @@ type config struct {
 	MaxPerFunction int
 	ESMInterval    time.Duration
 	MaxIdle        time.Duration
+	// SecretKey is the secret access key of every local credential (the
+	// stack and its functions sign with "test"): the edge checks presigned
+	// POST forms with it (presignpost.go).
+	SecretKey string
 }
 
 // edge is the HTTP handler of the local cloud's single endpoint.
@@ -145,6 +149,10 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.injectFault(w, r, key, svc, op) {
+		return
+	}
+	if isPresignedPost(r) {
+		e.servePresignedPost(w, r)
 		return
 	}
 	e.proxy.ServeHTTP(w, r)

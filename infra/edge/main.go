@@ -34,6 +34,7 @@ func main() {
 	flag.IntVar(&cfg.MaxPerFunction, "max-per-function", 32, "concurrent sandboxes per function; further invokes wait")
 	flag.DurationVar(&cfg.ESMInterval, "esm-interval", 2*time.Second, "how often to look for new event source mappings")
 	flag.DurationVar(&cfg.MaxIdle, "max-idle", 5*time.Minute, "stop a function process idle this long")
+	flag.StringVar(&cfg.SecretKey, "secret-key", envOr("EDGE_SECRET_KEY", "test"), "secret access key presigned POST forms are signed with")
 	flag.Parse()
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))

@@ -25,9 +25,17 @@ type Handler struct {
 	Jobs    crm.Jobs
 	Files   crm.Files // the work files: reports, summaries, error files
 	Tenants crm.Tenants
+	Log     *slog.Logger
+
+	// Uploads (upload.go): the signer of presigned uploads, the bucket
+	// they go to, and the stack's limits (a tenant's profile overrides
+	// them).
+	Uploads crm.Uploads
+	Bucket  string
+	Limits  crm.Limits
+
 	// Workflow completes the waits of attended imports (wizard.go).
 	Workflow crm.Workflow
-	Log      *slog.Logger
 }
 
 // route answers one route for the caller's tenant.
@@ -38,6 +46,8 @@ type route func(h *Handler, ctx context.Context, tenant string, req events.APIGa
 var routes = map[string]route{
 	"GET /imports":      (*Handler).listImports,
 	"GET /imports/{id}": (*Handler).getImport,
+	// Creating an import and its upload (upload.go).
+	"POST /imports": (*Handler).postImport,
 	// Reading an import's work files (reports.go, summary.go, errorfile.go).
 	"GET /imports/{id}/report":  (*Handler).getReport,
 	"GET /imports/{id}/summary": (*Handler).getSummary,
@@ -56,6 +66,10 @@ var routes = map[string]route{
 	"GET /configs/{name}":    (*Handler).getConfig,
 	"PUT /configs/{name}":    (*Handler).putConfig,
 	"DELETE /configs/{name}": (*Handler).deleteConfig,
+
+	// Downloads (downloads.go): a saved configuration as a file, a template.
+	"GET /configs/{name}/file": (*Handler).getConfigFile,
+	"GET /templates/{entity}":  (*Handler).getTemplate,
 }
 
 // Handle answers one request.

@@ -132,7 +132,11 @@ func mayChangeConfigs(req events.APIGatewayV2HTTPRequest) error {
 
 // configNameOf reads and checks the {name} of the path.
 func configNameOf(req events.APIGatewayV2HTTPRequest) (string, error) {
-	name := req.PathParameters["name"]
+	return checkConfigName(req.PathParameters["name"])
+}
+
+// checkConfigName checks a configuration's name, from a path or a body.
+func checkConfigName(name string) (string, error) {
 	switch {
 	case name == "":
 		return "", crm.Errorf(crm.Invalid, "the configuration's name is missing")

@@ -40,19 +40,27 @@ func viewOf(j crm.Job) importView {
 	}
 }
 
-// importList is the answer of GET /imports.
+// importList is the answer of GET /imports: a page of imports, and the
+// token of the next page when there is one.
 type importList struct {
 	Imports []importView `json:"imports"`
+	Next    string       `json:"next,omitempty"`
 }
 
-// listImports answers the tenant's imports, newest first.
-func (h *Handler) listImports(ctx context.Context, tenant string, _ events.APIGatewayV2HTTPRequest) (any, error) {
+// listImports answers a page of the tenant's imports, newest first
+// (paging.go).
+func (h *Handler) listImports(ctx context.Context, tenant string, req events.APIGatewayV2HTTPRequest) (any, error) {
+	limit, after, err := listPageOf(req.QueryStringParameters)
+	if err != nil {
+		return nil, err
+	}
 	jobs, err := h.Jobs.List(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	list := importList{Imports: make([]importView, 0, len(jobs))}
-	for _, j := range jobs {
+	page, next := pageAfter(jobs, after, limit)
+	list := importList{Imports: make([]importView, 0, len(page)), Next: next}
+	for _, j := range page {
 		list.Imports = append(list.Imports, viewOf(j))
 	}
 	return list, nil

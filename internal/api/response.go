@@ -49,6 +49,10 @@ func (h *Handler) fail(req events.APIGatewayV2HTTPRequest, err error) events.API
 	return respond(status, errorBody{Code: kind, Message: crm.Message(err)})
 }
 
+// withStatus answers body as JSON with a status other than 200 (201 for
+// what a POST created).
+func withStatus(status int, body any) events.APIGatewayV2HTTPResponse { return respond(status, body) }
+
 // respond answers body as JSON, with the CORS headers a browser page on
 // another origin needs to read it (the token travels in Authorization, not
 // in a cookie, so any origin may read what its token allows).

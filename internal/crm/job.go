@@ -23,6 +23,10 @@ const (
 	Expired Status = "EXPIRED"
 )
 
+// Uploading is a job the API created (POST /imports) whose file has not
+// arrived yet; the trigger takes it over, RECEIVED, when it does.
+const Uploading Status = "UPLOADING"
+
 // TerminalStatuses are the statuses of a job that has ended.
 var TerminalStatuses = []Status{Succeeded, Failed, Stopped, Expired}
 
@@ -79,10 +83,19 @@ type Job struct {
 	CreatedAt  time.Time         `json:"createdAt"`
 	UpdatedAt  time.Time         `json:"updatedAt"`
 	FinishedAt time.Time         `json:"finishedAt,omitzero"`
-	// By is the e-mail of the user who created the import through the
-	// API, Role their role; both empty for a file a sync dropped.
-	By   string `json:"by,omitempty"`
-	Role string `json:"role,omitempty"`
+
+	// Set by the API for an import it created (POST /imports): who asked
+	// for it, with which role, and the configuration they chose (Config,
+	// a saved one by name; InlineConfig, one written to Work.Inline; neither,
+	// the entity's defaults). A drop by a sync has none of them.
+	By           string `json:"by,omitempty"`
+	Role         string `json:"role,omitempty"`
+	Config       string `json:"config,omitempty"`
+	InlineConfig bool   `json:"inlineConfig,omitempty"`
+	// Version and ETag are those of the upload that took the job over.
+	Version string `json:"version,omitempty"`
+	ETag    string `json:"etag,omitempty"`
+
 	// Attended: the workflow waits for the tenant's selection and
 	// decisions (wizard.go of internal/steps decides it).
 	Attended bool `json:"attended,omitempty"`

@@ -73,6 +73,35 @@ type Jobs interface {
 	// List returns a tenant's jobs, newest first, as Get returns them:
 	// the import history the API shows.
 	List(ctx context.Context, tenant string) ([]Job, error)
+	// TakeOver gives an UPLOADING job the upload that arrived for it: the
+	// job becomes RECEIVED with obj's version and ETag, in one conditional
+	// write. The same object again (a repeated S3 event) is true as well;
+	// false, and nothing changed, when the job has taken another upload or
+	// is no longer UPLOADING. A missing job is NotFound.
+	TakeOver(ctx context.Context, tenant, id string, obj Object) (bool, error)
+}
+
+// Uploads signs the form a tenant uploads a file with (S3's presigned
+// POST), so the file goes straight to the bucket, not through the API.
+type Uploads interface {
+	PresignUpload(ctx context.Context, u UploadRequest) (UploadForm, error)
+}
+
+// UploadRequest is what a presigned upload allows: one key, at most
+// MaxBytes, until Expires, with the metadata fixed.
+type UploadRequest struct {
+	Key      string
+	MaxBytes int64
+	Expires  time.Duration
+	Metadata map[string]string // without the x-amz-meta- prefix
+}
+
+// UploadForm is a presigned POST: the URL and the form fields to send, in
+// any order, before the file (the last part, named "file").
+type UploadForm struct {
+	URL       string
+	Fields    map[string]string
+	ExpiresAt time.Time
 }
 
 // Leases serialise the imports that write the same records.

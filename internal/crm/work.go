@@ -4,6 +4,7 @@ package crm
 // work/{tenant}/{importId}/. Steps hand each other these keys, never rows,
 // so Step Functions' 256 KB payload limit never matters.
 //
+//	inline-config.json     the configuration the tenant sent with POST /imports  api
 //	records.jsonl          every row of the file, validated (Row lines)       validate
 //	report.json            what the checker found: format, mapping, errors    validate
 //	config.json            the import configuration in force                  validate
@@ -27,6 +28,7 @@ const WorkPrefix = "work/"
 // Prefix is the folder of the import's files.
 func (w Work) Prefix() string { return WorkPrefix + w.Tenant + "/" + w.ImportID + "/" }
 
+func (w Work) Inline() string     { return w.Prefix() + "inline-config.json" }
 func (w Work) Records() string    { return w.Prefix() + "records.jsonl" }
 func (w Work) Report() string     { return w.Prefix() + "report.json" }
 func (w Work) Config() string     { return w.Prefix() + "config.json" }

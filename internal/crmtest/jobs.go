@@ -261,3 +261,23 @@ func (s *Jobs) List(_ context.Context, tenant string) ([]crm.Job, error) {
 	})
 	return jobs, nil
 }
+
+// TakeOver gives an UPLOADING job of that key the upload obj, as the
+// adapter does: a job that took obj already is true and left alone.
+func (s *Jobs) TakeOver(_ context.Context, tenant, id string, obj crm.Object) (bool, error) {
+	if err := s.call("TakeOver"); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok {
+		return false, crm.Errorf(crm.NotFound, "import %s does not exist", id)
+	}
+	j := &sj.job
+	if j.Status != crm.Uploading || j.Key != obj.Key {
+		return j.Key == obj.Key && j.Version == obj.Version && j.ETag == obj.ETag, nil
+	}
+	j.Status, j.Version, j.ETag, j.UpdatedAt = crm.Received, obj.Version, obj.ETag, time.Now().UTC()
+	return true, nil
+}

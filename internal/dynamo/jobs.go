@@ -98,10 +98,16 @@ type jobItem struct {
 	// OpenJobsIndex until it ends.
 	OpenPK    string `dynamodbav:"open_pk,omitempty"`
 	OpenSince string `dynamodbav:"open_since,omitempty"`
-	By        string `dynamodbav:"by,omitempty"`
-	Role      string `dynamodbav:"role,omitempty"`
-	Attended  bool   `dynamodbav:"attended,omitempty"`
-	// Wait is the workflow's wait for the tenant (waits.go).
+	// Who created the job through the API, and how (crm.Job).
+	By           string `dynamodbav:"by,omitempty"`
+	Role         string `dynamodbav:"role,omitempty"`
+	Config       string `dynamodbav:"config,omitempty"`
+	InlineConfig bool   `dynamodbav:"inline_config,omitempty"`
+	Version      string `dynamodbav:"version,omitempty"`
+	ETag         string `dynamodbav:"etag,omitempty"`
+	// The wizard: whether the import waits for the tenant, the wait
+	// (waits.go) and each user's place in it.
+	Attended   bool              `dynamodbav:"attended,omitempty"`
 	Wait       *waitItem         `dynamodbav:"wizard_wait,omitempty"`
 	UserStatus map[string]string `dynamodbav:"user_status"`
 }
@@ -121,10 +127,11 @@ type countsItem struct {
 func newJobItem(j crm.Job) jobItem {
 	it := jobItem{
 		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Waiting: map[string]string{}, UserStatus: map[string]string{},
-		By: j.By, Role: j.Role, Attended: j.Attended, Wait: newWaitItem(j.Wait),
+		Attended: j.Attended, Wait: newWaitItem(j.Wait),
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
+		By: j.By, Role: j.Role, Config: j.Config, InlineConfig: j.InlineConfig, Version: j.Version, ETag: j.ETag,
 	}
 	if !j.Status.Terminal() {
 		it.OpenPK, it.OpenSince = openPK, j.CreatedAt.UTC().Format(openSinceLayout)
@@ -138,7 +145,8 @@ func (it jobItem) job() crm.Job {
 		Tenant: it.Tenant, ID: it.ID, Entity: it.Entity, Bucket: it.Bucket, Key: it.Key, Status: it.Status,
 		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
-		By: it.By, Role: it.Role, Attended: it.Attended, Wait: it.Wait.wait(),
+		By: it.By, Role: it.Role, Config: it.Config, InlineConfig: it.InlineConfig, Version: it.Version, ETag: it.ETag,
+		Attended: it.Attended, Wait: it.Wait.wait(),
 	}
 	for u, st := range it.UserStatus {
 		if j.UserStatus == nil {

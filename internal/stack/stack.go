@@ -98,6 +98,12 @@ func (s *Stack) Bucket() *bucket.Bucket {
 	return bucket.New(client, s.BucketName)
 }
 
+// Uploads returns the signer of the tenants' presigned uploads to the
+// bucket.
+func (s *Stack) Uploads() *bucket.Uploads {
+	return bucket.NewUploads(s3.NewFromConfig(s.AWS), s.BucketName)
+}
+
 // DynamoDB returns a DynamoDB client.
 func (s *Stack) DynamoDB() *dynamodb.Client { return dynamodb.NewFromConfig(s.AWS) }
 

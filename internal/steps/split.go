@@ -66,6 +66,11 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 			return s, fmt.Errorf("split %s: read records: %w", s.ImportID, err)
 		}
 		u, ok := as.user(r)
+		if as.caller != nil {
+			if u, ok, err = as.callersRow(r); err != nil {
+				return s, err
+			}
+		}
 		if !ok {
 			r.Assignee = as.value(r)
 			// A row in error is reported for its errors, wherever it
@@ -165,11 +170,59 @@ func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config) (*as
 		}
 		return nil, 0, err
 	}
+	maxUsers := profile.Limits(sp.Limits).MaxUsers
+	job, err := sp.Jobs.Get(ctx, s.Tenant, s.ImportID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if job.Role == plainUser {
+		as, err := callersAssigner(cfg, &report, users, job.By)
+		return as, 1, err
+	}
 	as, err := newAssigner(cfg, &report, users)
 	if err != nil {
 		return nil, 0, err
 	}
-	return as, profile.Limits(sp.Limits).MaxUsers, nil
+	return as, maxUsers, nil
+}
+
+// plainUser is the role (api.User) of a caller in neither the
+// administrator nor the supervisor group. Only those two run an import
+// over many users; a drop by a sync has no role and is not bound by this.
+const plainUser = "user"
+
+// callersAssigner is the assigner of a plain user's import: every row is
+// the caller's (found by the e-mail of their sign-in in the tenant's
+// directory); a file with an agent column may name no one else.
+func callersAssigner(cfg *config.Config, report *check.Report, users []crm.User, email string) (*assigner, error) {
+	caller, ok := assign.NewDirectory(users, crm.ByEmail).Lookup(email)
+	if !ok {
+		return nil, crm.Errorf(crm.Refused,
+			"your sign-in (%s) is not a user of your CRM, so the rows have no one to belong to: ask an administrator to add you to the users, or to import the file", email)
+	}
+	as, err := newAssigner(cfg, report, users)
+	if err != nil || as.only != nil {
+		// No agent column: the rows are the caller's.
+		return &assigner{only: &caller}, nil
+	}
+	as.caller = &caller
+	return as, nil
+}
+
+// callersRow gives a plain user's import the row when its agent cell is
+// empty or names the caller, and refuses the import when it names anyone
+// else: such a user imports only their own records.
+func (a *assigner) callersRow(r crm.Row) (crm.User, bool, error) {
+	v := a.value(r)
+	if v == "" {
+		return *a.caller, true, nil
+	}
+	if u, ok := a.dir.Lookup(v); ok && u.ID == a.caller.ID {
+		return u, true, nil
+	}
+	return crm.User{}, false, crm.Errorf(crm.Refused,
+		"row %d names %q as its sales agent, but you may import only your own records (as %s): only administrators and supervisors import for other users; remove the agent column, or ask one of them to import the file",
+		r.Number, v, a.caller.Email)
 }
 
 // unassigned is the local file of the rows that reached no user.
@@ -227,6 +280,9 @@ type assigner struct {
 	dir   *assign.Directory
 	field string    // when no column is configured: the mapped agent field read instead
 	only  *crm.User // when the file names no agent at all: the tenant's one user
+	// caller, for a plain user's import with an agent column: the one user
+	// its rows may name (callersRow).
+	caller *crm.User
 }
 
 // newAssigner picks how rows are assigned: the configured assignment column;

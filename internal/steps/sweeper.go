@@ -59,6 +59,9 @@ const (
 	reasonStopped    = "the import was stopped before it finished"
 	reasonTooLong    = "the import took too long and was stopped"
 	reasonNotStarted = "the import could not be started; please upload the file again"
+	// An import created by the API whose file never came: its upload form
+	// expired after 15 minutes (api.UploadExpiry).
+	reasonNotUploaded = "the file was not uploaded while the upload was open (15 minutes); create the import again"
 )
 
 // SweepRequest is the detail of a scheduled event: {} from the schedule. An
@@ -204,6 +207,9 @@ func (s *Sweeper) settle(ctx context.Context, rep *SweepReport, j crm.Job, statu
 func stuckReason(j crm.Job, status crm.ExecutionStatus) (string, bool) {
 	switch status {
 	case "":
+		if j.Status == crm.Uploading {
+			return reasonNotUploaded, true
+		}
 		if j.Status == crm.Received {
 			// The trigger created the job and never started its workflow:
 			// its S3 event is in the dead-letter queue.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
+	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
@@ -93,16 +95,15 @@ func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 		t.Log.Error("ignoring an object outside the tenants' upload layout", "bucket", bucket, "key", key, "error", err)
 		return nil
 	}
-	id := crm.ImportID(bucket, key, rec.S3.Object.VersionID, rec.S3.Object.ETag)
-	log := t.Log.With("tenant", up.Tenant, "importId", id, "step", "trigger")
-
-	created, err := t.Jobs.Create(ctx, crm.Job{
-		Tenant: up.Tenant, ID: id, Entity: up.Entity, Bucket: bucket, Key: key, Status: crm.Received,
-	})
-	if err != nil {
-		return fmt.Errorf("create job for s3://%s/%s: %w", bucket, key, err)
-	}
 	obj := crm.NewObject(key, rec.S3.Object.VersionID, rec.S3.Object.ETag)
+	id, created, err := t.job(ctx, bucket, up, obj)
+	if err != nil {
+		return err
+	}
+	log := t.Log.With("tenant", up.Tenant, "importId", id, "step", "trigger")
+	if id == "" {
+		return nil
+	}
 	started, err := t.Workflow.Start(ctx, id, State{
 		ImportID: id, Tenant: up.Tenant, Bucket: bucket, Key: key, Version: obj.Version, ETag: obj.ETag, Entity: up.Entity,
 	})
@@ -112,3 +113,53 @@ func (t *Trigger) object(ctx context.Context, rec s3Record) error {
 	log.Info("import received", "key", key, "size", rec.S3.Object.Size, "newJob", created, "started", started)
 	return nil
 }
+
+// job finds the import an object is for. An upload the API signed
+// (incoming/{tenant}/{entity}/{importId}/{file}, with a job of that id
+// waiting UPLOADING for that key) takes that job over; a second upload to
+// the same key after it is logged and ignored (id ""): the first one is
+// the import. Anything else is a drop, whose job is created under an id
+// derived from the object.
+func (t *Trigger) job(ctx context.Context, bucket string, up crm.Upload, obj crm.Object) (id string, created bool, err error) {
+	if want, ok := apiImportID(obj.Key); ok {
+		j, err := t.Jobs.Get(ctx, up.Tenant, want)
+		switch {
+		case crm.KindOf(err) == crm.NotFound:
+			// Not one the API created: a drop into a folder that looks like it.
+		case err != nil:
+			return "", false, fmt.Errorf("read job %s for s3://%s/%s: %w", want, bucket, obj.Key, err)
+		case j.Key == obj.Key:
+			took, err := t.Jobs.TakeOver(ctx, up.Tenant, want, obj)
+			if err != nil {
+				return "", false, fmt.Errorf("take over job %s for s3://%s/%s: %w", want, bucket, obj.Key, err)
+			}
+			if !took {
+				t.Log.Warn("ignoring a second upload to an import's key: the first one is the import",
+					"tenant", up.Tenant, "importId", want, "step", "trigger", "key", obj.Key, "version", obj.Version, "etag", obj.ETag)
+				return "", false, nil
+			}
+			return want, false, nil
+		}
+	}
+	id = crm.ImportID(bucket, obj.Key, obj.Version, obj.ETag)
+	created, err = t.Jobs.Create(ctx, crm.Job{
+		Tenant: up.Tenant, ID: id, Entity: up.Entity, Bucket: bucket, Key: obj.Key, Status: crm.Received,
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("create job for s3://%s/%s: %w", bucket, obj.Key, err)
+	}
+	return id, created, nil
+}
+
+// apiImportID reads the import id of a key the API signs,
+// incoming/{tenant}/{entity}/{importId}/{file}.
+func apiImportID(key string) (string, bool) {
+	parts := strings.Split(strings.TrimPrefix(key, crm.IncomingPrefix), "/")
+	if len(parts) != 4 || !importIDPattern.MatchString(parts[2]) {
+		return "", false
+	}
+	return parts[2], true
+}
+
+// importIDPattern is the form of every import id: "imp-" and 26 hex digits.
+var importIDPattern = regexp.MustCompile(`^imp-[0-9a-f]{26}$`)

@@ -70,10 +70,8 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
-	if maxBytes := limits.MaxUploadBytes; info.Size > maxBytes {
-		size, limit := inMB(info.Size, maxBytes)
-		return s, crm.Errorf(crm.Refused,
-			"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", size, limit)
+	if err := CheckSize(info.Size, limits.MaxUploadBytes); err != nil {
+		return s, err
 	}
 	cfg, err := v.config(ctx, s, info.Metadata)
 	if err != nil {
@@ -146,10 +144,22 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	return s, nil
 }
 
-// config returns the import configuration the upload's metadata names, or
-// the entity's defaults.
+// config returns the import configuration the tenant chose: the one the
+// API recorded on the job (a saved one by name, or the one sent inline,
+// kept with the work files), else the saved one the upload's metadata
+// names (a drop), else the entity's defaults.
 func (v *Validate) config(ctx context.Context, s State, meta map[string]string) (*config.Config, error) {
-	name := meta[ConfigMetadata]
+	job, err := v.Jobs.Get(ctx, s.Tenant, s.ImportID)
+	if err != nil {
+		return nil, err
+	}
+	if job.InlineConfig {
+		return v.inlineConfig(ctx, s)
+	}
+	name := job.Config
+	if name == "" {
+		name = meta[ConfigMetadata]
+	}
 	if name == "" {
 		// The entity comes from the folder the file was uploaded to: an
 		// unknown one is the tenant's mistake, and says so.
@@ -169,6 +179,28 @@ func (v *Validate) config(ctx context.Context, s State, meta map[string]string) 
 	return cfg, nil
 }
 
+// inlineConfig reads the configuration the tenant sent with POST /imports,
+// which the API checked and wrote with the import's work files.
+func (v *Validate) inlineConfig(ctx context.Context, s State) (*config.Config, error) {
+	body, err := openWork(ctx, v.Files, s.work().Inline())
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	raw, err := io.ReadAll(io.LimitReader(body, 1<<20))
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Unavailable, "the import's configuration could not be read")
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Invalid, "the configuration sent with the import: %s", crm.Message(err))
+	}
+	if cfg.Entity != s.Entity {
+		return nil, crm.Errorf(crm.Invalid, "the configuration sent with the import imports %s, but the file was uploaded as %s", cfg.Entity, s.Entity)
+	}
+	return cfg, nil
+}
+
 // localName is the upload's name on local disk: fixed, so that no name a
 // tenant gives a file can clash with the step's own files, climb out of the
 // directory ("..") or pass the file system's length limit. Only a sanitised
@@ -181,6 +213,18 @@ func localName(key string) string {
 		return "upload"
 	}
 	return "upload" + ext
+}
+
+// CheckSize refuses a file of size bytes over the limit, both in MB: the
+// validate step for the file that arrived, the API for the size a tenant
+// declares before uploading, in the same words.
+func CheckSize(size, limit int64) error {
+	if size <= limit {
+		return nil
+	}
+	a, b := inMB(size, limit)
+	return crm.Errorf(crm.Refused,
+		"the file is %s; one import may be at most %s: split the file, or leave out the columns that are not imported", a, b)
 }
 
 // inMB writes a file's size and the limit it is over in MB (of 1,048,576

@@ -1,0 +1,223 @@
+package apiclient
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/mapping"
+)
+
+// Import is one import as the API shows it (GET /imports/{id}).
+type Import struct {
+	ID         string     `json:"id"`
+	Entity     string     `json:"entity"`
+	File       string     `json:"file"`
+	Status     crm.Status `json:"status"`
+	Reason     string     `json:"reason,omitempty"`
+	Users      int        `json:"users"`
+	Counts     crm.Counts `json:"counts"`
+	Done       int        `json:"done"`  // rows applied so far
+	Total      int        `json:"total"` // rows to apply
+	Attended   bool       `json:"attended"`
+	Waiting    *Waiting   `json:"waiting,omitempty"` // while WAITING
+	CreatedAt  time.Time  `json:"createdAt"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
+	FinishedAt time.Time  `json:"finishedAt,omitzero"`
+}
+
+// What an import waits for, in Waiting.For.
+const (
+	ForSelection = "selection"
+	ForDecision  = "decision"
+	ForResume    = "resume"
+)
+
+// Waiting is what a WAITING import waits for the tenant to do.
+type Waiting struct {
+	For       string    `json:"for"`
+	User      *User     `json:"user,omitempty"` // the user in turn, for a decision
+	Since     time.Time `json:"since"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Statuses of the wizard (issue 8) beside crm's: a job the API created
+// whose file has not arrived, one waiting for the tenant, one the tenant
+// ended after "back", one whose wait timed out.
+const (
+	Uploading crm.Status = "UPLOADING"
+	Waits     crm.Status = "WAITING"
+	Stopped   crm.Status = "STOPPED"
+	Expired   crm.Status = "EXPIRED"
+)
+
+// Ended reports whether nothing will change the import any more.
+func Ended(s crm.Status) bool {
+	return s.Terminal() || s == Stopped || s == Expired
+}
+
+// ImportList is one page of GET /imports, newest first; Next, when set,
+// asks for the following page.
+type ImportList struct {
+	Imports []Import `json:"imports"`
+	Next    string   `json:"next,omitempty"`
+}
+
+// NewImport asks POST /imports for an import and its upload. Config (a
+// saved configuration's name) and InlineConfig exclude each other; neither
+// imports with the entity's defaults.
+type NewImport struct {
+	Entity       string          `json:"entity"`
+	Config       string          `json:"config,omitempty"`
+	InlineConfig json.RawMessage `json:"inlineConfig,omitempty"`
+	FileName     string          `json:"fileName"`
+	Size         int64           `json:"size"`
+}
+
+// Created is the answer of POST /imports: the job (UPLOADING) and where
+// to send its file.
+type Created struct {
+	Import Import `json:"import"`
+	Upload Upload `json:"upload"`
+}
+
+// Upload is a presigned POST: every field in order, then the file.
+type Upload struct {
+	URL       string    `json:"url"`
+	Method    string    `json:"method"`
+	Fields    Fields    `json:"fields"`
+	MaxBytes  int64     `json:"maxBytes"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Report is an import's check report with one page of its row errors.
+type Report struct {
+	Format         string           `json:"format"`
+	Encoding       string           `json:"encoding,omitempty"`
+	Delimiter      string           `json:"delimiter,omitempty"`
+	Sheet          string           `json:"sheet,omitempty"`
+	Rows           int              `json:"rows"`
+	RowsWithErrors int              `json:"rowsWithErrors"`
+	Mapping        []mapping.Column `json:"mapping"`
+	Unmapped       []string         `json:"unmapped"`
+	Warnings       []string         `json:"warnings"`
+	Missing        []string         `json:"missing"`
+	Errors         []crm.RowError   `json:"errors"`
+	Total          int              `json:"total"`      // row errors the report keeps
+	ErrorCount     int              `json:"errorCount"` // row errors of the file
+	Offset         int              `json:"offset"`
+	Limit          int              `json:"limit"`
+	NextOffset     *int             `json:"nextOffset,omitempty"`
+}
+
+// Page asks for a part of a list: from Offset, at most Limit entries
+// (0: the API's default).
+type Page struct {
+	Offset int
+	Limit  int
+}
+
+// User is one of an import's users (sales agents) and its rows.
+type User struct {
+	ID     string `json:"id"`
+	Email  string `json:"email"`
+	Name   string `json:"name,omitempty"`
+	Rows   int    `json:"rows"`
+	Status string `json:"status,omitempty"` // pending, excluded, previewing, imported, skipped, failed
+}
+
+// Unmatched is an assignment value that names no user, with its rows.
+type Unmatched struct {
+	Value string `json:"value"`
+	Rows  int    `json:"rows"`
+}
+
+// Users is the answer of GET /imports/{id}/users: the selection.
+type Users struct {
+	Users      []User      `json:"users"`
+	Unmatched  []Unmatched `json:"unmatched"`
+	Unassigned int         `json:"unassigned"`
+}
+
+// PlanCounts are a preview's planned operations.
+type PlanCounts struct {
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+	Delete    int `json:"delete"`
+	Errors    int `json:"errors"`
+}
+
+// Change is one field a planned update changes.
+type Change struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// PlannedRow is one planned operation of a preview.
+type PlannedRow struct {
+	Row     int      `json:"row"`
+	Action  string   `json:"action"`
+	ID      string   `json:"id,omitempty"`
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Preview is the preview of one user's rows, its planned operations paged.
+type Preview struct {
+	User       User         `json:"user"`
+	Counts     PlanCounts   `json:"counts"`
+	Matched    int          `json:"matched"` // rows that match existing records
+	Sample     []PlannedRow `json:"sample"`
+	Rows       []PlannedRow `json:"rows"`
+	Total      int          `json:"total"`
+	NextOffset *int         `json:"nextOffset,omitempty"`
+}
+
+// Decisions on the preview of the user in turn.
+const (
+	DecideImport    = "import"
+	DecideSkip      = "skip"
+	DecideImportAll = "import-all"
+	DecideBack      = "back"
+)
+
+// Decision answers a preview; User, when set, must be the user in turn.
+type Decision struct {
+	Decision string `json:"decision"`
+	User     string `json:"user,omitempty"`
+}
+
+// Resume answers an import that waits after "back": Action "continue"
+// (with the settings of Config or InlineConfig, or the same ones) or
+// "stop".
+type Resume struct {
+	Action       string          `json:"action"`
+	Config       string          `json:"config,omitempty"`
+	InlineConfig json.RawMessage `json:"inlineConfig,omitempty"`
+}
+
+// Summary is the closing summary of an import that has ended.
+type Summary struct {
+	ID           string        `json:"id"`
+	Status       crm.Status    `json:"status"`
+	Reason       string        `json:"reason,omitempty"`
+	Counts       crm.Counts    `json:"counts"`
+	Users        []UserSummary `json:"users"`
+	HasErrorFile bool          `json:"hasErrorFile"`
+}
+
+// UserSummary is what applying one user's rows did.
+type UserSummary struct {
+	ID     string     `json:"id"`
+	Email  string     `json:"email"`
+	Rows   int        `json:"rows"`
+	Counts crm.Counts `json:"counts"`
+}
+
+// ConfigSummary is one saved configuration in GET /configs.
+type ConfigSummary struct {
+	Name   string   `json:"name"`
+	Entity string   `json:"entity"`
+	Mode   crm.Mode `json:"mode"`
+}
