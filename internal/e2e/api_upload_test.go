@@ -102,6 +102,8 @@ func TestAPIUploadsThroughAPresignedPost(t *testing.T) {
 		if code, e := postForm(t, first.Upload.URL, first.Upload.Fields, "agents.csv", agents); code != http.StatusNoContent {
 			t.Fatalf("upload = %d %+v, want 204", code, e)
 		}
+		// An import created through the API is attended (the wizard).
+		answerAll(t, apiURL, admin, first.Import.ID)
 		j := st.waitJob(t, tn, first.Import.ID)
 		if j.Status != crm.Succeeded || j.Counts.Created != 2 || j.By != tn+"-boss@acme.example" || j.Role != "administrator" || j.Key != wantKey {
 			t.Errorf("job = %s (%s), %+v, by %s as %s, want SUCCEEDED, 2 created, by the administrator", j.Status, j.Reason, j.Counts, j.By, j.Role)
@@ -167,6 +169,7 @@ func TestAPIUploadsThroughAPresignedPost(t *testing.T) {
 		}
 		// The same rows again, under update by customer number: unchanged,
 		// where the defaults (add) would have skipped them.
+		answerAll(t, apiURL, admin, c.Import.ID)
 		j := st.waitJob(t, tn, c.Import.ID)
 		if j.Status != crm.Succeeded || j.Counts.Unchanged != 2 || !j.InlineConfig {
 			t.Errorf("job = %s (%s), %+v, want SUCCEEDED, 2 unchanged, under the inline configuration", j.Status, j.Reason, j.Counts)
@@ -179,6 +182,7 @@ func TestAPIUploadsThroughAPresignedPost(t *testing.T) {
 		if code, e := postForm(t, c.Upload.URL, c.Upload.Fields, "mine.csv", own); code != http.StatusNoContent {
 			t.Fatalf("upload = %d %+v, want 204", code, e)
 		}
+		answerAll(t, apiURL, clerk, c.Import.ID)
 		j := st.waitJob(t, tn, c.Import.ID)
 		if j.Status != crm.Succeeded || j.Counts.Created != 2 || j.Users != 1 {
 			t.Errorf("job = %s (%s), %+v, %d users, want SUCCEEDED, 2 created for 1 user", j.Status, j.Reason, j.Counts, j.Users)

@@ -16,13 +16,10 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/crmimport/crm-import/internal/crm"
-	"github.com/crmimport/crm-import/internal/steps"
 )
 
 // The wizard, end to end: attended imports wait for the tenant's selection
@@ -62,41 +59,60 @@ func newWizard(t *testing.T, st *stack, tenant string) *wizard {
 	t.Helper()
 	idp := cip.NewFromConfig(st.cloud.AWS)
 	pool, client := st.cloud.Output(t, "USER_POOL_ID"), st.cloud.Output(t, "USER_POOL_CLIENT_ID")
-	token := loginAs(t, idp, pool, client, tenant, tenant+"-admin", "administrator")
+	token := loginWithEmail(t, idp, pool, client, tenant, tenant+"-admin", tenant+"-admin@demo.example", "administrator")
 	return &wizard{st: st, api: st.cloud.Output(t, "API_URL"), tenant: tenant, token: token}
 }
 
-// startAttended starts an import as the API's POST /imports and the
-// trigger will once engineer U's part is merged: the job is created with
-// By set (a person asked for it), then its workflow is started under the
-// job's id, exactly as the trigger starts it. The file goes under
-// incoming/_attended/..., which names no tenant, so the trigger leaves it
-// alone and no second, unattended import of it starts. After the merge,
-// this becomes POST /imports and an upload to the presigned POST.
-func (st *stack) startAttended(t *testing.T, tenant, name string, body []byte, config string) string {
+// startAttended creates an import through the API (POST /imports, with a
+// saved configuration when config is not empty) and uploads the file with
+// the presigned POST it answers: the job has By, so the import is attended.
+func (w *wizard) startAttended(t *testing.T, name string, body []byte, config string) string {
 	t.Helper()
-	ctx := context.Background()
-	key := crm.IncomingPrefix + "_attended/" + tenant + "/customers/" + name
-	in := &s3.PutObjectInput{Bucket: &st.bucket, Key: &key, Body: bytes.NewReader(body)}
+	req := map[string]any{"entity": "customers", "fileName": name, "size": len(body)}
 	if config != "" {
-		in.Metadata = map[string]string{steps.ConfigMetadata: config}
+		req["config"] = config
 	}
-	out, err := st.s3.PutObject(ctx, in)
-	if err != nil {
-		t.Fatalf("PutObject(%s): %v", key, err)
+	data, _ := json.Marshal(req)
+	c := createImport(t, w.api, w.token, string(data))
+	if code, e := postForm(t, c.Upload.URL, c.Upload.Fields, name, body); code != http.StatusNoContent {
+		t.Fatalf("upload of %s = %d %+v, want 204", name, code, e)
 	}
-	obj := crm.NewObject(key, aws.ToString(out.VersionId), aws.ToString(out.ETag))
-	id := crm.ImportID(st.bucket, key, obj.Version, obj.ETag)
-	job := crm.Job{Tenant: tenant, ID: id, Entity: "customers", Bucket: st.bucket, Key: key, Status: crm.Received,
-		By: tenant + "-admin@demo.example", Role: "administrator"}
-	if _, err := st.jobs.Create(ctx, job); err != nil {
-		t.Fatalf("Create(job %s): %v", id, err)
+	return c.Import.ID
+}
+
+// answerAll answers an attended import as a tenant who wants every user:
+// no one excluded, then import-all at the first preview. An import that
+// ends before (refused at split) is left to end.
+func answerAll(t *testing.T, api, token, id string) {
+	t.Helper()
+	w := &wizard{api: api, token: token}
+	if !w.waitOrEnd(t, id, crm.ForSelection) {
+		return
 	}
-	input, _ := json.Marshal(steps.State{ImportID: id, Tenant: tenant, Bucket: st.bucket, Key: key, Version: obj.Version, ETag: obj.ETag, Entity: "customers"})
-	if _, err := st.sfn.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &st.smARN, Name: &id, Input: aws.String(string(input))}); err != nil {
-		t.Fatalf("StartExecution(%s): %v", id, err)
+	w.post(t, id, "/selection", map[string]any{"exclude": []string{}})
+	if !w.waitOrEnd(t, id, crm.ForDecision) {
+		return
 	}
-	return id
+	w.post(t, id, "/decision", map[string]any{"decision": "import-all"})
+}
+
+// waitOrEnd polls the import until it waits for f (true) or has ended
+// (false).
+func (w *wizard) waitOrEnd(t *testing.T, id string, f crm.WaitFor) bool {
+	t.Helper()
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		var v wizardImport
+		if code := sendJSON(t, http.MethodGet, w.url(id, ""), w.token, nil, &v); code == http.StatusOK {
+			if v.Waiting != nil && v.Waiting.For == f {
+				return true
+			}
+			if v.Status.Terminal() {
+				return false
+			}
+		}
+	}
+	t.Fatalf("import %s neither waited for %s nor ended within 90 s", id, f)
+	return false
 }
 
 // sendJSON calls the API with a JSON body (nil: none) and decodes the answer
@@ -289,7 +305,7 @@ func TestWizardSelectsDecidesAndImportsAll(t *testing.T) {
 	other := newWizard(t, st, newTenant(t))
 	q, queue := st.subscribe(t, tn)
 
-	id := st.startAttended(t, tn, "agents.csv", []byte(agentsFile), "")
+	id := w.startAttended(t, "agents.csv", []byte(agentsFile), "")
 	v := w.waitFor(t, id, crm.ForSelection, "")
 	if !v.Attended || v.Status != crm.Waiting || v.Waiting.ExpiresAt.Before(time.Now().Add(6*24*time.Hour)) {
 		t.Errorf("GET /imports/%s = %+v, want attended, WAITING for the selection, for 7 days", id, v)
@@ -435,7 +451,7 @@ func TestWizardBackAndResumeWithNewSettings(t *testing.T) {
 	}
 
 	file := strings.ReplaceAll(old, "Old", "New")
-	id := st.startAttended(t, tn, "new.csv", []byte(file), "keep")
+	id := w.startAttended(t, "new.csv", []byte(file), "keep")
 	w.waitFor(t, id, crm.ForSelection, "")
 	w.post(t, id, "/selection", map[string]any{"exclude": []string{}})
 	first := w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID
@@ -485,7 +501,7 @@ func TestWizardBackAndStop(t *testing.T) {
 	w := newWizard(t, st, tn)
 	q, queue := st.subscribe(t, tn)
 	file := "Customer number,Name,Agent email\nS-1,One,anna.berg@demo.example\nS-2,Two,bo@demo.example\n"
-	id := st.startAttended(t, tn, "stop.csv", []byte(file), "")
+	id := w.startAttended(t, "stop.csv", []byte(file), "")
 	w.waitFor(t, id, crm.ForSelection, "")
 	w.post(t, id, "/selection", map[string]any{"exclude": []string{}})
 	first := w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID
@@ -523,7 +539,7 @@ func TestWizardWaitExpires(t *testing.T) {
 	w := newWizard(t, st, tn)
 	q, queue := st.subscribe(t, tn)
 	file := "Customer number,Name,Agent email\nX-1,One,anna.berg@demo.example\nX-2,Two,bo@demo.example\n"
-	id := st.startAttended(t, tn, "expire.csv", []byte(file), "")
+	id := w.startAttended(t, "expire.csv", []byte(file), "")
 
 	j := st.waitJob(t, tn, id)
 	if j.Status != crm.Expired || !strings.Contains(j.Reason, "2 seconds for your selection") {
