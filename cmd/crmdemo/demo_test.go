@@ -37,10 +37,10 @@ func TestFollowImportPrintsEachStatusOnceAndStopsWhenItWaitsOrEnds(t *testing.T)
 		{
 			name: "until it waits for the tenant",
 			imps: []apiclient.Import{
-				{Status: apiclient.Uploading}, {Status: crm.Received}, {Status: crm.Validating},
-				{Status: apiclient.Waits, Waiting: &apiclient.Waiting{For: apiclient.ForSelection}},
+				{Status: crm.Uploading}, {Status: crm.Received}, {Status: crm.Validating},
+				{Status: crm.Waiting, Waiting: &apiclient.Waiting{For: apiclient.ForSelection}},
 			},
-			wantStatus: apiclient.Waits,
+			wantStatus: crm.Waiting,
 			want:       "  UPLOADING  0/0 rows applied\n  RECEIVED   0/0 rows applied\n  VALIDATING 0/0 rows applied\n  WAITING    0/0 rows applied\n",
 		},
 		{

@@ -34,7 +34,7 @@ func followImport(ctx context.Context, out io.Writer, c importReader, id string,
 			fmt.Fprintf(out, "  %-10s %d/%d rows applied\n", imp.Status, imp.Done, imp.Total)
 			last = imp.Status
 		}
-		if apiclient.Ended(imp.Status) || (imp.Status == apiclient.Waits && imp.Waiting != nil) {
+		if apiclient.Ended(imp.Status) || (imp.Status == crm.Waiting && imp.Waiting != nil) {
 			return imp, nil
 		}
 		select {

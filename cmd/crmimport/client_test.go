@@ -141,7 +141,7 @@ func TestClientCommandsPrintTablesAndJSON(t *testing.T) {
 			"sample":[{"row":4,"action":"update","id":"c1","changes":[{"field":"city","old":"Köln","new":"Bonn"}]}],"rows":[],"total":5}`),
 		"GET /imports/imp1/summary": answer(`{"id":"imp1","status":"SUCCEEDED","counts":{"rows":12,"invalid":1,"created":9,"updated":2},
 			"users":[{"id":"u-anna","email":"anna@example.com","rows":5,"counts":{"rows":5,"created":3,"updated":2}},{"id":"u-bo","email":"bo@example.com","rows":6,"counts":{"rows":6,"created":6}}],"hasErrorFile":true}`),
-		"GET /imports/imp1/results": answer(`{"users":[{"importId":"imp1","tenant":"acme","user":{"id":"u-anna","email":"anna@example.com","rows":5},"counts":{"rows":5,"created":3,"updated":2}}]}`),
+		"GET /imports/imp1/results": answer(`{"users":[{"user":{"id":"u-anna","email":"anna@example.com","rows":5},"status":"imported","counts":{"rows":5,"created":3,"updated":2}},{"user":{"id":"u-bo","email":"bo@example.com","rows":2},"status":"excluded","counts":{}}]}`),
 		"GET /configs":              answer(`{"configs":[{"name":"customers-de","entity":"customers","mode":"update"}]}`),
 		"GET /configs/customers-de": answer("{\n  \"version\": 1,\n  \"entity\": \"customers\"\n}"),
 	}
@@ -162,7 +162,7 @@ func TestClientCommandsPrintTablesAndJSON(t *testing.T) {
 			"| 2 | 1 | 1 | 0 | 1 |", "| 4 | update | c1 | city | Köln | Bonn |", "Decide: crmimport decide imp1 import|skip|import-all|back"}, "sample", "GET /imports/imp1/preview?user=u-anna"},
 		{"summary", []string{"summary", "imp1"}, []string{"| u-anna | anna@example.com | 5 | 3 | 2 | 0 | 0 | 0 | 0 | 0 |", "| u-bo | bo@example.com | 6 | 6 | 0 | 0 | 0 | 0 | 0 | 0 |",
 			"| TOTAL | | 12 | 9 | 2 | 0 | 0 | 0 | 1 | 0 |", "Rows not imported: crmimport errors imp1 -o errors.csv"}, "users", "GET /imports/imp1/summary"},
-		{"results", []string{"results", "imp1"}, []string{"| u-anna | anna@example.com | 5 | 3 | 2 | 0 | 0 | 0 | 0 | 0 |"}, "users", "GET /imports/imp1/results"},
+		{"results", []string{"results", "imp1"}, []string{"| imported | u-anna | anna@example.com | 5 | 3 | 2 | 0 | 0 | 0 | 0 | 0 |", "| excluded | u-bo   | bo@example.com   | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"}, "users", "GET /imports/imp1/results"},
 		{"config list", []string{"config", "list"}, []string{"| customers-de | customers | update |"}, "configs", "GET /configs"},
 	}
 	for _, tt := range tests {

@@ -143,7 +143,7 @@ failed or expired.`,
 		if err := a.print(cmd, im, func() error { return printImport(cmd.OutOrStdout(), im) }); err != nil {
 			return err
 		}
-		if watch && (im.Status == crm.Failed || im.Status == apiclient.Expired) {
+		if watch && (im.Status == crm.Failed || im.Status == crm.Expired) {
 			return &exitError{code: ExitImportFailed}
 		}
 		return nil
@@ -164,7 +164,7 @@ func watchImport(cmd *cobra.Command, a *app, im apiclient.Import, interval time.
 		bar.Describe(string(im.Status))
 		_ = bar.Set64(int64(im.Done))
 	}
-	for show(); !apiclient.Ended(im.Status) && im.Status != apiclient.Waits; show() {
+	for show(); !apiclient.Ended(im.Status) && im.Status != crm.Waiting; show() {
 		select {
 		case <-cmd.Context().Done():
 			return im, cmd.Context().Err()

@@ -211,9 +211,11 @@ func newResultsCommand(g *globals) *cobra.Command {
 		}
 		return a.print(cmd, map[string]any{"users": nonNilSlice(rs)}, func() error {
 			t := newTable(cmd.OutOrStdout())
-			t.AppendHeader(userCountsHeader)
+			// The status first: an excluded or skipped user's zero counts
+			// mean something else than an imported one's.
+			t.AppendHeader(append(table.Row{"Status"}, userCountsHeader...))
 			for _, r := range rs {
-				t.AppendRow(userCountsRow(r.User.ID, r.User.Email, r.User.Rows, r.Counts))
+				t.AppendRow(append(table.Row{r.Status}, userCountsRow(r.User.ID, r.User.Email, r.User.Rows, r.Counts)...))
 			}
 			t.Render()
 			return nil

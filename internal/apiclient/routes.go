@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-
-	"github.com/crmimport/crm-import/internal/crm"
 )
 
 // CreateImport asks for an import and the presigned POST of its file
@@ -114,9 +112,9 @@ func (c *Client) Resume(ctx context.Context, id string, r Resume) (Import, error
 
 // Results answers each decided user's result so far (GET
 // /imports/{id}/results).
-func (c *Client) Results(ctx context.Context, id string) ([]crm.UserResult, error) {
+func (c *Client) Results(ctx context.Context, id string) ([]Result, error) {
 	var out struct {
-		Users []crm.UserResult `json:"users"`
+		Users []Result `json:"users"`
 	}
 	err := c.get(ctx, "/imports/"+seg(id)+"/results", nil, &out)
 	return out.Users, err

@@ -24,7 +24,7 @@ const importJSON = `{"id":"imp1","entity":"customers","file":"agents.xlsx","stat
 
 func wantImport() Import {
 	return Import{
-		ID: "imp1", Entity: "customers", File: "agents.xlsx", Status: Waits, Users: 3,
+		ID: "imp1", Entity: "customers", File: "agents.xlsx", Status: crm.Waiting, Users: 3,
 		Counts: crm.Counts{Rows: 12, Invalid: 1}, Total: 11, Attended: true,
 		Waiting: &Waiting{For: ForDecision, User: &User{ID: "u-anna", Email: "anna@example.com", Name: "Anna", Rows: 5},
 			Since: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), ExpiresAt: time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)},
@@ -151,9 +151,12 @@ func TestEachRouteSendsTheContractsRequestAndReadsItsAnswer(t *testing.T) {
 		},
 		{
 			name: "get the results", route: "GET /imports/imp1/results",
-			answer: `{"users":[{"importId":"imp1","tenant":"acme","user":{"id":"u-anna","email":"anna@example.com","rows":5},"counts":{"rows":5,"created":5}}]}`,
+			answer: `{"users":[{"user":{"id":"u-anna","email":"anna@example.com","rows":5,"status":"imported"},"status":"imported","counts":{"rows":5,"created":5}},{"user":{"id":"u-bo","email":"bo@example.com","rows":2,"status":"excluded"},"status":"excluded","counts":{}}]}`,
 			do:     func(ctx context.Context, c *Client) (any, error) { return c.Results(ctx, "imp1") },
-			want:   []crm.UserResult{{ImportID: "imp1", Tenant: "acme", User: crm.UserRef{ID: "u-anna", Email: "anna@example.com", Rows: 5}, Counts: crm.Counts{Rows: 5, Created: 5}}},
+			want: []Result{
+				{User: User{ID: "u-anna", Email: "anna@example.com", Rows: 5, Status: "imported"}, Status: "imported", Counts: crm.Counts{Rows: 5, Created: 5}},
+				{User: User{ID: "u-bo", Email: "bo@example.com", Rows: 2, Status: "excluded"}, Status: "excluded"},
+			},
 		},
 		{
 			name: "get the summary", route: "GET /imports/imp1/summary",
@@ -334,7 +337,7 @@ func TestAllImportsFollowsNextToTheLastPage(t *testing.T) {
 // TestEndedStatuses: the wizard's STOPPED and EXPIRED end an import as
 // SUCCEEDED and FAILED do; UPLOADING and WAITING do not.
 func TestEndedStatuses(t *testing.T) {
-	for s, want := range map[crm.Status]bool{crm.Succeeded: true, crm.Failed: true, Stopped: true, Expired: true, Uploading: false, Waits: false, crm.Applying: false} {
+	for s, want := range map[crm.Status]bool{crm.Succeeded: true, crm.Failed: true, crm.Stopped: true, crm.Expired: true, crm.Uploading: false, crm.Waiting: false, crm.Applying: false} {
 		if got := Ended(s); got != want {
 			t.Errorf("Ended(%s) = %v, want %v", s, got, want)
 		}

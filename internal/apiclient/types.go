@@ -41,20 +41,8 @@ type Waiting struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// Statuses of the wizard (issue 8) beside crm's: a job the API created
-// whose file has not arrived, one waiting for the tenant, one the tenant
-// ended after "back", one whose wait timed out.
-const (
-	Uploading crm.Status = "UPLOADING"
-	Waits     crm.Status = "WAITING"
-	Stopped   crm.Status = "STOPPED"
-	Expired   crm.Status = "EXPIRED"
-)
-
 // Ended reports whether nothing will change the import any more.
-func Ended(s crm.Status) bool {
-	return s.Terminal() || s == Stopped || s == Expired
-}
+func Ended(s crm.Status) bool { return s.Terminal() }
 
 // ImportList is one page of GET /imports, newest first; Next, when set,
 // asks for the following page.
@@ -145,6 +133,7 @@ type PlanCounts struct {
 	Update    int `json:"update"`
 	Unchanged int `json:"unchanged"`
 	Delete    int `json:"delete"`
+	Skip      int `json:"skip"` // rows the policies leave alone (update_only with no match)
 	Errors    int `json:"errors"`
 }
 
@@ -161,6 +150,10 @@ type PlannedRow struct {
 	Action  string   `json:"action"`
 	ID      string   `json:"id,omitempty"`
 	Changes []Change `json:"changes,omitempty"`
+	// Reason says why a row is skipped or in error; Errors are its
+	// row errors.
+	Reason string         `json:"reason,omitempty"`
+	Errors []crm.RowError `json:"errors,omitempty"`
 }
 
 // Preview is the preview of one user's rows, its planned operations paged.
@@ -195,6 +188,14 @@ type Resume struct {
 	Action       string          `json:"action"`
 	Config       string          `json:"config,omitempty"`
 	InlineConfig json.RawMessage `json:"inlineConfig,omitempty"`
+}
+
+// Result is what the import did for one of its users so far: imported
+// (with its counts), skipped, excluded, or still pending.
+type Result struct {
+	User   User       `json:"user"`
+	Status string     `json:"status"`
+	Counts crm.Counts `json:"counts"`
 }
 
 // Summary is the closing summary of an import that has ended.
