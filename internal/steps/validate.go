@@ -182,14 +182,9 @@ func (v *Validate) config(ctx context.Context, s State, meta map[string]string) 
 // inlineConfig reads the configuration the tenant sent with POST /imports,
 // which the API checked and wrote with the import's work files.
 func (v *Validate) inlineConfig(ctx context.Context, s State) (*config.Config, error) {
-	body, err := openWork(ctx, v.Files, s.work().Inline())
+	raw, err := readConfigFile(ctx, v.Files, s.work().Inline())
 	if err != nil {
 		return nil, err
-	}
-	defer body.Close()
-	raw, err := io.ReadAll(io.LimitReader(body, 1<<20))
-	if err != nil {
-		return nil, crm.Wrap(err, crm.Unavailable, "the import's configuration could not be read")
 	}
 	cfg, err := config.Parse(raw)
 	if err != nil {

@@ -79,7 +79,22 @@ func ReadConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Confi
 // readConfig reads back the import configuration validate wrote, through the
 // same validation as when it was loaded: a work file is input like any other.
 func readConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Config, error) {
-	body, err := openWork(ctx, files, w.Config())
+	raw, err := readConfigFile(ctx, files, w.Config())
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		// validate wrote it from a valid configuration: this is a bug.
+		return nil, crm.Wrap(err, crm.Internal, "read %s", w.Config())
+	}
+	return cfg, nil
+}
+
+// readConfigFile reads a configuration kept with the import's work files:
+// at most 1 MiB, which no configuration comes near.
+func readConfigFile(ctx context.Context, files crm.Files, key string) ([]byte, error) {
+	body, err := openWork(ctx, files, key)
 	if err != nil {
 		return nil, err
 	}
@@ -88,10 +103,5 @@ func readConfig(ctx context.Context, files crm.Files, w crm.Work) (*config.Confi
 	if err != nil {
 		return nil, crm.Wrap(err, crm.Unavailable, "the import's configuration could not be read")
 	}
-	cfg, err := config.Parse(raw)
-	if err != nil {
-		// validate wrote it from a valid configuration: this is a bug.
-		return nil, crm.Wrap(err, crm.Internal, "read %s", w.Config())
-	}
-	return cfg, nil
+	return raw, nil
 }
