@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
@@ -34,6 +35,25 @@ const (
 	NextAll      = "all"      // the Map over State.Users, in parallel
 	NextFinalize = "finalize" // close the job
 )
+
+// MaxAttendedUsers bounds the users of an attended import; split refuses
+// more, in words. Each user the wizard walks through costs about 35-40
+// events of the execution's history (preview, wait, apply, the loop's
+// steps, more with retries of a busy lease or slot), and Step Functions
+// ends an execution at 25,000: 300 users stay under half of it, leaving
+// room for retries, and the state, which carries the users three times
+// (All, Left, Users), stays far below its 256 KB. Keeping the lists in a
+// work file instead would lift the state's limit but not the history's,
+// and no tenant reviews hundreds of previews one by one: a file of more
+// users is for an unattended configuration, which has no such bound.
+const MaxAttendedUsers = 300
+
+// attended reports whether the import waits for the tenant: only an
+// import a person started through the API does, unless its configuration
+// says unattended.
+func attended(j crm.Job, cfg *config.Config) bool {
+	return j.By != "" && !cfg.Unattended
+}
 
 // DefaultWaitSeconds is how long a wait lasts when nothing says otherwise:
 // 7 days.
@@ -144,8 +164,7 @@ func (w *Next) start(ctx context.Context, log *slog.Logger, s State) (State, err
 	if err != nil {
 		return s, err
 	}
-	// Only an import a person started through the API waits for them.
-	if job.By == "" || cfg.Unattended {
+	if !attended(job, cfg) {
 		s.Wizard = &Wizard{Next: NextAll}
 		return s, nil
 	}
