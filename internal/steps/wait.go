@@ -19,8 +19,8 @@ type Wait struct {
 	// imports there are: the wait gives up the one it holds.
 	Tenants crm.Tenants
 	Limits  crm.Limits
-	Notify crm.Notifier
-	Log    *slog.Logger
+	Notify  crm.Notifier
+	Log     *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
