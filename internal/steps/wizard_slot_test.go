@@ -109,7 +109,7 @@ func TestNextWaitsForASlotAfterAnAnswer(t *testing.T) {
 	}
 	_, err := n.Handle(ctx, answer(s, SelectionAnswer{Exclude: []string{}}))
 	checkError(t, "Next.Handle", err, crm.Busy, "waiting for import imp-sync")
-	if j := f.job(t, s.ImportID); j.Waiting[waitingForSlot] != "imp-sync" {
+	if j := f.job(t, s.ImportID); j.Waiting[WaitingForSlot] != "imp-sync" {
 		t.Errorf("job waiting = %v, want the slot held by imp-sync", j.Waiting)
 	}
 }
