@@ -147,7 +147,14 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 // one import may have: the tenant's users and limit, or, for an import of
 // the users entity, the directory alone.
 func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config) (*assigner, int, error) {
+	job, err := sp.Jobs.Get(ctx, s.Tenant, s.ImportID)
+	if err != nil {
+		return nil, 0, err
+	}
 	if isDirectory(cfg.Entity) {
+		if err := checkDirectoryRole(job.Role); err != nil {
+			return nil, 0, err
+		}
 		if err := checkDirectoryMode(cfg); err != nil {
 			return nil, 0, err
 		}
@@ -171,10 +178,6 @@ func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config) (*as
 		return nil, 0, err
 	}
 	maxUsers := profile.Limits(sp.Limits).MaxUsers
-	job, err := sp.Jobs.Get(ctx, s.Tenant, s.ImportID)
-	if err != nil {
-		return nil, 0, err
-	}
 	if job.Role == plainUser {
 		as, err := callersAssigner(cfg, &report, users, job.By)
 		return as, 1, err
