@@ -42,7 +42,11 @@ func newUsersCommand(g *globals) *cobra.Command {
 				t.Render()
 			}
 			if us.Unassigned > 0 {
-				fmt.Fprintf(w, "%d rows name no user.\n", us.Unassigned)
+				if us.Unassigned == 1 {
+					fmt.Fprintln(w, "1 row names no user of your CRM and is not imported.")
+				} else {
+					fmt.Fprintf(w, "%d rows name no user of your CRM and are not imported.\n", us.Unassigned)
+				}
 			}
 			return nil
 		})
