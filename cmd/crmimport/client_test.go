@@ -335,8 +335,10 @@ func TestStatusWatchFollowsTheImportToItsEnd(t *testing.T) {
 
 // TestUploadCreatesTheImportAndSendsTheFile: upload asks for the import
 // with the file's name and size, posts the file to the presigned URL,
-// shows progress on stderr, and prints the id.
+// shows progress on stderr (a terminal's), and prints the id.
 func TestUploadCreatesTheImportAndSendsTheFile(t *testing.T) {
+	showBars = func(io.Writer) bool { return true }
+	t.Cleanup(func() { showBars = isTerminal })
 	created := `{"import":` + importWith("UPLOADING", 0, 0, "") + `,"upload":{"url":"{{url}}/s3","method":"POST","fields":{"key":"incoming/acme/customers/imp1/customers.csv","x-amz-meta-import-id":"imp1"},"maxBytes":1048576,"expiresAt":"2026-12-01T10:15:00Z"}}`
 	fake := signedIn(t, map[string][]reply{"POST /imports": answer(created), "POST /s3": {{status: 204}}})
 	file := writeFile(t, "customers.csv", strings.Repeat("Kundennummer;Name\n0042;Müller GmbH\n", 1000))
@@ -350,6 +352,15 @@ func TestUploadCreatesTheImportAndSendsTheFile(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "uploading customers.csv") {
 		t.Errorf("crmimport upload stderr = %q, want a progress bar", errOut)
+	}
+}
+
+func TestProgressBarsStayOffStderrThatIsNoTerminal(t *testing.T) {
+	created := `{"import":` + importWith("UPLOADING", 0, 0, "") + `,"upload":{"url":"{{url}}/s3","method":"POST","fields":{"key":"incoming/acme/customers/imp1/customers.csv"},"maxBytes":1048576,"expiresAt":"2026-12-01T10:15:00Z"}}`
+	signedIn(t, map[string][]reply{"POST /imports": answer(created), "POST /s3": {{status: 204}}})
+	file := writeFile(t, "customers.csv", "Kundennummer;Name\n0042;Müller GmbH\n")
+	if code, out, errOut := run(t, "upload", file, "--entity", "customers"); code != ExitOK || out != "imp1\n" || errOut != "" {
+		t.Errorf("crmimport upload to a buffer = %d %q, stderr %q, want 0, the id and nothing on stderr", code, out, errOut)
 	}
 }
 

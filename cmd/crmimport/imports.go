@@ -54,7 +54,7 @@ import's id; follow it with "crmimport status ID --watch".`,
 		if err != nil {
 			return err
 		}
-		bar := progressbar.NewOptions64(info.Size(), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+		bar := progressbar.NewOptions64(info.Size(), progressbar.OptionSetWriter(cmd.ErrOrStderr()), barVisibility(cmd),
 			progressbar.OptionSetDescription("uploading "+in.FileName), progressbar.OptionShowBytes(true),
 			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 		err = a.client.Upload(cmd.Context(), created.Upload, path, func(done, _ int64) { _ = bar.Set64(done) })
@@ -153,7 +153,7 @@ failed or expired.`,
 // watchImport asks for the import every interval, showing the rows
 // applied, until it ends or waits for the tenant.
 func watchImport(cmd *cobra.Command, a *app, im apiclient.Import, interval time.Duration) (apiclient.Import, error) {
-	bar := progressbar.NewOptions64(int64(max(im.Total, 1)), progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+	bar := progressbar.NewOptions64(int64(max(im.Total, 1)), progressbar.OptionSetWriter(cmd.ErrOrStderr()), barVisibility(cmd),
 		progressbar.OptionShowCount(), progressbar.OptionSetDescription(string(im.Status)),
 		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 	defer bar.Finish()
@@ -318,3 +318,12 @@ func printAPIReport(w io.Writer, id string, rep apiclient.Report) error {
 	}
 	return nil
 }
+
+// barVisibility shows progress bars on a terminal only: in a script's log
+// or a CI run their redrawn lines are noise.
+func barVisibility(cmd *cobra.Command) progressbar.Option {
+	return progressbar.OptionSetVisibility(showBars(cmd.ErrOrStderr()))
+}
+
+// showBars says whether bars go to w; tests, which write to buffers, set it.
+var showBars = isTerminal

@@ -43,9 +43,9 @@ func newUsersCommand(g *globals) *cobra.Command {
 			}
 			if us.Unassigned > 0 {
 				if us.Unassigned == 1 {
-					fmt.Fprintln(w, "1 row names no user of your CRM and is not imported.")
+					fmt.Fprintln(w, "1 row names no user: it will not be imported.")
 				} else {
-					fmt.Fprintf(w, "%d rows name no user of your CRM and are not imported.\n", us.Unassigned)
+					fmt.Fprintf(w, "%d rows name no user: they will not be imported.\n", us.Unassigned)
 				}
 			}
 			return nil

@@ -233,7 +233,13 @@ func waitsFor(j crm.Job, f crm.WaitFor) error {
 // answer takes the job's wait for f, once (a second answer meets a
 // Conflict), and completes the workflow's task with output.
 func (h *Handler) answer(ctx context.Context, tenant string, j crm.Job, f crm.WaitFor, output any) (any, error) {
-	w, err := h.Jobs.TakeWait(ctx, tenant, j.ID, f)
+	// What the job does next, for the tenant following it: only an
+	// answer to import writes anything.
+	next := crm.Previewing
+	if d, ok := output.(steps.DecisionAnswer); ok && (d.Decision == steps.DecideImport || d.Decision == steps.DecideImportAll) {
+		next = crm.Applying
+	}
+	w, err := h.Jobs.TakeWait(ctx, tenant, j.ID, f, next)
 	if err != nil {
 		return nil, err
 	}

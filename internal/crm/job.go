@@ -11,6 +11,9 @@ const (
 	Validating Status = "VALIDATING"
 	Splitting  Status = "SPLITTING"
 	Applying   Status = "APPLYING"
+	// Previewing: an attended import plans a user's rows for the tenant
+	// to look at; nothing is written until the tenant says so.
+	Previewing Status = "PREVIEWING"
 	Succeeded  Status = "SUCCEEDED"
 	Failed     Status = "FAILED"
 	// Waiting: the workflow waits for the tenant (the job's Wait says

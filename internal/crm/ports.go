@@ -59,11 +59,12 @@ type Jobs interface {
 	// SetWait records that the workflow waits for the tenant: the job is
 	// WAITING with w. An ended job is a Conflict.
 	SetWait(ctx context.Context, tenant, id string, w Wait) error
-	// TakeWait takes the job's wait for f away, once: the job is APPLYING
-	// again and the wait (its token) is returned. A job that does not
+	// TakeWait takes the job's wait for f away, once: the job is next
+	// (APPLYING or PREVIEWING, as the answer says) and the wait (its
+	// token) is returned. A job that does not
 	// wait for f (the answer was given already, the wait ended) is a
 	// Conflict saying WaitEnded.
-	TakeWait(ctx context.Context, tenant, id string, f WaitFor) (Wait, error)
+	TakeWait(ctx context.Context, tenant, id string, f WaitFor, next Status) (Wait, error)
 	// SetUserStatus records a user's place in an attended import.
 	SetUserStatus(ctx context.Context, tenant, id, user string, st UserStatus) error
 	// Open returns the jobs of every tenant that have not ended and were

@@ -154,7 +154,7 @@ func (s *Jobs) SetWait(_ context.Context, tenant, id string, w crm.Wait) error {
 }
 
 // TakeWait takes the job's wait for f away, once.
-func (s *Jobs) TakeWait(_ context.Context, tenant, id string, f crm.WaitFor) (crm.Wait, error) {
+func (s *Jobs) TakeWait(_ context.Context, tenant, id string, f crm.WaitFor, next crm.Status) (crm.Wait, error) {
 	if err := s.call("TakeWait"); err != nil {
 		return crm.Wait{}, err
 	}
@@ -165,7 +165,7 @@ func (s *Jobs) TakeWait(_ context.Context, tenant, id string, f crm.WaitFor) (cr
 		return crm.Wait{}, crm.Errorf(crm.Conflict, "%s", crm.WaitEnded)
 	}
 	w := *sj.job.Wait
-	sj.job.Status, sj.job.Wait, sj.job.UpdatedAt = crm.Applying, nil, time.Now().UTC()
+	sj.job.Status, sj.job.Wait, sj.job.UpdatedAt = next, nil, time.Now().UTC()
 	return w, nil
 }
 

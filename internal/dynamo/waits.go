@@ -78,18 +78,18 @@ func (s *Jobs) SetWait(ctx context.Context, tenant, id string, w crm.Wait) error
 
 // TakeWait removes the job's wait for f in one conditional write, so that
 // of two answers sent at once exactly one gets the token.
-func (s *Jobs) TakeWait(ctx context.Context, tenant, id string, f crm.WaitFor) (crm.Wait, error) {
+func (s *Jobs) TakeWait(ctx context.Context, tenant, id string, f crm.WaitFor, next crm.Status) (crm.Wait, error) {
 	in := &dynamodb.UpdateItemInput{
 		TableName:           &s.table,
 		Key:                 jobKey(tenant, id),
-		UpdateExpression:    aws.String("SET #status = :applying, updated_at = :now REMOVE wizard_wait"),
+		UpdateExpression:    aws.String("SET #status = :next, updated_at = :now REMOVE wizard_wait"),
 		ConditionExpression: aws.String("#status = :waiting AND wizard_wait.#for = :for"),
 		ExpressionAttributeNames: map[string]string{
 			"#status": "status",
 			"#for":    "for",
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":applying": &types.AttributeValueMemberS{Value: string(crm.Applying)},
+			":next":     &types.AttributeValueMemberS{Value: string(next)},
 			":waiting":  &types.AttributeValueMemberS{Value: string(crm.Waiting)},
 			":for":      &types.AttributeValueMemberS{Value: string(f)},
 			":now":      &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},

@@ -33,7 +33,7 @@ func TestJobsWaitIsTakenOnce(t *testing.T) {
 		j.UserStatus["u-anna"] != crm.UserPreviewing || j.By != "ada@acme.example" || j.Role != "administrator" {
 		t.Fatalf("Get = %+v (wait %+v), %v; want WAITING with the wait, anna previewing, By and Role", j, j.Wait, err)
 	}
-	if _, err := jobs.TakeWait(ctx, "acme", "imp-w", crm.ForSelection); crm.KindOf(err) != crm.Conflict {
+	if _, err := jobs.TakeWait(ctx, "acme", "imp-w", crm.ForSelection, crm.Previewing); crm.KindOf(err) != crm.Conflict {
 		t.Errorf("TakeWait(selection) while a decision is awaited = %v, want a Conflict", err)
 	}
 
@@ -42,7 +42,7 @@ func TestJobsWaitIsTakenOnce(t *testing.T) {
 	tokens := make([]string, 4)
 	for i := range got {
 		wg.Go(func() {
-			w, err := jobs.TakeWait(ctx, "acme", "imp-w", crm.ForDecision)
+			w, err := jobs.TakeWait(ctx, "acme", "imp-w", crm.ForDecision, crm.Applying)
 			got[i], tokens[i] = err, w.Token
 		})
 	}

@@ -167,7 +167,7 @@ func TestCLIWizardSelectsPreviewsDecidesAndGoesBack(t *testing.T) {
 				t.Errorf("crmimport users = \n%s\nwant %s's line: %s, %d rows, pending", table, u.ID, u.Email, wantRows[u.ID])
 			}
 		}
-		if !strings.Contains(table, "MATCHES NO USER") || !lineHas(table, nobody.Email, "1") || !strings.Contains(table, "1 row names no user of your CRM and is not imported.") {
+		if !strings.Contains(table, "MATCHES NO USER") || !lineHas(table, nobody.Email, "1") || !strings.Contains(table, "1 row names no user: it will not be imported.") {
 			t.Errorf("crmimport users = \n%s\nwant %s under the values that match no user, with 1 row", table, nobody.Email)
 		}
 

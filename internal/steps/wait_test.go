@@ -65,13 +65,13 @@ func TestATakenWaitIsTakenOnce(t *testing.T) {
 	if _, err := f.wait(time.Now()).Handle(ctx, WaitInput{State: s, Token: "tok-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.jobs.TakeWait(ctx, tenant, "imp-w", crm.ForDecision); crm.KindOf(err) != crm.Conflict {
+	if _, err := f.jobs.TakeWait(ctx, tenant, "imp-w", crm.ForDecision, crm.Applying); crm.KindOf(err) != crm.Conflict {
 		t.Errorf("TakeWait(decision) while waiting for the selection = %v, want a Conflict", err)
 	}
-	if w, err := f.jobs.TakeWait(ctx, tenant, "imp-w", crm.ForSelection); err != nil || w.Token != "tok-1" {
+	if w, err := f.jobs.TakeWait(ctx, tenant, "imp-w", crm.ForSelection, crm.Previewing); err != nil || w.Token != "tok-1" {
 		t.Errorf("TakeWait(selection) = %+v, %v, want the token", w, err)
 	}
-	if _, err := f.jobs.TakeWait(ctx, tenant, "imp-w", crm.ForSelection); crm.KindOf(err) != crm.Conflict || !strings.Contains(crm.Message(err), crm.WaitEnded) {
+	if _, err := f.jobs.TakeWait(ctx, tenant, "imp-w", crm.ForSelection, crm.Previewing); crm.KindOf(err) != crm.Conflict || !strings.Contains(crm.Message(err), crm.WaitEnded) {
 		t.Errorf("TakeWait(selection) again = %v, want a Conflict saying %q", err, crm.WaitEnded)
 	}
 }
