@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,6 +102,11 @@ func TestEveryRouteKeepsTenantsApart(t *testing.T) {
 	}
 
 	keys := routesToIsolate(t)
+	for key := range isolation {
+		if !slices.Contains(keys, key) {
+			t.Errorf("the isolation table has a case for %s, which %s does not list", key, isolatedRoutes)
+		}
+	}
 	url := func(key, query string) (string, string) {
 		method, path, _ := strings.Cut(key, " ")
 		path = strings.NewReplacer("{id}", id, "{name}", isolatedConfig, "{entity}", "customers").Replace(path)
