@@ -89,10 +89,10 @@ func (s *Jobs) TakeWait(ctx context.Context, tenant, id string, f crm.WaitFor, n
 			"#for":    "for",
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":next":     &types.AttributeValueMemberS{Value: string(next)},
-			":waiting":  &types.AttributeValueMemberS{Value: string(crm.Waiting)},
-			":for":      &types.AttributeValueMemberS{Value: string(f)},
-			":now":      &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+			":next":    &types.AttributeValueMemberS{Value: string(next)},
+			":waiting": &types.AttributeValueMemberS{Value: string(crm.Waiting)},
+			":for":     &types.AttributeValueMemberS{Value: string(f)},
+			":now":     &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
 		},
 		ReturnValues: types.ReturnValueAllOld,
 	}
