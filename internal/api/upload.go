@@ -77,6 +77,9 @@ func (h *Handler) postImport(ctx context.Context, tenant string, req events.APIG
 	if err != nil {
 		return nil, err
 	}
+	if entity.Name == schema.Users.Name && !hasRole(req, Administrator) {
+		return nil, crm.Errorf(crm.Refused, "%s", steps.DirectoryRefusal)
+	}
 	if err := checkFileName(in.FileName); err != nil {
 		return nil, err
 	}

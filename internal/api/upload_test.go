@@ -139,5 +139,28 @@ func TestPostImportRefusesBeforeSigning(t *testing.T) {
 	}
 }
 
+func TestPostImportOfTheUsersIsForAdministratorsOnly(t *testing.T) {
+	tests := []struct {
+		groups     string
+		wantStatus int
+	}{
+		{"[administrator]", 201},
+		{"[supervisor]", 403},
+		{"", 403},
+	}
+	for _, tt := range tests {
+		t.Run("groups "+tt.groups, func(t *testing.T) {
+			w := newUploadWorld(t)
+			resp, err := w.handler().Handle(context.Background(), postRequest(tt.groups, `{"entity":"users","fileName":"staff.csv","size":100}`))
+			if err != nil || resp.StatusCode != tt.wantStatus {
+				t.Fatalf("POST /imports of users by %q = %d %s, %v, want %d", tt.groups, resp.StatusCode, resp.Body, err, tt.wantStatus)
+			}
+			if tt.wantStatus == 403 && !strings.Contains(resp.Body, "only an administrator can import your CRM's users") {
+				t.Errorf("POST /imports of users by %q = %s, want the reason in words", tt.groups, resp.Body)
+			}
+		})
+	}
+}
+
 // importIDForm is the form of every import id.
 var importIDForm = regexp.MustCompile(`^imp-[0-9a-f]{26}$`)

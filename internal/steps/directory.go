@@ -44,6 +44,25 @@ const (
 	userLastName  = "last_name"
 )
 
+// directoryRole is the role (api.Administrator) that may import the users
+// entity through the API: who the users are decides who gets which
+// records, which is an administrator's to say. A drop by a sync has no
+// role and imports as before.
+const directoryRole = "administrator"
+
+// DirectoryRefusal is what a caller of another role is told.
+const DirectoryRefusal = "only an administrator can import your CRM's users, because they decide who gets which records: ask an administrator of your company to import this file"
+
+// checkDirectoryRole refuses an import of the users entity by a caller who
+// is not an administrator. The API refuses it before the upload; this is
+// the same rule where the rows are assigned, for any other way in.
+func checkDirectoryRole(role string) error {
+	if role != "" && role != directoryRole {
+		return crm.Errorf(crm.Refused, "%s", DirectoryRefusal)
+	}
+	return nil
+}
+
 // checkDirectoryMode refuses a mode that would delete users.
 func checkDirectoryMode(cfg *config.Config) error {
 	if cfg.Mode == crm.UpdateDelete {

@@ -89,3 +89,41 @@ func TestSplitRefusesAPlainUsersImportForOthers(t *testing.T) {
 		})
 	}
 }
+
+func TestSplitLetsOnlyAnAdministratorImportTheUsers(t *testing.T) {
+	tests := []struct {
+		role    string
+		refused bool
+	}{
+		{"administrator", false},
+		{"", false}, // a sync's drop
+		{"supervisor", true},
+		{plainUser, true},
+	}
+	for _, tt := range tests {
+		t.Run("role "+tt.role, func(t *testing.T) {
+			f := newFixture(t)
+			ctx := context.Background()
+			const id = "imp-00000000000000000000000002"
+			key := "incoming/acme/users/" + id + "/staff.csv"
+			f.files.Add(key, []byte(staffCSV), nil)
+			if _, err := f.jobs.Create(ctx, crm.Job{
+				Tenant: tenant, ID: id, Entity: "users", Bucket: uploadsName, Key: key, Status: crm.Received, Role: tt.role, By: anna.Email,
+			}); err != nil {
+				t.Fatal(err)
+			}
+			s, err := f.validate().Handle(ctx, State{ImportID: id, Tenant: tenant, Bucket: uploadsName, Key: key, ETag: crmtest.ETag([]byte(staffCSV)), Entity: "users"})
+			if err != nil {
+				t.Fatalf("Validate.Handle() error = %v", err)
+			}
+			_, err = f.split().Handle(ctx, s)
+			if tt.refused {
+				checkError(t, "Split.Handle()", err, crm.Refused, DirectoryRefusal)
+				return
+			}
+			if err != nil {
+				t.Errorf("Split.Handle() = %v, want the directory's rows split", err)
+			}
+		})
+	}
+}

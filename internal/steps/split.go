@@ -169,6 +169,9 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 // the users entity, the directory alone.
 func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config, job crm.Job) (*assigner, int, error) {
 	if isDirectory(cfg.Entity) {
+		if err := checkDirectoryRole(job.Role); err != nil {
+			return nil, 0, err
+		}
 		if err := checkDirectoryMode(cfg); err != nil {
 			return nil, 0, err
 		}
