@@ -28,7 +28,9 @@ type Validate struct {
 	Tenants crm.Tenants
 	Limits  crm.Limits
 	// Leases hold the import's slot among the tenant's running imports,
-	// from validate to finalize.
+	// from validate to finalize, except while an attended import waits
+	// for the tenant (wait.go gives it up, the wizard's step takes it
+	// back).
 	Leases crm.Leases
 	TmpDir string // "" = os.TempDir(); the Lambda's ephemeral storage
 	Log    *slog.Logger
