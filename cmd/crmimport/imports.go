@@ -195,6 +195,9 @@ func printImport(w io.Writer, im apiclient.Import) error {
 	if im.Waiting != nil {
 		p.line("Waits for  %s", waitingFor(*im.Waiting))
 	}
+	for _, q := range im.QueuedBehind {
+		p.line("Queued     %s", queuedBehind(q))
+	}
 	p.line("Applied    %s rows", progress(im))
 	p.line("Users      %d", im.Users)
 	p.line("Started    %s", when(im.CreatedAt))
@@ -205,6 +208,17 @@ func printImport(w io.Writer, im apiclient.Import) error {
 		return p.err
 	}
 	return printCounts(w, im.Counts)
+}
+
+// queuedBehind says, in words, which import the import waits for.
+func queuedBehind(q apiclient.Queued) string {
+	if q.User == "" {
+		if q.RunningImports > 0 {
+			return fmt.Sprintf("waits for one of your %d running imports to end (import %s is one)", q.RunningImports, q.Import)
+		}
+		return fmt.Sprintf("waits for one of your running imports to end (import %s is one)", q.Import)
+	}
+	return fmt.Sprintf("waits for import %s to finish with %s's records", q.Import, first(q.Email, q.User))
 }
 
 func waitingFor(wt apiclient.Waiting) string {

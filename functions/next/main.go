@@ -18,6 +18,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Next{Files: s.Bucket(), Jobs: s.Jobs(), Tenants: s.Tenants(), WaitSeconds: s.WaitSeconds, Log: s.Log}
+	h := &steps.Next{Files: s.Bucket(), Jobs: s.Jobs(), Tenants: s.Tenants(), Leases: s.Leases(), Limits: s.Limits, WaitSeconds: s.WaitSeconds, Log: s.Log}
 	lambda.Start(lambdafn.Handler(s.Log, "next", h.Handle))
 }

@@ -17,6 +17,6 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Wait{Jobs: s.Jobs(), Leases: s.Leases(), Notify: s.Notifier(), Log: s.Log}
+	h := &steps.Wait{Jobs: s.Jobs(), Leases: s.Leases(), Tenants: s.Tenants(), Limits: s.Limits, Notify: s.Notifier(), Log: s.Log}
 	lambda.Start(lambdafn.Handler(s.Log, "wait", h.Handle))
 }

@@ -241,9 +241,11 @@ func (h *Handler) answer(ctx context.Context, tenant string, j crm.Job, f crm.Wa
 	}
 	if err := h.Workflow.SendTaskSuccess(ctx, w.Token, output); err != nil {
 		if kind := crm.KindOf(err); kind != crm.Conflict {
-			// The workflow still waits: give the wait back, so the tenant
-			// can answer again.
-			if rerr := h.Jobs.SetWait(ctx, tenant, j.ID, w); rerr != nil && h.Log != nil {
+			// The workflow may still wait: give the wait back, so the
+			// tenant can answer again. Only if the job has not moved on: a
+			// timeout may hide an answer that arrived, and the next wait's
+			// token must not be replaced by this one.
+			if rerr := h.Jobs.GiveBackWait(ctx, tenant, j.ID, w, next); rerr != nil && h.Log != nil {
 				h.Log.Error("wait not given back after a failed answer", "importId", j.ID, "error", rerr)
 			}
 		}

@@ -10,20 +10,22 @@ import (
 
 // Import is one import as the API shows it (GET /imports/{id}).
 type Import struct {
-	ID         string     `json:"id"`
-	Entity     string     `json:"entity"`
-	File       string     `json:"file"`
-	Status     crm.Status `json:"status"`
-	Reason     string     `json:"reason,omitempty"`
-	Users      int        `json:"users"`
-	Counts     crm.Counts `json:"counts"`
-	Done       int        `json:"done"`  // rows applied so far
-	Total      int        `json:"total"` // rows to apply
-	Attended   bool       `json:"attended"`
-	Waiting    *Waiting   `json:"waiting,omitempty"` // while WAITING
-	CreatedAt  time.Time  `json:"createdAt"`
-	UpdatedAt  time.Time  `json:"updatedAt"`
-	FinishedAt time.Time  `json:"finishedAt,omitzero"`
+	ID       string     `json:"id"`
+	Entity   string     `json:"entity"`
+	File     string     `json:"file"`
+	Status   crm.Status `json:"status"`
+	Reason   string     `json:"reason,omitempty"`
+	Users    int        `json:"users"`
+	Counts   crm.Counts `json:"counts"`
+	Done     int        `json:"done"`  // rows applied so far
+	Total    int        `json:"total"` // rows to apply
+	Attended bool       `json:"attended"`
+	Waiting  *Waiting   `json:"waiting,omitempty"` // while WAITING
+	// QueuedBehind: the imports this one waits for to go on.
+	QueuedBehind []Queued  `json:"queuedBehind,omitempty"`
+	CreatedAt    time.Time `json:"createdAt"`
+	UpdatedAt    time.Time `json:"updatedAt"`
+	FinishedAt   time.Time `json:"finishedAt,omitzero"`
 }
 
 // What an import waits for, in Waiting.For.
@@ -39,6 +41,16 @@ type Waiting struct {
 	User      *User     `json:"user,omitempty"` // the user in turn, for a decision
 	Since     time.Time `json:"since"`
 	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Queued is an import another one waits for: the holder of a user's
+// records (User, Email), or, without a user, one of the tenant's
+// RunningImports imports running at once.
+type Queued struct {
+	User           string `json:"user,omitempty"`
+	Email          string `json:"email,omitempty"`
+	Import         string `json:"import"`
+	RunningImports int    `json:"runningImports,omitempty"`
 }
 
 // Ended reports whether nothing will change the import any more.

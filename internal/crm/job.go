@@ -79,7 +79,9 @@ type Job struct {
 	Done   int    `json:"done"`  // rows applied so far
 	Total  int    `json:"total"` // rows to apply, planned deletions included
 	// Waiting names, per user, the import this one waits for: another
-	// import is writing that user's records of the same entity.
+	// import is writing that user's records of the same entity. Under the
+	// key "*" (steps.WaitingForSlot) it names one of the tenant's running
+	// imports, when all the slots for them are taken.
 	Waiting    map[string]string `json:"waiting,omitempty"`
 	ErrorFile  string            `json:"errorFile,omitempty"`
 	Summary    string            `json:"summary,omitempty"` // key of the closing Summary in the work files

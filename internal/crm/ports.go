@@ -65,8 +65,21 @@ type Jobs interface {
 	// wait for f (the answer was given already, the wait ended) is a
 	// Conflict saying WaitEnded.
 	TakeWait(ctx context.Context, tenant, id string, f WaitFor, next Status) (Wait, error)
+	// GiveBackWait puts back w, which TakeWait took, when its answer could
+	// not be sent: only while the job waits for nothing and is still in
+	// taken, the status TakeWait left it in. Otherwise (the answer did
+	// arrive, and the workflow has moved on: a later wait is recorded, or
+	// the job ended) it is a Conflict and nothing changes, so a late
+	// give-back never replaces a live token with a dead one.
+	GiveBackWait(ctx context.Context, tenant, id string, w Wait, taken Status) error
 	// SetUserStatus records a user's place in an attended import.
 	SetUserStatus(ctx context.Context, tenant, id, user string, st UserStatus) error
+	// SetDropped takes a user's rows out of the job's total: none of them
+	// will be applied (the tenant excluded or skipped the user, or stopped
+	// the import before them), so the progress can reach its end. The
+	// user's planned deletions leave the total too. Set, not added, so a
+	// retried step does not take them out twice.
+	SetDropped(ctx context.Context, tenant, id, user string, rows int) error
 	// Open returns the jobs of every tenant that have not ended and were
 	// created before before, oldest first, as Get returns them: what the
 	// sweeper looks at, without reading the jobs that have ended.

@@ -30,6 +30,7 @@ type storedJob struct {
 	job      crm.Job
 	progress map[string]int
 	deletes  map[string]int
+	dropped  map[string]int
 	waiting  map[string]string
 }
 
@@ -51,7 +52,7 @@ func (s *Jobs) Create(_ context.Context, j crm.Job) (bool, error) {
 	// Done is the sum of the users' progress, as Get reports it; the
 	// adapter does not store it either.
 	j.Done = 0
-	s.jobs[k] = &storedJob{job: j, progress: map[string]int{}, deletes: map[string]int{}, waiting: map[string]string{}}
+	s.jobs[k] = &storedJob{job: j, progress: map[string]int{}, deletes: map[string]int{}, dropped: map[string]int{}, waiting: map[string]string{}}
 	return true, nil
 }
 
@@ -78,6 +79,9 @@ func (sj *storedJob) view() crm.Job {
 	}
 	for _, n := range sj.deletes {
 		j.Total += n
+	}
+	for _, n := range sj.dropped {
+		j.Total -= n
 	}
 	if len(sj.waiting) > 0 {
 		j.Waiting = maps.Clone(sj.waiting)
@@ -169,6 +173,22 @@ func (s *Jobs) TakeWait(_ context.Context, tenant, id string, f crm.WaitFor, nex
 	return w, nil
 }
 
+// GiveBackWait puts w back only while the job has no wait and is still in
+// taken, as the adapter's condition does.
+func (s *Jobs) GiveBackWait(_ context.Context, tenant, id string, w crm.Wait, taken crm.Status) error {
+	if err := s.call("GiveBackWait"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || sj.job.Wait != nil || sj.job.Status != taken {
+		return crm.Errorf(crm.Conflict, "import %s has moved on since its wait was taken: the wait is not given back", id)
+	}
+	sj.job.Status, sj.job.Wait, sj.job.UpdatedAt = crm.Waiting, &w, time.Now().UTC()
+	return nil
+}
+
 func (s *Jobs) SetUserStatus(_ context.Context, tenant, id, user string, st crm.UserStatus) error {
 	if err := s.call("SetUserStatus"); err != nil {
 		return err
@@ -193,6 +213,16 @@ func (s *Jobs) SetDeletes(_ context.Context, tenant, id, user string, n int) err
 		return err
 	}
 	return s.setPerUser(tenant, id, func(sj *storedJob) { sj.deletes[user] = n })
+}
+
+func (s *Jobs) SetDropped(_ context.Context, tenant, id, user string, rows int) error {
+	if err := s.call("SetDropped"); err != nil {
+		return err
+	}
+	return s.setPerUser(tenant, id, func(sj *storedJob) {
+		sj.dropped[user] = rows
+		delete(sj.deletes, user)
+	})
 }
 
 func (s *Jobs) SetWaiting(_ context.Context, tenant, id, user, holder string) error {

@@ -77,6 +77,9 @@ type jobItem struct {
 	// Deletes holds each user's planned deletions: records that no row
 	// names, so the file's row count alone does not know them.
 	Deletes map[string]int `dynamodbav:"deletes"`
+	// Dropped holds the rows of each user none of whose rows will be
+	// applied (excluded or skipped in the wizard): they leave the total.
+	Dropped map[string]int `dynamodbav:"dropped"`
 	// Waiting holds, per user, the import whose lease the job waits for.
 	Waiting    map[string]string `dynamodbav:"waiting"`
 	Tenant     string            `dynamodbav:"tenant"`
@@ -126,7 +129,7 @@ type countsItem struct {
 
 func newJobItem(j crm.Job) jobItem {
 	it := jobItem{
-		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Waiting: map[string]string{}, UserStatus: map[string]string{},
+		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Dropped: map[string]int{}, Waiting: map[string]string{}, UserStatus: map[string]string{},
 		Attended: j.Attended, Wait: newWaitItem(j.Wait),
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
@@ -162,6 +165,9 @@ func (it jobItem) job() crm.Job {
 	}
 	for _, n := range it.Deletes {
 		j.Total += n
+	}
+	for _, n := range it.Dropped {
+		j.Total -= n
 	}
 	return j
 }
@@ -333,6 +339,26 @@ func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done in
 // job's total, which split set to the file's rows.
 func (s *Jobs) SetDeletes(ctx context.Context, tenant, id, user string, n int) error {
 	return s.setPerUser(ctx, tenant, id, "deletes", user, &types.AttributeValueMemberN{Value: strconv.Itoa(n)})
+}
+
+// SetDropped takes a user's rows, and the deletions the user's plan made,
+// out of the job's total, in one write.
+func (s *Jobs) SetDropped(ctx context.Context, tenant, id, user string, rows int) error {
+	in := &dynamodb.UpdateItemInput{
+		TableName:                &s.table,
+		Key:                      jobKey(tenant, id),
+		UpdateExpression:         aws.String("SET dropped.#user = :v, updated_at = :now REMOVE deletes.#user"),
+		ConditionExpression:      aws.String("attribute_exists(pk)"),
+		ExpressionAttributeNames: map[string]string{"#user": user},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":v":   &types.AttributeValueMemberN{Value: strconv.Itoa(rows)},
+			":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+		},
+	}
+	if _, err := s.client.UpdateItem(ctx, in); err != nil {
+		return fromSDK(fmt.Errorf("set dropped rows of job %s/%s: %w", tenant, id, err))
+	}
+	return nil
 }
 
 // SetWaiting records the import a user's part of the job waits for; ""

@@ -114,6 +114,40 @@ func (s *Jobs) TakeWait(ctx context.Context, tenant, id string, f crm.WaitFor, n
 	return *j.Wait, nil
 }
 
+// GiveBackWait puts w back on the job, WAITING, in one conditional write:
+// only while the job has no wait and is still in taken. An ambiguous
+// SendTaskSuccess (a timeout after Step Functions took the answer) lets the
+// workflow go on to its next wait, whose SetWait must not be overwritten by
+// the old, dead token.
+func (s *Jobs) GiveBackWait(ctx context.Context, tenant, id string, w crm.Wait, taken crm.Status) error {
+	v, err := attributevalue.Marshal(newWaitItem(&w))
+	if err != nil {
+		return fmt.Errorf("marshal wait of %s: %w", id, err)
+	}
+	in := &dynamodb.UpdateItemInput{
+		TableName:                &s.table,
+		Key:                      jobKey(tenant, id),
+		UpdateExpression:         aws.String("SET wizard_wait = :wait, #status = :waiting, updated_at = :now"),
+		ConditionExpression:      aws.String("attribute_not_exists(wizard_wait) AND #status = :taken"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":wait":    v,
+			":waiting": &types.AttributeValueMemberS{Value: string(crm.Waiting)},
+			":taken":   &types.AttributeValueMemberS{Value: string(taken)},
+			":now":     &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+		},
+	}
+	_, err = s.client.UpdateItem(ctx, in)
+	var cond *types.ConditionalCheckFailedException
+	if errors.As(err, &cond) {
+		return crm.Errorf(crm.Conflict, "import %s has moved on since its wait was taken: the wait is not given back", id)
+	}
+	if err != nil {
+		return fromSDK(fmt.Errorf("give back the wait of job %s/%s: %w", tenant, id, err))
+	}
+	return nil
+}
+
 // SetUserStatus records a user's place in an attended import.
 func (s *Jobs) SetUserStatus(ctx context.Context, tenant, id, user string, st crm.UserStatus) error {
 	return s.setPerUser(ctx, tenant, id, "user_status", user, &types.AttributeValueMemberS{Value: string(st)})

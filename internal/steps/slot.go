@@ -7,9 +7,9 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
-// waitingForSlot is the key of Job.Waiting for an import that waits as a
+// WaitingForSlot is the key of Job.Waiting for an import that waits as a
 // whole, for one of the tenant's running imports to end.
-const waitingForSlot = "*"
+const WaitingForSlot = "*"
 
 // takeSlot takes one of the tenant's max slots for running imports, or
 // returns a Busy error naming an import that holds one. A retried validate
@@ -25,7 +25,7 @@ func takeSlot(ctx context.Context, log *slog.Logger, leases crm.Leases, jobs crm
 					log.Warn("slot not released", "slot", later, "error", err)
 				}
 			}
-			return jobs.SetWaiting(ctx, tenant, importID, waitingForSlot, "")
+			return jobs.SetWaiting(ctx, tenant, importID, WaitingForSlot, "")
 		}
 		if h := crm.HolderOf(err); h != "" {
 			if holder == "" {
@@ -35,7 +35,7 @@ func takeSlot(ctx context.Context, log *slog.Logger, leases crm.Leases, jobs crm
 		}
 		return err
 	}
-	if err := jobs.SetWaiting(ctx, tenant, importID, waitingForSlot, holder); err != nil {
+	if err := jobs.SetWaiting(ctx, tenant, importID, WaitingForSlot, holder); err != nil {
 		log.Warn("waiting not recorded", "error", err)
 	}
 	return crm.SlotsBusy(max, holder)

@@ -38,9 +38,19 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	if err != nil {
 		return s, err
 	}
-	as, maxUsers, err := sp.assigner(ctx, s, cfg)
+	job, err := sp.Jobs.Get(ctx, s.Tenant, s.ImportID)
 	if err != nil {
 		return s, err
+	}
+	as, maxUsers, err := sp.assigner(ctx, s, cfg, job)
+	if err != nil {
+		return s, err
+	}
+	// Files are written for at most this many users: past it the import
+	// is refused below, with the count.
+	fileUsers := maxUsers
+	if attended(job, cfg) {
+		fileUsers = min(fileUsers, MaxAttendedUsers)
 	}
 
 	tmp, err := os.MkdirTemp(sp.TmpDir, "split-")
@@ -86,7 +96,7 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 		// Users past the limit are counted but get no file: the limit
 		// error below gives the count, and a file naming thousands of
 		// users does not open thousands of files first.
-		if files.count() > maxUsers && !files.has("user-"+u.ID) {
+		if files.count() > fileUsers && !files.has("user-"+u.ID) {
 			tally.Matched(u)
 			continue
 		}
@@ -105,6 +115,11 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	sel := tally.Selection()
 	if err := sel.Check(maxUsers); err != nil {
 		return s, err
+	}
+	if attended(job, cfg) && len(sel.Users) > MaxAttendedUsers {
+		return s, crm.Errorf(crm.Refused,
+			"the file assigns rows to %d users; an import you review user by user can have at most %d users: use an unattended configuration (\"unattended\": true), or split the file",
+			len(sel.Users), MaxAttendedUsers)
 	}
 	if cfg.Mode == crm.UpdateDelete && files.has(unassigned) {
 		// Update with deletion deletes each user's records that the file
@@ -136,7 +151,13 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	for _, u := range s.Users {
 		total += u.Rows
 	}
-	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: crm.Applying, Users: len(s.Users), Total: total}); err != nil {
+	// An attended import writes nothing until the tenant says so: it
+	// shows PREVIEWING, not APPLYING, while it waits for the selection.
+	next := crm.Applying
+	if attended(job, cfg) {
+		next = crm.Previewing
+	}
+	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: next, Users: len(s.Users), Total: total}); err != nil {
 		return s, err
 	}
 	log.Info("rows split by user", "users", len(sel.Users), "unmatchedValues", len(sel.Unmatched), "rows", total)
@@ -146,11 +167,7 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 // assigner picks how the import's rows find their user, and how many users
 // one import may have: the tenant's users and limit, or, for an import of
 // the users entity, the directory alone.
-func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config) (*assigner, int, error) {
-	job, err := sp.Jobs.Get(ctx, s.Tenant, s.ImportID)
-	if err != nil {
-		return nil, 0, err
-	}
+func (sp *Split) assigner(ctx context.Context, s State, cfg *config.Config, job crm.Job) (*assigner, int, error) {
 	if isDirectory(cfg.Entity) {
 		if err := checkDirectoryRole(job.Role); err != nil {
 			return nil, 0, err

@@ -15,8 +15,12 @@ import (
 type Wait struct {
 	Jobs   crm.Jobs
 	Leases crm.Leases
-	Notify crm.Notifier
-	Log    *slog.Logger
+	// Tenants and Limits tell how many slots among the tenant's running
+	// imports there are: the wait gives up the one it holds.
+	Tenants crm.Tenants
+	Limits  crm.Limits
+	Notify  crm.Notifier
+	Log     *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -63,6 +67,12 @@ func (w *Wait) Handle(ctx context.Context, in WaitInput) (WaitingEvent, error) {
 			log.Warn("lease not released before the wait", "error", err)
 		}
 	}
+	// Nor is the import's slot among the tenant's running imports: a wait
+	// for the tenant may last days, and five unanswered wizards would
+	// keep every other import of the tenant from running. It is given up
+	// before the wait is recorded, so before any answer can come, and the
+	// wizard step takes it again after the answer.
+	releaseTenantSlots(ctx, log, w.Tenants, w.Leases, w.Limits, s.Tenant, s.ImportID)
 	if err := w.Jobs.SetWait(ctx, s.Tenant, s.ImportID, wait); err != nil {
 		return ev, err
 	}

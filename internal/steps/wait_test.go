@@ -11,7 +11,7 @@ import (
 )
 
 func (f *fixture) wait(now time.Time) *Wait {
-	return &Wait{Jobs: f.jobs, Leases: f.leases, Notify: f.notifier, Log: discard, Now: func() time.Time { return now }}
+	return &Wait{Jobs: f.jobs, Leases: f.leases, Tenants: f.tenants, Limits: f.limits, Notify: f.notifier, Log: discard, Now: func() time.Time { return now }}
 }
 
 func TestWaitRecordsTheTokenAndAnnouncesIt(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
@@ -20,6 +21,10 @@ type Next struct {
 	Files   crm.Files
 	Jobs    crm.Jobs
 	Tenants crm.Tenants
+	// Leases and Limits: after an answer, the import takes its slot among
+	// the tenant's running imports again (the wait gave it up).
+	Leases crm.Leases
+	Limits crm.Limits
 	// WaitSeconds is how long each wait lasts (the stack's parameter); a
 	// tenant's profile overrides it.
 	WaitSeconds int
@@ -34,6 +39,25 @@ const (
 	NextAll      = "all"      // the Map over State.Users, in parallel
 	NextFinalize = "finalize" // close the job
 )
+
+// MaxAttendedUsers bounds the users of an attended import; split refuses
+// more, in words. Each user the wizard walks through costs about 35-40
+// events of the execution's history (preview, wait, apply, the loop's
+// steps, more with retries of a busy lease or slot), and Step Functions
+// ends an execution at 25,000: 300 users stay under half of it, leaving
+// room for retries, and the state, which carries the users three times
+// (All, Left, Users), stays far below its 256 KB. Keeping the lists in a
+// work file instead would lift the state's limit but not the history's,
+// and no tenant reviews hundreds of previews one by one: a file of more
+// users is for an unattended configuration, which has no such bound.
+const MaxAttendedUsers = 300
+
+// attended reports whether the import waits for the tenant: only an
+// import a person started through the API does, unless its configuration
+// says unattended.
+func attended(j crm.Job, cfg *config.Config) bool {
+	return j.By != "" && !cfg.Unattended
+}
 
 // DefaultWaitSeconds is how long a wait lasts when nothing says otherwise:
 // 7 days.
@@ -110,7 +134,11 @@ func (w *Next) Handle(ctx context.Context, s State) (State, error) {
 	case NextWait:
 		answer := wz.Answer
 		wz.Answer = nil
-		return w.answered(ctx, log, s, answer)
+		var err error
+		if s, err = w.answered(ctx, log, s, answer); err != nil {
+			return s, err
+		}
+		return s, w.retakeSlot(ctx, log, s)
 	case NextPreview:
 		var p UserPlan
 		if err := wz.done(&p); err != nil {
@@ -144,8 +172,7 @@ func (w *Next) start(ctx context.Context, log *slog.Logger, s State) (State, err
 	if err != nil {
 		return s, err
 	}
-	// Only an import a person started through the API waits for them.
-	if job.By == "" || cfg.Unattended {
+	if !attended(job, cfg) {
 		s.Wizard = &Wizard{Next: NextAll}
 		return s, nil
 	}
@@ -192,7 +219,7 @@ func (w *Next) answered(ctx context.Context, log *slog.Logger, s State, answer j
 		var left []crm.UserRef
 		for _, u := range wz.Left {
 			if slices.Contains(a.Exclude, u.ID) {
-				if err := w.Jobs.SetUserStatus(ctx, s.Tenant, s.ImportID, u.ID, crm.UserExcluded); err != nil {
+				if err := w.drop(ctx, s, u, crm.UserExcluded); err != nil {
 					return s, err
 				}
 				continue
@@ -213,7 +240,7 @@ func (w *Next) answered(ctx context.Context, log *slog.Logger, s State, answer j
 			wz.Next = NextApply
 			return s, nil
 		case DecideSkip:
-			if err := w.Jobs.SetUserStatus(ctx, s.Tenant, s.ImportID, wz.Left[0].ID, crm.UserSkipped); err != nil {
+			if err := w.drop(ctx, s, wz.Left[0], crm.UserSkipped); err != nil {
 				return s, err
 			}
 			wz.Left, wz.Plan = wz.Left[1:], nil
@@ -238,6 +265,13 @@ func (w *Next) answered(ctx context.Context, log *slog.Logger, s State, answer j
 		log.Info("resumed", "action", a.Action, "newConfig", len(a.Config) > 0)
 		switch a.Action {
 		case ResumeStop:
+			// The users left keep their place (pending, or previewing
+			// for the one in turn), but none of their rows is applied.
+			for _, u := range wz.Left {
+				if err := w.Jobs.SetDropped(ctx, s.Tenant, s.ImportID, u.ID, u.Rows); err != nil {
+					return s, err
+				}
+			}
 			wz.Ended, wz.Next = crm.Stopped, NextFinalize
 			return s, nil
 		case ResumeContinue:
@@ -252,6 +286,36 @@ func (w *Next) answered(ctx context.Context, log *slog.Logger, s State, answer j
 		return s, crm.Errorf(crm.Internal, "the resume action %q is not one the wizard knows", a.Action)
 	}
 	return s, crm.Errorf(crm.Internal, "the wizard waited for %q, which it never asks", wz.For)
+}
+
+// drop records a user none of whose rows the import applies: its status,
+// and its rows out of the job's total, so the progress ends at its total.
+func (w *Next) drop(ctx context.Context, s State, u crm.UserRef, st crm.UserStatus) error {
+	if err := w.Jobs.SetUserStatus(ctx, s.Tenant, s.ImportID, u.ID, st); err != nil {
+		return err
+	}
+	return w.Jobs.SetDropped(ctx, s.Tenant, s.ImportID, u.ID, u.Rows)
+}
+
+// retakeSlot takes the import's slot among the tenant's running imports
+// again, after an answer that makes it work (a preview, an apply, the Map
+// of import-all): the wait gave it up, so that imports waiting for the
+// tenant for days do not keep the tenant's other imports, nightly syncs
+// included, from running. When every slot is taken the Busy error makes
+// the workflow retry this step (and the job names the import it waits
+// for); an answer that ends the import needs no slot. A retry runs the
+// answer again: every write before this one sets, never adds.
+func (w *Next) retakeSlot(ctx context.Context, log *slog.Logger, s State) error {
+	switch s.Wizard.Next {
+	case NextPreview, NextApply, NextAll:
+	default:
+		return nil
+	}
+	profile, err := w.Tenants.Profile(ctx, s.Tenant)
+	if err != nil {
+		return err
+	}
+	return takeSlot(ctx, log, w.Leases, w.Jobs, s.Tenant, s.ImportID, profile.Limits(w.Limits).MaxRunningImports)
 }
 
 // advance previews the next user left, or closes the job when none is.

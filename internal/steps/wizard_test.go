@@ -14,7 +14,7 @@ import (
 const wizardConfig = `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"], "default_policy": "keep", "locale": "de-DE"}`
 
 func (f *fixture) next() *Next {
-	return &Next{Files: f.files, Jobs: f.jobs, Tenants: f.tenants, WaitSeconds: 3600, Log: discard}
+	return &Next{Files: f.files, Jobs: f.jobs, Tenants: f.tenants, Leases: f.leases, Limits: f.limits, WaitSeconds: 3600, Log: discard}
 }
 
 // wizardJob creates the job of an import split into anna and bo, with the
