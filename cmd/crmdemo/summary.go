@@ -28,8 +28,8 @@ func printUsers(out io.Writer, u apiclient.Users) {
 // sample of the field changes.
 func printPreview(out io.Writer, p apiclient.Preview) {
 	c := p.Counts
-	fmt.Fprintf(out, "preview of %s: %d to create, %d to update, %d unchanged, %d to delete, %d with errors; %d rows match existing records\n",
-		p.User.Email, c.Create, c.Update, c.Unchanged, c.Delete, c.Errors, p.Matched)
+	fmt.Fprintf(out, "preview of %s: %d to create, %d to update, %d unchanged, %d to delete, %d skipped, %d with errors; %d rows match existing records\n",
+		p.User.Email, c.Create, c.Update, c.Unchanged, c.Delete, c.Skip, c.Errors, p.Matched)
 	for _, r := range p.Sample {
 		for _, ch := range r.Changes {
 			fmt.Fprintf(out, "  row %d %s %s: %q -> %q\n", r.Row, r.Action, ch.Field, ch.Old, ch.New)

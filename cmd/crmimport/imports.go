@@ -46,9 +46,14 @@ import's id; follow it with "crmimport status ID --watch".`,
 		}
 		in := apiclient.NewImport{Entity: entity, Config: configName, FileName: filepath.Base(path), Size: info.Size()}
 		if configFile != "" {
-			if in.InlineConfig, err = os.ReadFile(configFile); err != nil {
-				return &exitError{code: ExitFailure, err: err}
+			raw, cfg, err := readConfigArg(configFile)
+			if err != nil {
+				return err
 			}
+			if cfg.Entity != entity {
+				return &exitError{code: ExitFailure, err: fmt.Errorf("the configuration file %s imports %s, not %s: give --entity %s, or another file", configFile, cfg.Entity, entity, cfg.Entity)}
+			}
+			in.InlineConfig = raw
 		}
 		created, err := a.client.CreateImport(cmd.Context(), in)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/apiclient"
 )
@@ -20,7 +21,21 @@ type profile struct {
 	Cognito apiclient.Cognito `json:"cognito"`
 	User    string            `json:"user,omitempty"`
 	Tokens  *apiclient.Tokens `json:"tokens,omitempty"`
+	// Previewed is, per import id, the user whose preview crmimport
+	// showed last: decide names them, so a decision sent twice cannot
+	// decide on a user whose preview nobody saw.
+	Previewed map[string]previewed `json:"previewed,omitempty"`
 }
+
+// previewed is the user of the preview shown last of one import.
+type previewed struct {
+	User string    `json:"user"`
+	At   time.Time `json:"at"`
+}
+
+// maxPreviewed bounds the imports whose previewed user the config file
+// keeps: the newest ones.
+const maxPreviewed = 50
 
 // configFile is $XDG_CONFIG_HOME/crmimport/config.json (os.UserConfigDir):
 // profiles by name, "default" unless --profile or CRMIMPORT_PROFILE says.
@@ -127,19 +142,52 @@ func (s settings) save() error {
 	if err != nil {
 		return err
 	}
+	// rememberPreview alone changes what was previewed: a token renewed
+	// by a command that then shows a preview must not undo it.
+	s.Previewed = file.Profiles[s.name].Previewed
 	file.Profiles[s.name] = s.profile
+	return writeConfigFile(s.path, file)
+}
+
+// rememberPreview records user as the one whose preview of import id was
+// shown last. It changes only that in the file, as it is now: a token
+// renewed during the command has been saved there since s was read.
+func (s settings) rememberPreview(id, user string) error {
+	file, err := readConfigFile(s.path)
+	if err != nil {
+		return err
+	}
+	p := file.Profiles[s.name]
+	if p.Previewed == nil {
+		p.Previewed = map[string]previewed{}
+	}
+	p.Previewed[id] = previewed{User: user, At: time.Now().UTC()}
+	for len(p.Previewed) > maxPreviewed {
+		oldest := id
+		for k, v := range p.Previewed {
+			if v.At.Before(p.Previewed[oldest].At) {
+				oldest = k
+			}
+		}
+		delete(p.Previewed, oldest)
+	}
+	file.Profiles[s.name] = p
+	return writeConfigFile(s.path, file)
+}
+
+func writeConfigFile(path string, file configFile) error {
 	data, err := json.MarshalIndent(file, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp := s.path + ".tmp"
+	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
 		return err
 	}
-	return os.Rename(tmp, s.path)
+	return os.Rename(tmp, path)
 }
 
 func first(vs ...string) string {

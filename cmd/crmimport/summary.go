@@ -8,13 +8,29 @@ import (
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/spf13/cobra"
 
+	"github.com/crmimport/crm-import/internal/apiclient"
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
 var userCountsHeader = table.Row{"User", "E-mail", "Rows", "Created", "Updated", "Unchanged", "Deleted", "Skipped", "Invalid", "Failed"}
 
 func userCountsRow(id, email string, rows int, c crm.Counts) table.Row {
+	if id != "Total" {
+		email = userLabel(id, email)
+	}
 	return table.Row{id, email, rows, c.Created, c.Updated, c.Unchanged, c.Deleted, c.Skipped, c.Invalid, c.Failed}
+}
+
+// userLabel is how a table names a user: the e-mail, or for the user
+// directory (an import of the users entity), what it is.
+func userLabel(id, email string) string {
+	switch {
+	case email != "":
+		return email
+	case id == apiclient.DirectoryUser:
+		return "the user directory"
+	}
+	return ""
 }
 
 func newSummaryCommand(g *globals) *cobra.Command {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"net/http"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -30,7 +30,7 @@ func newUsersCommand(g *globals) *cobra.Command {
 			t := newTable(w)
 			t.AppendHeader(table.Row{"User", "E-mail", "Name", "Rows", "Status"})
 			for _, u := range us.Users {
-				t.AppendRow(table.Row{u.ID, u.Email, u.Name, u.Rows, u.Status})
+				t.AppendRow(table.Row{u.ID, userLabel(u.ID, u.Email), u.Name, u.Rows, u.Status})
 			}
 			t.Render()
 			if len(us.Unmatched) > 0 {
@@ -86,23 +86,57 @@ func newPreviewCommand(g *globals) *cobra.Command {
 	return clientCommand(g, cmd, func(cmd *cobra.Command, a *app, args []string) error {
 		pv, err := a.client.Preview(cmd.Context(), args[0], user, page)
 		if err != nil {
-			return err
+			return withHint(err, http.StatusConflict, previewHint(cmd, a, args[0]))
+		}
+		// decide answers the preview shown: remember whose it is.
+		if err := a.rememberPreview(args[0], pv.User.ID); err != nil {
+			return &exitError{code: ExitFailure, err: fmt.Errorf("the preview of %s is not remembered for crmimport decide: %w", userLabel(pv.User.ID, pv.User.Email), err)}
 		}
 		return a.print(cmd, pv, func() error { return printPreviewOf(cmd.OutOrStdout(), args[0], pv, rows) })
 	})
 }
 
+// previewHint is the command to run when an import has no preview to
+// show: what it waits for says which.
+func previewHint(cmd *cobra.Command, a *app, id string) string {
+	im, err := a.client.Import(cmd.Context(), id)
+	if err == nil && im.Waiting != nil {
+		switch im.Waiting.For {
+		case apiclient.ForSelection:
+			return fmt.Sprintf("run crmimport users %s, then crmimport select %s", id, id)
+		case apiclient.ForResume:
+			return fmt.Sprintf("run crmimport resume %s --config NAME, --config-file F, --same or --stop", id)
+		}
+	}
+	if err == nil && apiclient.Ended(im.Status) {
+		return fmt.Sprintf("run crmimport results %s, or crmimport preview %s --user U", id, id)
+	}
+	return fmt.Sprintf("run crmimport status %s --watch, then crmimport preview %s", id, id)
+}
+
+// withHint adds the command to run to an error of the API with status:
+// the API speaks for the browser page as well, and names no command.
+func withHint(err error, status int, hint string) error {
+	var e *apiclient.Error
+	if hint == "" || !errors.As(err, &e) || e.Status != status {
+		return err
+	}
+	return fmt.Errorf("%w (%s)", err, hint)
+}
+
 func printPreviewOf(w io.Writer, id string, pv apiclient.Preview, rows bool) error {
 	p := &printer{w: w}
-	p.line("User       %s (%s), %d rows", first(pv.User.Email, pv.User.ID), pv.User.ID, pv.User.Rows)
+	p.line("User       %s (%s), %d rows", userLabel(pv.User.ID, pv.User.Email), pv.User.ID, pv.User.Rows)
 	p.line("Matched    %d rows match existing records", pv.Matched)
 	if p.err != nil {
 		return p.err
 	}
 	t := newTable(w)
-	t.AppendHeader(table.Row{"Create", "Update", "Unchanged", "Delete", "Errors"})
+	// Skip: rows the mode leaves alone (update only, no match), so the
+	// counts add up to the user's rows.
+	t.AppendHeader(table.Row{"Create", "Update", "Unchanged", "Delete", "Skip", "Errors"})
 	c := pv.Counts
-	t.AppendRow(table.Row{c.Create, c.Update, c.Unchanged, c.Delete, c.Errors})
+	t.AppendRow(table.Row{c.Create, c.Update, c.Unchanged, c.Delete, c.Skip, c.Errors})
 	t.Render()
 	list := pv.Sample
 	if rows {
@@ -144,9 +178,9 @@ goes on with other settings or stops the import.`,
 		Args:      cobra.ExactArgs(2),
 		ValidArgs: decisions,
 	}
-	cmd.Flags().StringVar(&user, "user", "", "the user (id) the decision is for; refused unless it is the one in turn")
+	cmd.Flags().StringVar(&user, "user", "", "the user (id or e-mail) the decision is for (default: the user of the preview shown last); refused unless it is the one in turn")
 	return clientCommand(g, cmd, func(cmd *cobra.Command, a *app, args []string) error {
-		d := args[1]
+		id, d := args[0], args[1]
 		known := false
 		for _, k := range decisions {
 			known = known || d == k
@@ -154,43 +188,73 @@ goes on with other settings or stops the import.`,
 		if !known {
 			return &exitError{code: ExitFailure, err: fmt.Errorf("%q is not a decision: say %s", d, joinOr(decisions))}
 		}
-		im, err := a.client.Decide(cmd.Context(), args[0], apiclient.Decision{Decision: d, User: user})
+		if user == "" {
+			user = a.Previewed[id].User
+		}
+		if user == "" {
+			return &exitError{code: ExitFailure, err: fmt.Errorf("look at the preview first: crmimport preview %s (or name the user the decision is for with --user)", id)}
+		}
+		im, err := a.client.Decide(cmd.Context(), id, apiclient.Decision{Decision: d, User: user})
 		if err != nil {
-			return err
+			return withHint(err, http.StatusConflict, decideHint(cmd, a, id))
 		}
 		return a.print(cmd, im, func() error { return printImport(cmd.OutOrStdout(), im) })
 	})
 }
 
+// decideHint is the command to run after a decision the import did not
+// take: the preview of the user in turn, when it waits for one.
+func decideHint(cmd *cobra.Command, a *app, id string) string {
+	im, err := a.client.Import(cmd.Context(), id)
+	if err != nil || im.Waiting == nil {
+		return fmt.Sprintf("run crmimport status %s --watch", id)
+	}
+	switch im.Waiting.For {
+	case apiclient.ForSelection:
+		return fmt.Sprintf("run crmimport users %s, then crmimport select %s", id, id)
+	case apiclient.ForResume:
+		return fmt.Sprintf("run crmimport resume %s --config NAME, --config-file F, --same or --stop", id)
+	}
+	return fmt.Sprintf("run crmimport preview %s, then decide", id)
+}
+
 func newResumeCommand(g *globals) *cobra.Command {
 	var configName, configFile string
-	var stop bool
+	var same, stop bool
 	cmd := &cobra.Command{
-		Use:   "resume ID --config NAME | --config-file F | --stop",
-		Short: "After back: go on with the remaining users under other settings, or stop",
+		Use:   "resume ID --config NAME | --config-file F | --same | --stop",
+		Short: "After back: go on with the remaining users under other settings or the same ones, or stop",
 		Args:  cobra.ExactArgs(1),
 	}
 	cmd.Flags().StringVar(&configName, "config", "", "a saved configuration to go on with")
 	cmd.Flags().StringVar(&configFile, "config-file", "", "a configuration file (JSON) to go on with")
+	cmd.Flags().BoolVar(&same, "same", false, "go on with the settings as they are")
 	cmd.Flags().BoolVar(&stop, "stop", false, "end the import here (STOPPED), keeping what was applied")
 	return clientCommand(g, cmd, func(cmd *cobra.Command, a *app, args []string) error {
 		given := 0
-		for _, b := range []bool{configName != "", configFile != "", stop} {
+		for _, b := range []bool{configName != "", configFile != "", same, stop} {
 			if b {
 				given++
 			}
 		}
-		if given > 1 {
-			return &exitError{code: ExitFailure, err: errors.New("give one of --config, --config-file and --stop")}
+		// Going on under the old settings is a choice too: said, never
+		// taken for a forgotten flag.
+		const choices = "give one of --config, --config-file and --stop, or --same to go on with the settings as they are"
+		switch given {
+		case 0:
+			return &exitError{code: ExitFailure, err: errors.New("say how the import goes on after back: " + choices)}
+		case 1:
+		default:
+			return &exitError{code: ExitFailure, err: errors.New(choices + ", not several")}
 		}
 		r := apiclient.Resume{Action: "continue", Config: configName}
 		if stop {
 			r = apiclient.Resume{Action: "stop"}
 		}
 		if configFile != "" {
-			raw, err := os.ReadFile(configFile)
+			raw, _, err := readConfigArg(configFile)
 			if err != nil {
-				return &exitError{code: ExitFailure, err: err}
+				return err
 			}
 			r.InlineConfig = raw
 		}

@@ -36,7 +36,7 @@ func TestAnAmbiguousAnswerDoesNotReplaceTheNextWait(t *testing.T) {
 			t.Errorf("SetWait(next) = %v", err)
 		}
 	}}
-	resp, _ := w.h.Handle(ctx, post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import"}`))
+	resp, _ := w.h.Handle(ctx, post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import","user":"u-anna"}`))
 	j, _ := w.jobs.Get(ctx, "acme", "imp-w")
 	if resp.StatusCode != 503 || j.Status != crm.Waiting || j.Wait == nil || j.Wait.Token != "tok-next" {
 		t.Errorf("decision = %d %s, job %s wait %+v; want 503 and the job waiting on tok-next", resp.StatusCode, resp.Body, j.Status, j.Wait)

@@ -65,17 +65,14 @@ func (h *Handler) getPreview(ctx context.Context, tenant string, req events.APIG
 	}
 	want := req.QueryStringParameters["user"]
 	if want == "" {
-		if j.Wait == nil || j.Wait.User == nil {
-			return nil, crm.Errorf(crm.NotFound, "no user's preview waits for a decision: name the user with ?user=")
+		if j.Status != crm.Waiting || j.Wait == nil || j.Wait.User == nil {
+			return nil, noPreviewInTurn(j, sel)
 		}
 		want = j.Wait.User.ID
 	}
 	var u *userView
-	for _, ur := range sel.Users {
-		if ur.User.ID == want || ur.User.Email == want {
-			u = &userView{ID: ur.User.ID, Email: ur.User.Email, Name: ur.User.Name, Rows: ur.Rows + ur.Invalid, Status: statusOf(j, ur.User.ID)}
-			break
-		}
+	if ur, ok := findUser(sel, want); ok {
+		u = &userView{ID: ur.User.ID, Email: ur.User.Email, Name: ur.User.Name, Rows: ur.Rows + ur.Invalid, Status: statusOf(j, ur.User.ID)}
 	}
 	if u == nil {
 		return nil, crm.Errorf(crm.NotFound, "%q is not one of the users of this import", want)
@@ -84,12 +81,12 @@ func (h *Handler) getPreview(ctx context.Context, tenant string, req events.APIG
 	// the new one is ready: it is shown only once the import waits on it.
 	inTurn := j.Wait != nil && j.Wait.User != nil && j.Wait.User.ID == u.ID
 	if u.Status == crm.UserPreviewing && !inTurn {
-		return nil, crm.Errorf(crm.Conflict, "the preview of %s is being made: ask again in a moment", u.Email)
+		return nil, crm.Errorf(crm.Conflict, "the preview of %s is being made: wait a moment and ask again", userName(u.ID, u.Email))
 	}
 	var pv plan.Preview
 	err = h.readJSON(ctx, work(tenant, j).Preview(u.ID), &pv)
 	if crm.KindOf(err) == crm.NotFound {
-		return nil, crm.Wrap(err, crm.NotFound, "%s has no preview: the import has not previewed their rows", u.Email)
+		return nil, crm.Wrap(err, crm.NotFound, "%s has no preview: the import has not previewed their rows", userName(u.ID, u.Email))
 	}
 	if err != nil {
 		return nil, err

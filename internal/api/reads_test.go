@@ -213,7 +213,7 @@ func TestSummaryShowsCountsPerUser(t *testing.T) {
 	zero := `"invalid":0,"unchanged":0,"updated":0,"deleted":0,"skipped":0,"failed":0`
 	want := `{"id":"imp-done","status":"SUCCEEDED","hasErrorFile":true,
 		"counts":{"rows":300,"invalid":250,"created":50,"updated":0,"unchanged":0,"deleted":0,"skipped":0,"failed":0},
-		"users":[{"id":"u-anna","email":"anna@acme.example","rows":50,"counts":{"rows":0,"created":50,` + zero + `}}]}`
+		"users":[{"id":"u-anna","email":"anna@acme.example","rows":50,"counts":{"rows":50,"created":50,` + zero + `}}]}`
 	if got := canonical(t, resp.Body); got != canonical(t, want) {
 		t.Errorf("Handle(summary of imp-done) = %s, want %s", got, canonical(t, want))
 	}

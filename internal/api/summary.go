@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/crm"
 )
 
@@ -46,10 +47,30 @@ func (h *Handler) getSummary(ctx context.Context, tenant string, req events.APIG
 	if err != nil {
 		return nil, err
 	}
+	// The selection has each user's rows, the invalid ones apart: apply's
+	// result counts only what it planned. An import that failed before
+	// split has none, and no users either.
+	sel, err := h.selection(ctx, tenant, j)
+	if err != nil && crm.KindOf(err) != crm.NotFound {
+		return nil, err
+	}
 	v := summaryView{ID: j.ID, Status: sum.Status, Reason: sum.Reason, Counts: sum.Counts,
 		Users: make([]userSummary, 0, len(sum.Users)), HasErrorFile: sum.ErrorFile != ""}
 	for _, u := range sum.Users {
-		v.Users = append(v.Users, userSummary{ID: u.User.ID, Email: u.User.Email, Rows: u.User.Rows, Counts: u.Counts})
+		ur, ok := findUser(sel, u.User.ID)
+		if !ok {
+			ur = assign.UserRows{Rows: u.User.Rows}
+		}
+		c := userCounts(u.Counts, ur)
+		v.Users = append(v.Users, userSummary{ID: u.User.ID, Email: u.User.Email, Rows: c.Rows, Counts: c})
 	}
 	return v, nil
+}
+
+// userCounts are the counts of a user of u's rows: Rows all their rows,
+// Invalid those that failed validation, beside what applying the others
+// did, so that a user's counts add up to their rows as the import's do.
+func userCounts(c crm.Counts, u assign.UserRows) crm.Counts {
+	c.Rows, c.Invalid = u.Rows+u.Invalid, u.Invalid
+	return c
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"slices"
 	"strings"
 	"time"
 
@@ -122,13 +121,11 @@ func (h *Handler) postSelection(ctx context.Context, tenant string, req events.A
 	}
 	answer := steps.SelectionAnswer{Exclude: []string{}}
 	for _, value := range body.Exclude {
-		i := slices.IndexFunc(sel.Users, func(u assign.UserRows) bool {
-			return u.User.ID == value || strings.EqualFold(u.User.Email, strings.TrimSpace(value))
-		})
-		if i < 0 {
-			return nil, crm.Errorf(crm.Invalid, "%q is not one of the users of this import: exclude a user by the id or e-mail GET /imports/%s/users lists", value, j.ID)
+		u, ok := findUser(sel, value)
+		if !ok {
+			return nil, crm.Errorf(crm.Invalid, "%q is not one of the users of this import: exclude a user by the id or e-mail its list of users shows", value)
 		}
-		answer.Exclude = append(answer.Exclude, sel.Users[i].User.ID)
+		answer.Exclude = append(answer.Exclude, u.User.ID)
 	}
 	return h.answer(ctx, tenant, j, crm.ForSelection, answer)
 }
@@ -154,11 +151,21 @@ func (h *Handler) postDecision(ctx context.Context, tenant string, req events.AP
 	if err != nil {
 		return nil, err
 	}
+	// The decision names its user: sent twice, or after another answer
+	// moved the import on, it must not decide on a user whose preview
+	// was never shown.
+	if strings.TrimSpace(body.User) == "" {
+		return nil, crm.Errorf(crm.Invalid, "say which user the decision is for: a decision answers the preview of one user, the one you looked at")
+	}
 	if err := waitsFor(j, crm.ForDecision); err != nil {
 		return nil, err
 	}
-	if u := j.Wait.User; body.User != "" && u != nil && body.User != u.ID && !strings.EqualFold(body.User, u.Email) {
-		return nil, crm.Errorf(crm.Conflict, "the user in turn is %s, not %s: the decision on %s was already made", u.Email, body.User, body.User)
+	if u := j.Wait.User; u != nil && body.User != u.ID && !strings.EqualFold(strings.TrimSpace(body.User), u.Email) {
+		sel, err := h.selection(ctx, tenant, j)
+		if err != nil {
+			return nil, err
+		}
+		return nil, notInTurn(j, sel, body.User)
 	}
 	return h.answer(ctx, tenant, j, crm.ForDecision, steps.DecisionAnswer{Decision: body.Decision})
 }
@@ -217,17 +224,6 @@ func (h *Handler) postResume(ctx context.Context, tenant string, req events.APIG
 		}
 	}
 	return h.answer(ctx, tenant, j, crm.ForResume, answer)
-}
-
-// waitsFor is a Conflict, in words, unless j waits for f.
-func waitsFor(j crm.Job, f crm.WaitFor) error {
-	if j.Status == crm.Waiting && j.Wait != nil && j.Wait.For == f {
-		return nil
-	}
-	if j.Status == crm.Waiting && j.Wait != nil {
-		return crm.Errorf(crm.Conflict, "the import waits for the %s, not for the %s: %s", j.Wait.For, f, crm.WaitEnded)
-	}
-	return crm.Errorf(crm.Conflict, "the import is %s and waits for no %s: %s", j.Status, f, crm.WaitEnded)
 }
 
 // answer takes the job's wait for f, once (a second answer meets a
@@ -292,10 +288,15 @@ func (h *Handler) getResults(ctx context.Context, tenant string, req events.APIG
 		case err == nil && st != crm.UserSkipped && st != crm.UserExcluded:
 			// An unattended import's users have no status; a result says
 			// what was applied.
-			v.Status, v.Counts = crm.UserImported, r.Counts
+			v.Status, v.Counts = crm.UserImported, userCounts(r.Counts, u)
 		case crm.KindOf(err) == crm.NotFound || err == nil:
 			if st == crm.UserPending || st == crm.UserPreviewing {
 				continue // not decided yet
+			}
+			if st == crm.UserSkipped || st == crm.UserExcluded {
+				// Nothing of theirs was imported: their valid rows are
+				// skipped, as the import's total counts them.
+				v.Counts = userCounts(crm.Counts{Skipped: u.Rows}, u)
 			}
 		default:
 			return nil, err

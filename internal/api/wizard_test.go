@@ -96,7 +96,7 @@ func TestWizardRoutesAnswerTheWaits(t *testing.T) {
 			`the user in turn is anna@acme.example`, ""},
 		{"an unknown decision is 400", decisionWait, post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"maybe"}`), 400,
 			`the decision \"maybe\" is not one of import, skip, import-all, back`, ""},
-		{"a decision while nothing is awaited is 409", nil, post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import"}`), 409,
+		{"a decision while nothing is awaited is 409", nil, post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import","user":"u-anna"}`), 409,
 			crm.WaitEnded, ""},
 		{"stop after back", &crm.Wait{For: crm.ForResume, Token: "tok-r"}, post("POST /imports/{id}/resume", "imp-w", "acme", `{"action":"stop"}`), 200,
 			`"status":"PREVIEWING"`, `{"action":"stop"}`},
@@ -137,7 +137,7 @@ func withQuery(req events.APIGatewayV2HTTPRequest, k, v string) events.APIGatewa
 
 func TestADecisionSentTwiceIsAConflict(t *testing.T) {
 	w := newWizardWorld(t, decisionWait)
-	req := post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import"}`)
+	req := post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import","user":"u-anna"}`)
 	first, _ := w.h.Handle(context.Background(), req)
 	second, _ := w.h.Handle(context.Background(), req)
 	if first.StatusCode != 200 || second.StatusCode != 409 || !strings.Contains(second.Body, crm.WaitEnded) {
@@ -162,7 +162,7 @@ func TestAWaitEndedInTheWorkflowIsAConflictAndGivenBackOtherwise(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWizardWorld(t, decisionWait)
 			tt.fail(w)
-			resp, _ := w.h.Handle(context.Background(), post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import"}`))
+			resp, _ := w.h.Handle(context.Background(), post("POST /imports/{id}/decision", "imp-w", "acme", `{"decision":"import","user":"u-anna"}`))
 			j, _ := w.jobs.Get(context.Background(), "acme", "imp-w")
 			if resp.StatusCode != tt.status || (j.Wait != nil) != tt.waitBack {
 				t.Errorf("decision = %d %s, job wait %+v; want %d and the wait given back: %v", resp.StatusCode, resp.Body, j.Wait, tt.status, tt.waitBack)
@@ -179,7 +179,7 @@ func TestWizardRoutesAnswer404ForAnotherTenantsImport(t *testing.T) {
 		t.Run(route, func(t *testing.T) {
 			w := newWizardWorld(t, decisionWait)
 			body := map[string]string{
-				"POST /imports/{id}/selection": `{"exclude":[]}`, "POST /imports/{id}/decision": `{"decision":"import"}`, "POST /imports/{id}/resume": `{"action":"stop"}`,
+				"POST /imports/{id}/selection": `{"exclude":[]}`, "POST /imports/{id}/decision": `{"decision":"import","user":"u-anna"}`, "POST /imports/{id}/resume": `{"action":"stop"}`,
 			}[route]
 			resp, _ := w.h.Handle(context.Background(), post(route, "imp-w", "globex", body))
 			j, _ := w.jobs.Get(context.Background(), "acme", "imp-w")

@@ -117,6 +117,11 @@ type Page struct {
 	Limit  int
 }
 
+// DirectoryUser is the id of the one user of an import of the users
+// entity: the tenant's user directory, which has no e-mail
+// (steps.DirectoryUser).
+const DirectoryUser = "directory"
+
 // User is one of an import's users (sales agents) and its rows.
 type User struct {
 	ID     string `json:"id"`
@@ -187,10 +192,13 @@ const (
 	DecideBack      = "back"
 )
 
-// Decision answers a preview; User, when set, must be the user in turn.
+// Decision answers a preview. User (an id or e-mail) is required: the
+// user whose preview the decision answers. The API refuses it (409)
+// unless that user is the one in turn, so a decision sent twice never
+// decides on the next user unseen.
 type Decision struct {
 	Decision string `json:"decision"`
-	User     string `json:"user,omitempty"`
+	User     string `json:"user"`
 }
 
 // Resume answers an import that waits after "back": Action "continue"

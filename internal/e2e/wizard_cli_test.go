@@ -187,6 +187,14 @@ func TestCLIWizardSelectsPreviewsDecidesAndGoesBack(t *testing.T) {
 		if second == first || second == cara.ID {
 			t.Fatalf("the second decision is for %s, want the included user after %s", second, first)
 		}
+		// The same decision sent again names the first user, whose
+		// preview was shown: it must not import the second unseen.
+		if code, _, errOut := c.run(t, "", "decide", id, "import"); code != 6 || !strings.Contains(errOut, "the user in turn is") || !strings.Contains(errOut, "crmimport preview "+id) {
+			t.Errorf("crmimport decide %s import again = %d %q, want 6 saying whose turn it is and to run crmimport preview", id, code, errOut)
+		}
+		if again := c.waitsFor(t, id, apiclient.ForDecision); again != second {
+			t.Fatalf("after the decision sent again the import waits for %s, want still %s", again, second)
+		}
 		c.okJSON(t, &pv, "preview", id)
 		if pv.User.ID != second || pv.Counts.Create != wantRows[second] {
 			t.Errorf("crmimport preview --json = %+v, want %s creating %d rows", pv, second, wantRows[second])
@@ -223,9 +231,9 @@ func TestCLIWizardSelectsPreviewsDecidesAndGoesBack(t *testing.T) {
 		c.waitsFor(t, id, apiclient.ForSelection)
 		c.ok(t, "select", id)
 		first := c.waitsFor(t, id, apiclient.ForDecision)
-		c.ok(t, "decide", id, "import")
+		c.ok(t, "decide", id, "import", "--user", first)
 		second := c.waitsFor(t, id, apiclient.ForDecision)
-		c.ok(t, "decide", id, "back")
+		c.ok(t, "decide", id, "back", "--user", second)
 
 		code, out, errOut := c.run(t, "", "status", id, "--watch", "--interval", "200ms")
 		if code != 0 || !strings.Contains(out, "Waits for  what to do after back") {

@@ -66,7 +66,7 @@ func TestAWaitingWizardLeavesItsSlotToTheTenantsOtherImports(t *testing.T) {
 	resetStepStats(t, st)
 	w.post(t, id, "/selection", map[string]any{"exclude": []string{bo.ID}})
 	w.waitFor(t, id, crm.ForDecision, anna.ID)
-	w.post(t, id, "/decision", map[string]any{"decision": "import"})
+	w.post(t, id, "/decision", map[string]any{"decision": "import", "user": anna.ID})
 	j = st.waitJob(t, tn, id)
 	if j.Status != crm.Succeeded || j.Counts.Created != 2 || j.Done != 2 || j.Total != 2 {
 		t.Errorf("attended import = %s (%s), %+v, applied %d/%d; want SUCCEEDED, 2 created, 2/2 (bo's row left out)", j.Status, j.Reason, j.Counts, j.Done, j.Total)

@@ -93,7 +93,7 @@ func answerAll(t *testing.T, api, token, id string) {
 	if !w.waitOrEnd(t, id, crm.ForDecision) {
 		return
 	}
-	w.post(t, id, "/decision", map[string]any{"decision": "import-all"})
+	w.post(t, id, "/decision", map[string]any{"decision": "import-all", "user": w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID})
 }
 
 // waitOrEnd polls the import until it waits for f (true) or has ended
@@ -395,7 +395,7 @@ func TestWizardSelectsDecidesAndImportsAll(t *testing.T) {
 	}
 	t.Logf("import of the first user -> second preview ready: %s", time.Since(answered).Round(10*time.Millisecond))
 	answered = time.Now()
-	w.post(t, id, "/decision", map[string]any{"decision": "import-all"})
+	w.post(t, id, "/decision", map[string]any{"decision": "import-all", "user": second})
 
 	j := st.waitJob(t, tn, id)
 	t.Logf("import-all -> job SUCCEEDED: %s", time.Since(answered).Round(10*time.Millisecond))
@@ -458,9 +458,9 @@ func TestWizardBackAndResumeWithNewSettings(t *testing.T) {
 	w.waitFor(t, id, crm.ForSelection, "")
 	w.post(t, id, "/selection", map[string]any{"exclude": []string{}})
 	first := w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID
-	w.post(t, id, "/decision", map[string]any{"decision": "import"})
+	w.post(t, id, "/decision", map[string]any{"decision": "import", "user": first})
 	second := w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID
-	w.post(t, id, "/decision", map[string]any{"decision": "back"})
+	w.post(t, id, "/decision", map[string]any{"decision": "back", "user": second})
 	w.waitFor(t, id, crm.ForResume, "")
 
 	t.Run("a change of the mapping is refused in words", func(t *testing.T) {
@@ -508,9 +508,9 @@ func TestWizardBackAndStop(t *testing.T) {
 	w.waitFor(t, id, crm.ForSelection, "")
 	w.post(t, id, "/selection", map[string]any{"exclude": []string{}})
 	first := w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID
-	w.post(t, id, "/decision", map[string]any{"decision": "import"})
+	w.post(t, id, "/decision", map[string]any{"decision": "import", "user": first})
 	second := w.waitFor(t, id, crm.ForDecision, "").Waiting.User.ID
-	w.post(t, id, "/decision", map[string]any{"decision": "back"})
+	w.post(t, id, "/decision", map[string]any{"decision": "back", "user": second})
 	w.waitFor(t, id, crm.ForResume, "")
 	w.post(t, id, "/resume", map[string]any{"action": "stop"})
 

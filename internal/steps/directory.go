@@ -29,9 +29,13 @@ import (
 // as any apply does, so finalize, the row log and the error file need
 // nothing of their own.
 
-// directory is the pseudo-user whose work files hold the rows of an import
-// of the users entity.
-var directory = crm.UserRef{ID: "directory", Email: "the user directory"}
+// DirectoryUser is the id of the pseudo-user whose work files hold the
+// rows of an import of the users entity.
+const DirectoryUser = "directory"
+
+// directory is that pseudo-user. It has no e-mail: an e-mail field holds
+// an address, and the views name it "the user directory" from its id.
+var directory = crm.UserRef{ID: DirectoryUser}
 
 // isDirectory reports whether entity is written to the user directory.
 func isDirectory(entity string) bool { return entity == schema.Users.Name }

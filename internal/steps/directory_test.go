@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/crmimport/crm-import/internal/assign"
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/crmtest"
 	"github.com/crmimport/crm-import/internal/outcome"
@@ -176,5 +177,23 @@ func TestImportOfUsersFillsTheDirectoryOfATenantWithoutUsers(t *testing.T) {
 	}
 	if users, _ := f.tenants.Users(context.Background(), tenant); len(users) != 1 || users[0].Name != "Anna Berg" {
 		t.Errorf("Users() = %+v, want Anna Berg alone", users)
+	}
+}
+
+// TestTheUserDirectoryHasNoEmail: the pseudo-user of an import of users
+// has an id and no e-mail: a view names it from the id, and a field
+// meant for an address never holds words.
+func TestTheUserDirectoryHasNoEmail(t *testing.T) {
+	f := newFixture(t)
+	s, _ := f.importUsers(t, staffCSV, `{"version":1,"entity":"users"}`)
+	if u := s.Users[0]; u.ID != DirectoryUser || u.Email != "" {
+		t.Errorf("Split.Handle() user = %+v, want id %q and no e-mail", u, DirectoryUser)
+	}
+	var sel assign.Selection
+	if err := readJSON(context.Background(), f.files, s.work().Selection(), &sel); err != nil {
+		t.Fatal(err)
+	}
+	if len(sel.Users) != 1 || sel.Users[0].User.Email != "" {
+		t.Errorf("selection = %+v, want the directory with no e-mail", sel.Users)
 	}
 }
