@@ -229,7 +229,7 @@ func waitingFor(wt apiclient.Waiting) string {
 	case apiclient.ForDecision:
 		s = "a decision (crmimport preview ID, crmimport decide ID ...)"
 		if wt.User != nil {
-			s = fmt.Sprintf("a decision on %s's %d rows (crmimport preview ID, crmimport decide ID ...)", first(wt.User.Email, wt.User.ID), wt.User.Rows)
+			s = fmt.Sprintf("a decision on %s's %d rows (crmimport preview ID, crmimport decide ID ...)", first(userLabel(wt.User.ID, wt.User.Email), wt.User.ID), wt.User.Rows)
 		}
 	case apiclient.ForResume:
 		s = "what to do after back (crmimport resume ID --config NAME, or --stop)"

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/crmimport/crm-import/internal/apiclient"
 )
 
 const annaPreview = `{"user":{"id":"u-anna","email":"anna@example.com","rows":5},"counts":{"create":5},"matched":0,"sample":[],"rows":[],"total":5}`
@@ -132,6 +134,22 @@ func TestTheUserDirectoryIsNamedInTables(t *testing.T) {
 	} {
 		if code, out, errOut := run(t, tt.args...); code != ExitOK || !contains(out, tt.want) {
 			t.Errorf("crmimport %v = %d\n%s%s\nwant a line %q", tt.args, code, out, errOut, tt.want)
+		}
+	}
+}
+
+func TestWaitingForNamesTheUserInTurnInWords(t *testing.T) {
+	tests := []struct {
+		user *apiclient.User
+		want string
+	}{
+		{&apiclient.User{ID: "u-anna", Email: "anna@example.com", Rows: 5}, "a decision on anna@example.com's 5 rows"},
+		{&apiclient.User{ID: apiclient.DirectoryUser, Rows: 2}, "a decision on the user directory's 2 rows"},
+		{nil, "a decision (crmimport preview ID"},
+	}
+	for _, tt := range tests {
+		if got := waitingFor(apiclient.Waiting{For: apiclient.ForDecision, User: tt.user}); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("waitingFor(%+v) = %q, want it to begin %q", tt.user, got, tt.want)
 		}
 	}
 }
