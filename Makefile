@@ -2,7 +2,7 @@
 # runs every test. Both start what they need and stop it afterwards.
 
 SHELL := /bin/bash
-FUNCTIONS := Trigger Validate Split Next Wait Preview Apply Finalize Sweeper Api
+FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Api
 GO ?= go
 TEST_TIMEOUT ?= 12m
 

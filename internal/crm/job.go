@@ -109,6 +109,10 @@ type Job struct {
 	// UserStatus is each user's place in an attended import: excluded,
 	// previewing, imported, skipped; a user not in it is pending.
 	UserStatus map[string]UserStatus `json:"userStatus,omitempty"`
+
+	// RestorePoint is the table as it was before the import's first
+	// write (restorepoint.go of internal/steps takes it).
+	RestorePoint *RestorePoint `json:"restorePoint,omitempty"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.
@@ -123,6 +127,9 @@ type JobChange struct {
 	// Attended marks the import as one the tenant answers; false leaves
 	// it alone.
 	Attended bool
+	// RestorePoint records the restore point taken for the import; nil
+	// leaves it alone.
+	RestorePoint *RestorePoint
 }
 
 // UserResult is what applying one user's rows did.

@@ -136,6 +136,10 @@ func (s *Jobs) Update(_ context.Context, tenant, id string, c crm.JobChange) err
 	if c.Attended {
 		j.Attended = true
 	}
+	if c.RestorePoint != nil {
+		rp := *c.RestorePoint
+		j.RestorePoint = &rp
+	}
 	if j.Status.Terminal() {
 		j.Wait = nil
 	}

@@ -113,6 +113,8 @@ type jobItem struct {
 	Attended   bool              `dynamodbav:"attended,omitempty"`
 	Wait       *waitItem         `dynamodbav:"wizard_wait,omitempty"`
 	UserStatus map[string]string `dynamodbav:"user_status"`
+	// The restore point taken before the import's first write.
+	RestorePoint *restorePointItem `dynamodbav:"restore_point,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -130,7 +132,7 @@ type countsItem struct {
 func newJobItem(j crm.Job) jobItem {
 	it := jobItem{
 		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Dropped: map[string]int{}, Waiting: map[string]string{}, UserStatus: map[string]string{},
-		Attended: j.Attended, Wait: newWaitItem(j.Wait),
+		Attended: j.Attended, Wait: newWaitItem(j.Wait), RestorePoint: newRestorePointItem(j.RestorePoint),
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
@@ -149,7 +151,7 @@ func (it jobItem) job() crm.Job {
 		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
 		By: it.By, Role: it.Role, Config: it.Config, InlineConfig: it.InlineConfig, Version: it.Version, ETag: it.ETag,
-		Attended: it.Attended, Wait: it.Wait.wait(),
+		Attended: it.Attended, Wait: it.Wait.wait(), RestorePoint: it.RestorePoint.restorePoint(),
 	}
 	for u, st := range it.UserStatus {
 		if j.UserStatus == nil {
@@ -251,6 +253,9 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 	}
 	if c.Attended {
 		set["attended"] = true
+	}
+	if c.RestorePoint != nil {
+		set["restore_point"] = newRestorePointItem(c.RestorePoint)
 	}
 	in, err := updateInput(s.table, jobKey(tenant, id), set)
 	if err != nil {

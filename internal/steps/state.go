@@ -34,6 +34,9 @@ type State struct {
 	// Wizard is the attended import's loop (wizard.go); set by the wizard
 	// step, which runs after split.
 	Wizard *Wizard `json:"wizard,omitempty"`
+	// RestorePoint is the export taken before the first write
+	// (restorepoint.go); set right after split.
+	RestorePoint *RestorePointState `json:"restorePoint,omitempty"`
 	// Expired is set by the Catch of a wait that timed out.
 	Expired *StepError `json:"expired,omitempty"`
 
