@@ -97,7 +97,8 @@ errors, config.
 	root.AddCommand(newCheckCommand(stdout), newTemplateCommand(stdout),
 		newLoginCommand(g, stdin), newUploadCommand(g), newImportsCommand(g), newStatusCommand(g), newReportCommand(g),
 		newUsersCommand(g), newSelectCommand(g), newPreviewCommand(g), newDecideCommand(g), newResumeCommand(g),
-		newResultsCommand(g), newSummaryCommand(g), newErrorsCommand(g), newConfigCommand(g))
+		newResultsCommand(g), newSummaryCommand(g), newErrorsCommand(g), newConfigCommand(g),
+		newRestorePointsCommand(g))
 
 	err := root.ExecuteContext(ctx)
 	var exit *exitError

@@ -70,6 +70,9 @@ var routes = map[string]route{
 	// Downloads (downloads.go): a saved configuration as a file, a template.
 	"GET /configs/{name}/file": (*Handler).getConfigFile,
 	"GET /templates/{entity}":  (*Handler).getTemplate,
+
+	// Restore points (restorepoints.go), administrators only.
+	"GET /restore-points": (*Handler).listRestorePoints,
 }
 
 // Handle answers one request.

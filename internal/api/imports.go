@@ -38,6 +38,9 @@ type importView struct {
 	// records of the same entity, or, without a user, the tenant's slots
 	// for running imports, all taken (one holder named).
 	QueuedBehind []queuedView `json:"queuedBehind,omitempty"`
+	// RestorePoint is the table before the import's first write
+	// (restorepoints.go).
+	RestorePoint *restorePointView `json:"restorePoint,omitempty"`
 }
 
 // queuedView is one import an import waits for.
@@ -108,6 +111,7 @@ func viewOf(j crm.Job) importView {
 		Users: j.Users, Counts: j.Counts, Done: j.Done, Total: j.Total,
 		CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
 		Attended: j.Attended, Waiting: waitingOf(j), QueuedBehind: queueOf(j),
+		RestorePoint: restorePointOf(j),
 	}
 }
 

@@ -22,10 +22,13 @@ type Import struct {
 	Attended bool       `json:"attended"`
 	Waiting  *Waiting   `json:"waiting,omitempty"` // while WAITING
 	// QueuedBehind: the imports this one waits for to go on.
-	QueuedBehind []Queued  `json:"queuedBehind,omitempty"`
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
-	FinishedAt   time.Time `json:"finishedAt,omitzero"`
+	QueuedBehind []Queued `json:"queuedBehind,omitempty"`
+	// RestorePoint: the table before the import's first write, once
+	// taken.
+	RestorePoint *RestorePoint `json:"restorePoint,omitempty"`
+	CreatedAt    time.Time     `json:"createdAt"`
+	UpdatedAt    time.Time     `json:"updatedAt"`
+	FinishedAt   time.Time     `json:"finishedAt,omitzero"`
 }
 
 // What an import waits for, in Waiting.For.

@@ -60,6 +60,8 @@ var isolation = map[string]isolationCase{
 	"PUT /configs/{name}": {body: json.RawMessage(overwriteName), want: http.StatusOK},
 	// Templates are the same for every tenant: nothing of B's in them.
 	"GET /templates/{entity}": {query: "?lang=de", want: http.StatusOK},
+	// B's restore point (taken after its split) is not among A's.
+	"GET /restore-points": {want: http.StatusOK, list: "restorePoints"},
 }
 
 // isolatedConfig is the name of tenant B's saved configuration.
