@@ -38,6 +38,7 @@ func TestImportRequestCounts(t *testing.T) {
 	t.Run("new rows", func(t *testing.T) {
 		st.cloud.ResetFunctionStats(t, "ApplyFunction")
 		st.cloud.ResetFunctionStats(t, "PreviewFunction")
+		st.cloud.ResetFunctionStats(t, "RestorePointFunction")
 		j := st.waitJob(t, tn, st.upload(t, tn, customers, "bulk.csv", file, "cfg"))
 		if j.Status != crm.Succeeded {
 			t.Fatalf("job status = %s (%s), want SUCCEEDED", j.Status, j.Reason)
@@ -69,6 +70,21 @@ func TestImportRequestCounts(t *testing.T) {
 		}
 		if n := len(st.records(t, tn, anna.ID)); n != bulkRows {
 			t.Errorf("records = %d, want %d", n, bulkRows)
+		}
+		// The restore point's own calls, in its own function (the counts
+		// above are unchanged by it): one export, one write of it on the
+		// job, and a DescribeExport per poll (one when the export is done
+		// by the first, as moto's small exports are; one more each 10 s).
+		rp := st.cloud.FunctionStats(t, "RestorePointFunction")
+		t.Logf("restore point: %s", rp)
+		if n := rp.Count("dynamodb", "ExportTableToPointInTime"); n != 1 {
+			t.Errorf("restore point ExportTableToPointInTime calls = %d, want 1", n)
+		}
+		if n := rp.Count("dynamodb", "UpdateItem"); n != 1 {
+			t.Errorf("restore point UpdateItem calls = %d, want 1 (the job)", n)
+		}
+		if n := rp.Count("dynamodb", "DescribeExport"); n < 1 || n > 3 {
+			t.Errorf("restore point DescribeExport calls = %d, want 1 to 3", n)
 		}
 	})
 
