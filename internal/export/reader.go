@@ -54,15 +54,12 @@ func (r *Reader) Records(ctx context.Context, prefix, tenant string) iter.Seq2[I
 			return
 		}
 		pkPrefix := dynamo.UserPK(tenant, "")
+		mine := func(pk string) bool { return strings.HasPrefix(pk, pkPrefix) }
 		for _, key := range keys {
-			for item, err := range r.file(ctx, key) {
+			for item, err := range r.file(ctx, key, mine) {
 				if err != nil {
 					yield(nil, err)
 					return
-				}
-				pk, _ := item["pk"].(*types.AttributeValueMemberS)
-				if pk == nil || !strings.HasPrefix(pk.Value, pkPrefix) {
-					continue
 				}
 				if !yield(item, nil) {
 					return
@@ -95,8 +92,10 @@ func (r *Reader) dataFiles(ctx context.Context, prefix string) ([]string, error)
 	return keys, nil
 }
 
-// file yields the items of one gzip data file of DynamoDB JSON lines.
-func (r *Reader) file(ctx context.Context, key string) iter.Seq2[Item, error] {
+// file yields the items of one gzip data file of DynamoDB JSON lines
+// whose partition key keep takes. The key is decoded first, so the
+// other tenants' items (most of an export) are never decoded whole.
+func (r *Reader) file(ctx context.Context, key string, keep func(pk string) bool) iter.Seq2[Item, error] {
 	return func(yield func(Item, error) bool) {
 		out, err := r.client.GetObject(ctx, &s3.GetObjectInput{Bucket: &r.bucket, Key: &key})
 		if err != nil {
@@ -120,6 +119,18 @@ func (r *Reader) file(ctx context.Context, key string) iter.Seq2[Item, error] {
 				return
 			}
 			var item Item
+			if err == nil {
+				var pk struct {
+					S *string `json:"S"`
+				}
+				raw := line.Item["pk"]
+				if len(raw) == 0 {
+					continue // not an item of this table's layout
+				}
+				if err = json.Unmarshal(raw, &pk); err == nil && (pk.S == nil || !keep(*pk.S)) {
+					continue
+				}
+			}
 			if err == nil {
 				item, err = decodeItem(line.Item)
 			}
