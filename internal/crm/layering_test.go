@@ -12,7 +12,7 @@ import (
 func TestLayering(t *testing.T) {
 	const module = "github.com/crmimport/crm-import/internal/"
 	domain := []string{"crm", "apply", "plan", "match", "check", "config", "sheet", "value", "schema", "mapping", "assign", "outcome", "template"}
-	adapters := []string{"bucket", "dynamo", "workflow", "notify", "stack"}
+	adapters := []string{"bucket", "dynamo", "export", "workflow", "notify", "stack"}
 	tests := []struct {
 		pkg       string
 		forbidden []string
