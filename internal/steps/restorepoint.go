@@ -83,6 +83,14 @@ func (r *RestorePoint) now() time.Time {
 // another (the adapter's client token makes it the same one on AWS).
 func (r *RestorePoint) start(ctx context.Context, s State) (State, error) {
 	log := s.Logger(r.Log, "restorepoint")
+	if len(s.Users) == 0 {
+		// Every row was refused or reached nobody: nothing will be
+		// written, so there is nothing to go back before (and no export
+		// to pay for).
+		s.RestorePoint = &RestorePointState{Ready: true, Since: r.now()}
+		log.Info("no restore point: the import has no user to write")
+		return s, nil
+	}
 	var rp crm.RestorePoint
 	if r.Mode == crm.RestorePointTimeOnly {
 		rp.Time = r.now()

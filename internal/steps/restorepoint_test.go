@@ -38,7 +38,7 @@ func TestRestorePointIsRecordedAndWaitedFor(t *testing.T) {
 			jobs.Create(ctx, crm.Job{Tenant: tenant, ID: "imp-rp", Status: crm.Splitting})
 			now := start
 			r := &RestorePoint{Jobs: jobs, Exports: exports, Mode: tt.mode, Log: discard, Now: func() time.Time { return now }}
-			s, err := r.Handle(ctx, RestorePointInput{Action: ActionStart, State: State{ImportID: "imp-rp", Tenant: tenant}})
+			s, err := r.Handle(ctx, RestorePointInput{Action: ActionStart, State: State{ImportID: "imp-rp", Tenant: tenant, Users: []crm.UserRef{{ID: anna.ID, Rows: 2}}}})
 			if err != nil {
 				t.Fatalf("Handle(start) = %v", err)
 			}
@@ -73,5 +73,20 @@ func TestRestorePointIsRecordedAndWaitedFor(t *testing.T) {
 				t.Errorf("ready = %v, want %v", s.RestorePoint.Ready, tt.ready)
 			}
 		})
+	}
+}
+
+func TestAnImportWithNoUserToWriteTakesNoRestorePoint(t *testing.T) {
+	ctx := context.Background()
+	jobs, exports := crmtest.NewJobs(), crmtest.NewExports()
+	jobs.Create(ctx, crm.Job{Tenant: tenant, ID: "imp-none", Status: crm.Splitting})
+	r := &RestorePoint{Jobs: jobs, Exports: exports, Log: discard}
+	s, err := r.Handle(ctx, RestorePointInput{Action: ActionStart, State: State{ImportID: "imp-none", Tenant: tenant}})
+	if err != nil {
+		t.Fatalf("Handle(start) = %v", err)
+	}
+	j, _ := jobs.Get(ctx, tenant, "imp-none")
+	if s.RestorePoint == nil || !s.RestorePoint.Ready || len(exports.Prefixes()) != 0 || j.RestorePoint != nil {
+		t.Errorf("Handle(start) of no user = %+v, exports %v, job %+v, want ready with no export and none on the job", s.RestorePoint, exports.Prefixes(), j.RestorePoint)
 	}
 }
