@@ -109,6 +109,10 @@ type Job struct {
 	// UserStatus is each user's place in an attended import: excluded,
 	// previewing, imported, skipped; a user not in it is pending.
 	UserStatus map[string]UserStatus `json:"userStatus,omitempty"`
+
+	// Undone says the import was undone, when, by whom, and what the undo
+	// did (undo.go); nil while it is not.
+	Undone *Undone `json:"undone,omitempty"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.

@@ -113,6 +113,8 @@ type jobItem struct {
 	Attended   bool              `dynamodbav:"attended,omitempty"`
 	Wait       *waitItem         `dynamodbav:"wizard_wait,omitempty"`
 	UserStatus map[string]string `dynamodbav:"user_status"`
+	// Undone: the job's undo (undo.go).
+	Undone *crm.Undone `dynamodbav:"undone,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -149,7 +151,7 @@ func (it jobItem) job() crm.Job {
 		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
 		By: it.By, Role: it.Role, Config: it.Config, InlineConfig: it.InlineConfig, Version: it.Version, ETag: it.ETag,
-		Attended: it.Attended, Wait: it.Wait.wait(),
+		Attended: it.Attended, Wait: it.Wait.wait(), Undone: it.Undone,
 	}
 	for u, st := range it.UserStatus {
 		if j.UserStatus == nil {
