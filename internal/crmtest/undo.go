@@ -105,4 +105,3 @@ func (s *Jobs) SetUndone(_ context.Context, tenant, id string, u crm.Undone) err
 	sj.job.Undone = &u
 	return nil
 }
-
