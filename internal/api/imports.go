@@ -38,6 +38,8 @@ type importView struct {
 	// records of the same entity, or, without a user, the tenant's slots
 	// for running imports, all taken (one holder named).
 	QueuedBehind []queuedView `json:"queuedBehind,omitempty"`
+	// Undone: the import was undone, when, by whom (undo.go).
+	Undone *crm.Undone `json:"undone,omitempty"`
 }
 
 // queuedView is one import an import waits for.
@@ -108,6 +110,7 @@ func viewOf(j crm.Job) importView {
 		Users: j.Users, Counts: j.Counts, Done: j.Done, Total: j.Total,
 		CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
 		Attended: j.Attended, Waiting: waitingOf(j), QueuedBehind: queueOf(j),
+		Undone: j.Undone,
 	}
 }
 
