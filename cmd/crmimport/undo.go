@@ -115,4 +115,3 @@ func fieldOf(fields map[string]string, name string) string {
 	}
 	return fields[name]
 }
-
