@@ -218,11 +218,12 @@ func expectation(expect *crm.Record) (string, map[string]string, map[string]type
 		":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(expect.Version, 10)},
 	}
 	cond := "#v = :v AND "
+	values[":i"] = &types.AttributeValueMemberS{Value: expect.ImportID}
 	if expect.ImportID == "" {
-		cond += "attribute_not_exists(import_id)"
+		// A record no import wrote may lack the attribute or hold "".
+		cond += "(attribute_not_exists(import_id) OR import_id = :i)"
 	} else {
 		cond += "import_id = :i"
-		values[":i"] = &types.AttributeValueMemberS{Value: expect.ImportID}
 	}
 	return cond, map[string]string{"#v": "version"}, values
 }
