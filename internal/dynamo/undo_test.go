@@ -2,7 +2,9 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/undo"
@@ -142,5 +144,47 @@ func TestSetUndoneOnlyOnAnEndedJob(t *testing.T) {
 	}
 	if j.Undone == nil || *j.Undone != u {
 		t.Errorf("Get().Undone = %+v, want %+v", j.Undone, u)
+	}
+}
+
+// TestUndoRequestCounts undoes an import of 250 new records and counts
+// its calls: 10 TransactWriteItems of 25 (as many as apply's BatchWriteItem
+// calls for the records), a few Queries, no GetItem. 250, not more: moto
+// copies the whole table for every transaction (to roll it back), so its
+// time grows with the table, which DynamoDB's does not.
+func TestUndoRequestCounts(t *testing.T) {
+	client, table, calls := newTable(t)
+	ctx := context.Background()
+	r := newRecords(client, table)
+	sc := crm.Scope{Tenant: "acme", User: "u1", Entity: "customers", ImportID: "imp-big"}
+	writes := make([]crm.Write, 250)
+	for i := range writes {
+		writes[i] = crm.Write{Kind: crm.WriteCreate, ID: fmt.Sprintf("c-%04d", i), Row: i + 2, Fields: map[string]string{"name": fmt.Sprintf("Customer %d", i)}, Version: 1}
+	}
+	start := time.Now()
+	if err := r.Write(ctx, sc, writes); err != nil {
+		t.Fatal(err)
+	}
+	wrote := time.Since(start)
+	applied := calls.get("BatchWriteItem")
+	calls.reset()
+	start = time.Now()
+	res, err := undo.Run(ctx, r, "acme", "imp-big", undo.Options{Act: true})
+	undid := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deleted != 250 || len(res.Conflicts) != 0 {
+		t.Errorf("Run() = %d deleted, %d conflicts, want 250, 0", res.Deleted, len(res.Conflicts))
+	}
+	tx, q := calls.get("TransactWriteItems"), calls.get("Query")
+	// Times are logged, not asserted: the ratio is what to compare.
+	t.Logf("undo of 250 created records: %d TransactWriteItems, %d Query, %d GetItem in %v; apply's write: %d BatchWriteItem in %v (ratio %.1f)",
+		tx, q, calls.get("GetItem"), undid.Round(time.Millisecond), applied, wrote.Round(time.Millisecond), undid.Seconds()/wrote.Seconds())
+	if tx != 10 || calls.get("GetItem") != 0 || q > 10 {
+		t.Errorf("calls = %d TransactWriteItems, %d Query, %d GetItem; want 10, at most 10, 0", tx, q, calls.get("GetItem"))
+	}
+	if n := len(scan(t, client, table)); n != 250 {
+		t.Errorf("items left = %d, want the 250 before-images only", n)
 	}
 }

@@ -90,6 +90,16 @@ func TestRun(t *testing.T) {
 			want: map[string]*crm.Record{"c1": nil},
 		},
 		{
+			name: "a partly applied job: images of changes never made are found undone",
+			edit: func(r *crmtest.Records) {
+				// Apply crashed after the before-images, before the records.
+				r.Delete(tenant, user, "customers", "c1")
+				r.Put(tenant, user, rec("u1", "Old", 3, ""))
+			},
+			opt: undo.Options{Act: true}, deleted: 1, restored: 2,
+			want: map[string]*crm.Record{"c1": nil, "u1": ptr(rec("u1", "Old", 3, "")), "d1": ptr(rec("d1", "Gone", 2, "imp-0"))},
+		},
+		{
 			name: "a record changed between the look and the write is a conflict, not overwritten",
 			edit: func(r *crmtest.Records) {
 				r.BeforeUndo = func([]crm.UndoWrite) { r.Put(tenant, user, rec("c1", "Meanwhile", 2, "")) }
@@ -173,3 +183,46 @@ func TestRunRefusesAboveMax(t *testing.T) {
 }
 
 func ptr(r crm.Record) *crm.Record { return &r }
+
+// crashing fails the Undo call number n, as a Lambda killed mid-way.
+type crashing struct {
+	*crmtest.Records
+	n, calls int
+}
+
+func (c *crashing) Undo(ctx context.Context, tenant string, writes []crm.UndoWrite) ([]int, error) {
+	c.calls++
+	if c.calls == c.n {
+		return nil, crm.Errorf(crm.Unavailable, "killed")
+	}
+	return c.Records.Undo(ctx, tenant, writes)
+}
+
+func TestRunAfterACrashMidWayFinishesTheSame(t *testing.T) {
+	ctx := context.Background()
+	want := imported(t)
+	want.PageSize = 1
+	full, err := undo.Run(ctx, want, tenant, job, undo.Options{Act: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := imported(t)
+	r.PageSize = 1
+	if _, err := undo.Run(ctx, &crashing{Records: r, n: 2}, tenant, job, undo.Options{Act: true}); crm.KindOf(err) != crm.Unavailable {
+		t.Fatalf("Run(crash) error = %v, want Unavailable", err)
+	}
+	got, err := undo.Run(ctx, r, tenant, job, undo.Options{Act: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Deleted != full.Deleted || got.Restored != full.Restored || len(got.Conflicts) != len(full.Conflicts) || got.Already != 1 {
+		t.Errorf("Run(after crash) = %+v, want %+v with 1 already undone", got, full)
+	}
+	for _, id := range []string{"c1", "u1", "d1", "o1"} {
+		a, okA := want.Get(tenant, user, "customers", id)
+		b, okB := r.Get(tenant, user, "customers", id)
+		if okA != okB || a.Version != b.Version || a.ImportID != b.ImportID || a.Fields["name"] != b.Fields["name"] {
+			t.Errorf("record %s after crash and re-run = %+v (%v), want %+v (%v)", id, b, okB, a, okA)
+		}
+	}
+}
