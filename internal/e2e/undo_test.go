@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -105,6 +106,24 @@ func TestUndoTakesImportABack(t *testing.T) {
 	}
 	st.checkTable(t, tn, anna.ID, "customer_number", seededHand)
 
+	// The CLI, run twice, prints the same table: the counts, and the
+	// edited record's city now and as undo would write it.
+	c := newCLI(t, st).signedIn(t, st, tn, tn+"-cli@demo.example", "administrator")
+	tables := make([]string, 2)
+	for i := range tables {
+		tables[i] = withoutLine(c.ok(t, "undo", j.ID, "--yes"), "Undone ")
+	}
+	if tables[0] != tables[1] {
+		t.Errorf("crmimport undo %s --yes twice printed\n%s\nthen\n%s\nwant the same", j.ID, tables[0], tables[1])
+	}
+	cells := strings.Join(strings.Fields(tables[0]), " ") // padding aside
+	for _, want := range []string{"│ 1 │ 7 │ 1 │", "│ u-anna │ customers │ seed-c1 │ city │ Leipzig │ Berlin │ changed since the import │"} {
+		if !strings.Contains(cells, want) {
+			t.Errorf("crmimport undo %s --yes printed\n%s\nwant %q", j.ID, tables[0], want)
+		}
+	}
+	st.checkTable(t, tn, anna.ID, "customer_number", seededHand)
+
 	forced := undo(map[string]any{"confirm": true, "force": true})
 	if want := [3]int{1, 8, 1}; forced.counts() != want || len(forced.Conflicts) != 1 || !forced.Conflicts[0].Forced {
 		t.Errorf("forced undo = %v %+v, want %v with seed-c1 forced", forced.counts(), forced.Conflicts, want)
@@ -177,4 +196,15 @@ func (st *stack) tenantItems(t *testing.T, tenantID string) map[string]map[strin
 		t.Fatalf("tenant %s has no items to compare", tenantID)
 	}
 	return out
+}
+
+// withoutLine drops the lines of out that start with prefix.
+func withoutLine(out, prefix string) string {
+	var keep []string
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, prefix) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
