@@ -77,12 +77,12 @@ func (h *Handler) postUndo(ctx context.Context, tenant string, req events.APIGat
 	if retention <= 0 {
 		retention = DefaultUndoRetention
 	}
-	ended := j.FinishedAt
-	if ended.IsZero() {
-		ended = j.UpdatedAt
-	}
-	if until := ended.Add(retention); time.Now().After(until) {
-		return nil, crm.Errorf(crm.Conflict, "import %s ended on %s: an import can be undone for %d days after it ended, until %s", id, ended.UTC().Format(time.DateOnly), int(retention.Hours()/24), until.UTC().Format(time.DateOnly))
+	// Counted from the job's creation, not its end: every before-image
+	// was written after it, with the same TTL, so none has expired while
+	// the import can still be undone (an attended import may end days
+	// after its first user was applied).
+	if until := j.CreatedAt.Add(retention); time.Now().After(until) {
+		return nil, crm.Errorf(crm.Conflict, "import %s was started on %s: an import can be undone for %d days after it was started, until %s; the images of the records it changed are gone", id, j.CreatedAt.UTC().Format(time.DateOnly), int(retention.Hours()/24), until.UTC().Format(time.DateOnly))
 	}
 	if h.Records == nil {
 		return nil, crm.Errorf(crm.Internal, "the API has no record store to undo with")

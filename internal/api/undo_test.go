@@ -98,7 +98,7 @@ func TestPostUndoAfterTheRetentionIsAConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != 409 || !strings.Contains(resp.Body, "can be undone for 0 days") {
+	if resp.StatusCode != 409 || !strings.Contains(resp.Body, "can be undone for 0 days after it was started") {
 		t.Errorf("Handle() = %d %s, want 409 naming the retention", resp.StatusCode, resp.Body)
 	}
 }
