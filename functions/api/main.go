@@ -19,6 +19,7 @@ func main() {
 		Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
 		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
 		Workflow: s.Workflow(),
+		Records:  s.Records(), Notifier: s.Notifier(), UndoRetention: s.UndoRetention(),
 	}
 	lambda.Start(h.Handle)
 }

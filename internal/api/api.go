@@ -10,10 +10,12 @@ package api
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/undo"
 )
 
 // TenantClaim is the ID token's claim that names the caller's tenant: the
@@ -36,6 +38,12 @@ type Handler struct {
 
 	// Workflow completes the waits of attended imports (wizard.go).
 	Workflow crm.Workflow
+
+	// Undo (undo.go): the record store, the bus ImportUndone goes to, and
+	// how long after its end an import can be undone.
+	Records       undo.Store
+	Notifier      crm.Notifier
+	UndoRetention time.Duration
 }
 
 // route answers one route for the caller's tenant.
@@ -60,6 +68,9 @@ var routes = map[string]route{
 	"POST /imports/{id}/decision":  (*Handler).postDecision,
 	"POST /imports/{id}/resume":    (*Handler).postResume,
 	"GET /imports/{id}/results":    (*Handler).getResults,
+
+	// Undo of one import (undo.go).
+	"POST /imports/{id}/undo": (*Handler).postUndo,
 
 	// Saved configurations (configs.go; roles.go says who may change them).
 	"GET /configs":           (*Handler).listConfigs,

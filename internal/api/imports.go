@@ -41,6 +41,8 @@ type importView struct {
 	// RestorePoint is the table before the import's first write
 	// (restorepoints.go).
 	RestorePoint *restorePointView `json:"restorePoint,omitempty"`
+	// Undone: the import was undone, when, by whom (undo.go).
+	Undone *crm.Undone `json:"undone,omitempty"`
 }
 
 // queuedView is one import an import waits for.
@@ -112,6 +114,7 @@ func viewOf(j crm.Job) importView {
 		CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
 		Attended: j.Attended, Waiting: waitingOf(j), QueuedBehind: queueOf(j),
 		RestorePoint: restorePointOf(j),
+		Undone:       j.Undone,
 	}
 }
 

@@ -150,6 +150,19 @@ func TestEachRouteSendsTheContractsRequestAndReadsItsAnswer(t *testing.T) {
 			want: wantImport(),
 		},
 		{
+			name: "undo, forced", route: "POST /imports/imp1/undo",
+			answer: `{"importId":"imp1","dryRun":false,"forced":true,"deleted":1,"restored":2,"already":0,"conflictsTotal":1,
+				"conflicts":[{"user":"u-anna","entity":"customers","id":"c-1","now":{"name":"By hand"},"undo":{"name":"Old"},"forced":true,"reason":"changed since the import"}],
+				"undone":{"at":"2026-12-01T10:00:00Z","by":"admin@example.com","forced":true,"deleted":1,"restored":2,"conflicts":1}}`,
+			do: func(ctx context.Context, c *Client) (any, error) {
+				return c.Undo(ctx, "imp1", UndoRequest{Confirm: true, Force: true})
+			},
+			body: `{"confirm":true,"force":true}`,
+			want: Undo{ImportID: "imp1", Forced: true, Deleted: 1, Restored: 2, ConflictsTotal: 1,
+				Conflicts: []UndoConflict{{User: "u-anna", Entity: "customers", ID: "c-1", Now: map[string]string{"name": "By hand"}, Undo: map[string]string{"name": "Old"}, Forced: true, Reason: "changed since the import"}},
+				Undone:    &crm.Undone{At: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), By: "admin@example.com", Forced: true, Deleted: 1, Restored: 2, Conflicts: 1}},
+		},
+		{
 			name: "get the results", route: "GET /imports/imp1/results",
 			answer: `{"users":[{"user":{"id":"u-anna","email":"anna@example.com","rows":5,"status":"imported"},"status":"imported","counts":{"rows":5,"created":5}},{"user":{"id":"u-bo","email":"bo@example.com","rows":2,"status":"excluded"},"status":"excluded","counts":{}}]}`,
 			do:     func(ctx context.Context, c *Client) (any, error) { return c.Results(ctx, "imp1") },

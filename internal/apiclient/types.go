@@ -29,6 +29,8 @@ type Import struct {
 	CreatedAt    time.Time     `json:"createdAt"`
 	UpdatedAt    time.Time     `json:"updatedAt"`
 	FinishedAt   time.Time     `json:"finishedAt,omitzero"`
+	// Undone: the import was undone (POST /imports/{id}/undo).
+	Undone *crm.Undone `json:"undone,omitempty"`
 }
 
 // What an import waits for, in Waiting.For.

@@ -113,6 +113,9 @@ type Job struct {
 	// RestorePoint is the table as it was before the import's first
 	// write (restorepoint.go of internal/steps takes it).
 	RestorePoint *RestorePoint `json:"restorePoint,omitempty"`
+	// Undone says the import was undone, when, by whom, and what the undo
+	// did (undo.go); nil while it is not.
+	Undone *Undone `json:"undone,omitempty"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.

@@ -93,6 +93,9 @@ type Jobs interface {
 	// false, and nothing changed, when the job has taken another upload or
 	// is no longer UPLOADING. A missing job is NotFound.
 	TakeOver(ctx context.Context, tenant, id string, obj Object) (bool, error)
+	// SetUndone records that an ended job was undone; a job that has not
+	// ended is a Conflict, a missing one NotFound.
+	SetUndone(ctx context.Context, tenant, id string, u Undone) error
 }
 
 // Uploads signs the form a tenant uploads a file with (S3's presigned

@@ -20,12 +20,18 @@ type Records struct {
 	// before its caller goes on: a test edits records there (with Put) to
 	// play someone changing them while an import runs.
 	AfterCurrent func(s crm.Scope, lo, hi string)
+	// PageSize is how many before-images one page of ReadBeforeImages
+	// holds; 0, all of them (undo.go). BeforeUndo plays a change between
+	// undo's look and its write.
+	PageSize   int
+	BeforeUndo func(writes []crm.UndoWrite)
 
 	mu       sync.Mutex
 	records  map[owner]map[string]crm.Record
 	images   map[imageKey]crm.Write
 	rechecks [][2]string
 	writes   [][]crm.Write
+	undos    [][]crm.UndoWrite
 }
 
 // owner is whose records: one user's records of one entity.

@@ -115,6 +115,8 @@ type jobItem struct {
 	UserStatus map[string]string `dynamodbav:"user_status"`
 	// The restore point taken before the import's first write.
 	RestorePoint *restorePointItem `dynamodbav:"restore_point,omitempty"`
+	// Undone: the job's undo (undo.go).
+	Undone *crm.Undone `dynamodbav:"undone,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -151,7 +153,7 @@ func (it jobItem) job() crm.Job {
 		Reason: it.Reason, Users: it.Users, Counts: crm.Counts(it.Counts), Total: it.Total,
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
 		By: it.By, Role: it.Role, Config: it.Config, InlineConfig: it.InlineConfig, Version: it.Version, ETag: it.ETag,
-		Attended: it.Attended, Wait: it.Wait.wait(), RestorePoint: it.RestorePoint.restorePoint(),
+		Attended: it.Attended, Wait: it.Wait.wait(), RestorePoint: it.RestorePoint.restorePoint(), Undone: it.Undone,
 	}
 	for u, st := range it.UserStatus {
 		if j.UserStatus == nil {

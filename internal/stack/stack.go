@@ -120,6 +120,13 @@ func (s *Stack) Records() *dynamo.Records {
 	return r
 }
 
+// UndoRetention is how long an import can be undone, and its
+// before-images are kept: UNDO_RETENTION_DAYS, 0 (the API's default) when
+// unset.
+func (s *Stack) UndoRetention() time.Duration {
+	return time.Duration(intEnv("UNDO_RETENTION_DAYS", 0)) * 24 * time.Hour
+}
+
 // Tenants returns the tenant store.
 func (s *Stack) Tenants() *dynamo.Tenants { return dynamo.NewTenants(s.DynamoDB(), s.Table) }
 

@@ -1,0 +1,48 @@
+package apiclient
+
+import (
+	"context"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+// UndoRequest asks for the undo of an import: its dry run unless Confirm.
+type UndoRequest struct {
+	Confirm bool `json:"confirm"`
+	Force   bool `json:"force"`
+}
+
+// Undo is what an undo did, or its dry run would do.
+type Undo struct {
+	ImportID string `json:"importId"`
+	DryRun   bool   `json:"dryRun"`
+	Forced   bool   `json:"forced"`
+	Deleted  int    `json:"deleted"`  // records the import created, gone
+	Restored int    `json:"restored"` // records it changed or deleted, put back
+	Already  int    `json:"already"`  // of those, found undone already
+	// ConflictsTotal counts the records changed since the import;
+	// Conflicts lists the first 100 of them.
+	ConflictsTotal int            `json:"conflictsTotal"`
+	Conflicts      []UndoConflict `json:"conflicts"`
+	Undone         *crm.Undone    `json:"undone,omitempty"`
+}
+
+// UndoConflict is a record changed since the import: its fields now (nil:
+// gone) and what undo writes (nil: it deletes the record).
+type UndoConflict struct {
+	User   string            `json:"user"`
+	Entity string            `json:"entity"`
+	ID     string            `json:"id"`
+	Now    map[string]string `json:"now"`
+	Undo   map[string]string `json:"undo"`
+	Forced bool              `json:"forced,omitempty"`
+	Reason string            `json:"reason"`
+}
+
+// Undo undoes an import that has ended, or answers the dry run (POST
+// /imports/{id}/undo).
+func (c *Client) Undo(ctx context.Context, id string, r UndoRequest) (Undo, error) {
+	var out Undo
+	err := c.post(ctx, "/imports/"+seg(id)+"/undo", r, &out)
+	return out, err
+}

@@ -1,0 +1,107 @@
+package crmtest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+var _ crm.BeforeImages = (*Records)(nil)
+
+// ReadBeforeImages hands the import's before-images to each, ordered by
+// user, entity and ID as the adapter's sort key orders them, PageSize at a
+// time (all in one page when PageSize is 0).
+func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID string, each func([]crm.BeforeImage) error) error {
+	r.mu.Lock()
+	var keys []imageKey
+	for k := range r.images {
+		if k.tenant == tenant && k.importID == importID {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b imageKey) int {
+		return strings.Compare(a.user+"#"+strings.ToUpper(a.entity)+"#"+a.id, b.user+"#"+strings.ToUpper(b.entity)+"#"+b.id)
+	})
+	images := make([]crm.BeforeImage, 0, len(keys))
+	for _, k := range keys {
+		w := r.images[k]
+		img := crm.BeforeImage{User: k.user, Entity: k.entity, ID: k.id, Op: w.Kind, VersionAfter: w.Version}
+		if w.Before != nil {
+			rec := clone(w.Before.Record)
+			img.Before = &crm.Stored{Record: rec, Opaque: clone(rec)}
+		}
+		images = append(images, img)
+	}
+	size := r.PageSize
+	r.mu.Unlock()
+	if size <= 0 {
+		size = max(len(images), 1)
+	}
+	for start := 0; start < len(images); start += size {
+		if err := each(images[start:min(start+size, len(images))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Undo makes each write while its record is as Expect says, and refuses
+// the others, as the adapter's conditions do. BeforeUndo, if set, is
+// called first: a test edits records there to play someone changing them
+// between undo's look and its write.
+func (r *Records) Undo(_ context.Context, tenant string, writes []crm.UndoWrite) ([]int, error) {
+	if r.BeforeUndo != nil {
+		r.BeforeUndo(writes)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.undos = append(r.undos, slices.Clone(writes))
+	var refused []int
+	for i, w := range writes {
+		o := owner{tenant, w.User, w.Entity}
+		now, ok := r.records[o][w.ID]
+		if w.Expect == nil && ok || w.Expect != nil && (!ok || now.Version != w.Expect.Version || now.ImportID != w.Expect.ImportID) {
+			refused = append(refused, i)
+			continue
+		}
+		if w.Restore == nil {
+			delete(r.records[o], w.ID)
+			continue
+		}
+		rec, isRec := w.Restore.Opaque.(crm.Record)
+		if !isRec {
+			return nil, crm.Errorf(crm.Internal, "undo record %s: the record to put back is not one ReadBeforeImages returned", w.ID)
+		}
+		if r.records[o] == nil {
+			r.records[o] = map[string]crm.Record{}
+		}
+		r.records[o][w.ID] = clone(rec)
+	}
+	return refused, nil
+}
+
+// Undos returns what each Undo call so far was given, in order.
+func (r *Records) Undos() [][]crm.UndoWrite {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.undos)
+}
+
+// SetUndone records the undo on an ended job.
+func (s *Jobs) SetUndone(_ context.Context, tenant, id string, u crm.Undone) error {
+	if err := s.call("SetUndone"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || !sj.job.Status.Terminal() {
+		return crm.Errorf(crm.Conflict, "import %s has not ended or does not exist", id)
+	}
+	u.At = u.At.UTC().Truncate(time.Second)
+	sj.job.Undone = &u
+	return nil
+}
