@@ -204,6 +204,12 @@ func printImport(w io.Writer, im apiclient.Import) error {
 	if !im.FinishedAt.IsZero() {
 		p.line("Finished   %s", when(im.FinishedAt))
 	}
+	if rp := im.RestorePoint; rp != nil && !rp.Time.IsZero() {
+		p.line("Restore    a restore point of %s (crmimport restore-points)", when(rp.Time))
+	}
+	if u := im.Undone; u != nil {
+		p.line("Undone     %s by %s: %d deleted, %d put back, %d changed since and left alone", when(u.At), first(u.By, "an administrator"), u.Deleted, u.Restored, u.Conflicts)
+	}
 	if p.err != nil {
 		return p.err
 	}

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/apiclient"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 const annaPreview = `{"user":{"id":"u-anna","email":"anna@example.com","rows":5},"counts":{"create":5},"matched":0,"sample":[],"rows":[],"total":5}`
@@ -150,6 +153,24 @@ func TestWaitingForNamesTheUserInTurnInWords(t *testing.T) {
 	for _, tt := range tests {
 		if got := waitingFor(apiclient.Waiting{For: apiclient.ForDecision, User: tt.user}); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("waitingFor(%+v) = %q, want it to begin %q", tt.user, got, tt.want)
+		}
+	}
+}
+
+func TestPrintImportSaysItsRestorePointAndUndo(t *testing.T) {
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	im := apiclient.Import{
+		ID: "imp1", Status: crm.Succeeded,
+		RestorePoint: &apiclient.RestorePoint{Time: at, Kind: "export"},
+		Undone:       &crm.Undone{At: at.Add(time.Hour), By: "admin@acme.example", Deleted: 2, Restored: 5, Conflicts: 1},
+	}
+	var out bytes.Buffer
+	if err := printImport(&out, im); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Restore    a restore point of " + when(at), "Undone     " + when(at.Add(time.Hour)) + " by admin@acme.example: 2 deleted, 5 put back, 1 changed since and left alone"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("printImport printed\n%s\nwant it to contain %q", out.String(), want)
 		}
 	}
 }
