@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 
@@ -111,28 +109,4 @@ func TestAPISavesConfigurationsPerTenantAndRole(t *testing.T) {
 			t.Errorf("DELETE /configs/customers-de again = %d %v, want 404", code, body)
 		}
 	})
-}
-
-// send makes a request with the bearer token and body ("": none), decodes
-// the JSON answer into out (when not nil) and returns the status.
-func send(t *testing.T, method, url, token, body string, out any) int {
-	t.Helper()
-	req, err := http.NewRequest(method, url, bytes.NewReader([]byte(body)))
-	if err != nil {
-		t.Fatalf("NewRequest(%s %s) = %v", method, url, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s = %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s answered %d %q, not JSON: %v", method, url, resp.StatusCode, data, err)
-		}
-	}
-	return resp.StatusCode
 }

@@ -129,16 +129,31 @@ func login(t *testing.T, idp *cip.Client, pool, client, tenant string) string {
 	return loginAs(t, idp, pool, client, tenant, tenant+"-admin")
 }
 
-// loginAs creates user of tenant in the pool, in the groups, with a
-// permanent password, and returns the ID token InitiateAuth gives it (its
-// cognito:groups claim names the groups).
+// loginAs creates user of tenant in the pool, in the groups, and returns
+// the ID token InitiateAuth gives it (its cognito:groups claim names the
+// groups).
 func loginAs(t *testing.T, idp *cip.Client, pool, client, tenant, user string, groups ...string) string {
 	t.Helper()
-	ctx := context.Background()
 	password := "Correct-Horse-" + randomHex(4)
+	addPoolUser(t, idp, pool, tenant, user, "", password, groups...)
+	return signIn(t, idp, client, user, password)
+}
+
+// addPoolUser creates user of tenant in the pool, in the groups, with a
+// permanent password, as an administrator of the tenant would. email, when
+// set, is the user's verified e-mail address, which the ID token's email
+// claim carries.
+func addPoolUser(t *testing.T, idp *cip.Client, pool, tenant, user, email, password string, groups ...string) {
+	t.Helper()
+	ctx := context.Background()
+	attrs := []ciptypes.AttributeType{{Name: aws.String("custom:tenant"), Value: &tenant}}
+	if email != "" {
+		attrs = append(attrs,
+			ciptypes.AttributeType{Name: aws.String("email"), Value: &email},
+			ciptypes.AttributeType{Name: aws.String("email_verified"), Value: aws.String("true")})
+	}
 	_, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
-		UserPoolId: &pool, Username: &user, MessageAction: ciptypes.MessageActionTypeSuppress,
-		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("custom:tenant"), Value: &tenant}},
+		UserPoolId: &pool, Username: &user, MessageAction: ciptypes.MessageActionTypeSuppress, UserAttributes: attrs,
 	})
 	if err != nil {
 		t.Fatalf("AdminCreateUser(%s) = %v", user, err)
@@ -151,7 +166,12 @@ func loginAs(t *testing.T, idp *cip.Client, pool, client, tenant, user string, g
 	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &user, Password: &password, Permanent: true}); err != nil {
 		t.Fatalf("AdminSetUserPassword(%s) = %v", user, err)
 	}
-	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
+}
+
+// signIn returns the ID token InitiateAuth (USER_PASSWORD_AUTH) gives user.
+func signIn(t *testing.T, idp *cip.Client, client, user, password string) string {
+	t.Helper()
+	out, err := idp.InitiateAuth(context.Background(), &cip.InitiateAuthInput{
 		ClientId: &client, AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": password},
 	})
@@ -161,26 +181,40 @@ func loginAs(t *testing.T, idp *cip.Client, pool, client, tenant, user string, g
 	return aws.ToString(out.AuthenticationResult.IdToken)
 }
 
-// call GETs url with the bearer token ("": none), decodes the JSON answer
-// into out (when not nil) and returns the status.
+// call GETs url with the bearer token ("": none), as send does.
 func call(t *testing.T, url, token string, out any) int {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return send(t, http.MethodGet, url, token, "", out)
+}
+
+// send makes a request with the bearer token ("": none) and body ("":
+// none), decodes the JSON answer into out (when not nil) and returns the
+// status.
+func send(t *testing.T, method, url, token, body string, out any) int {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, r)
 	if err != nil {
-		t.Fatalf("NewRequest(%s) = %v", url, err)
+		t.Fatalf("NewRequest(%s %s) = %v", method, url, err)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("GET %s = %v", url, err)
+		t.Fatalf("%s %s = %v", method, url, err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("GET %s answered %d %q, not JSON: %v", url, resp.StatusCode, data, err)
+			t.Fatalf("%s %s answered %d %q, not JSON: %v", method, url, resp.StatusCode, data, err)
 		}
 	}
 	return resp.StatusCode

@@ -23,7 +23,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 
@@ -319,35 +318,9 @@ func withExpiration(t *testing.T, fields map[string]string, at time.Time) map[st
 // ID token's email claim carries: the user a plain user's import is for.
 func loginWithEmail(t *testing.T, idp *cip.Client, pool, client, tenant, user, email string, groups ...string) string {
 	t.Helper()
-	ctx := context.Background()
 	password := "Correct-Horse-" + randomHex(4)
-	_, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
-		UserPoolId: &pool, Username: &user, MessageAction: ciptypes.MessageActionTypeSuppress,
-		UserAttributes: []ciptypes.AttributeType{
-			{Name: aws.String("custom:tenant"), Value: &tenant},
-			{Name: aws.String("email"), Value: &email},
-			{Name: aws.String("email_verified"), Value: aws.String("true")},
-		},
-	})
-	if err != nil {
-		t.Fatalf("AdminCreateUser(%s) = %v", user, err)
-	}
-	for _, g := range groups {
-		if _, err := idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &pool, Username: &user, GroupName: &g}); err != nil {
-			t.Fatalf("AdminAddUserToGroup(%s, %s) = %v", user, g, err)
-		}
-	}
-	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &user, Password: &password, Permanent: true}); err != nil {
-		t.Fatalf("AdminSetUserPassword(%s) = %v", user, err)
-	}
-	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		ClientId: &client, AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth,
-		AuthParameters: map[string]string{"USERNAME": user, "PASSWORD": password},
-	})
-	if err != nil || out.AuthenticationResult == nil {
-		t.Fatalf("InitiateAuth(%s) = %v, want tokens", user, err)
-	}
-	token := aws.ToString(out.AuthenticationResult.IdToken)
+	addPoolUser(t, idp, pool, tenant, user, email, password, groups...)
+	token := signIn(t, idp, client, user, password)
 	if got := claimsOf(t, token)["email"]; got != email {
 		t.Fatalf("ID token's email claim = %v, want %s", got, email)
 	}

@@ -11,9 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/crmimport/crm-import/internal/crm"
 )
@@ -88,28 +86,6 @@ func (c *cli) okJSON(t *testing.T, v any, args ...string) {
 	}
 }
 
-// addPoolUser creates user of tenant in the pool, in the groups, with a
-// permanent password, as an administrator of the tenant would be.
-func addPoolUser(t *testing.T, idp *cip.Client, pool, tenant, user, password string, groups ...string) {
-	t.Helper()
-	ctx := context.Background()
-	_, err := idp.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
-		UserPoolId: &pool, Username: &user, MessageAction: ciptypes.MessageActionTypeSuppress,
-		UserAttributes: []ciptypes.AttributeType{{Name: aws.String("custom:tenant"), Value: &tenant}, {Name: aws.String("email"), Value: &user}},
-	})
-	if err != nil {
-		t.Fatalf("AdminCreateUser(%s) = %v", user, err)
-	}
-	for _, g := range groups {
-		if _, err := idp.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: &pool, Username: &user, GroupName: &g}); err != nil {
-			t.Fatalf("AdminAddUserToGroup(%s, %s) = %v", user, g, err)
-		}
-	}
-	if _, err := idp.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: &pool, Username: &user, Password: &password, Permanent: true}); err != nil {
-		t.Fatalf("AdminSetUserPassword(%s) = %v", user, err)
-	}
-}
-
 // TestCLIFollowsAnImportThroughTheAPI drives the built crmimport against
 // the local cloud as a tenant's administrator: login with the local
 // cloud's environment only, saved configurations (put, list, get,
@@ -123,7 +99,7 @@ func TestCLIFollowsAnImportThroughTheAPI(t *testing.T) {
 	idp := cip.NewFromConfig(st.cloud.AWS)
 	tn := newTenant(t)
 	admin, password := tn+"-admin@demo.example", "Correct-Horse-"+randomHex(4)
-	addPoolUser(t, idp, pool, tn, admin, password, "administrator")
+	addPoolUser(t, idp, pool, tn, admin, admin, password, "administrator")
 	c := newCLI(t, st)
 
 	if code, out, errOut := c.run(t, password+"\n", "login", "--user", admin, "--password-stdin"); code != 0 || !strings.Contains(out, "Signed in as "+admin) {
@@ -263,7 +239,7 @@ func TestCLIFollowsAnImportThroughTheAPI(t *testing.T) {
 	})
 	t.Run("a plain user may not change configurations", func(t *testing.T) {
 		user := tn + "-user@demo.example"
-		addPoolUser(t, idp, pool, tn, user, password)
+		addPoolUser(t, idp, pool, tn, user, user, password)
 		plain := newCLI(t, st)
 		if code, _, errOut := plain.run(t, password+"\n", "login", "--user", user, "--password-stdin"); code != 0 {
 			t.Fatalf("crmimport login as %s = %d %q", user, code, errOut)

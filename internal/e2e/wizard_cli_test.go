@@ -25,7 +25,7 @@ import (
 func (c *cli) signedIn(t *testing.T, st *stack, tenant, user string, groups ...string) *cli {
 	t.Helper()
 	password := "Correct-Horse-" + randomHex(4)
-	addPoolUser(t, cip.NewFromConfig(st.cloud.AWS), st.cloud.Output(t, "USER_POOL_ID"), tenant, user, password, groups...)
+	addPoolUser(t, cip.NewFromConfig(st.cloud.AWS), st.cloud.Output(t, "USER_POOL_ID"), tenant, user, user, password, groups...)
 	own := &cli{bin: c.bin, config: filepath.Join(t.TempDir(), "config")}
 	for _, kv := range c.env {
 		if !strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {

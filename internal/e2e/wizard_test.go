@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -115,39 +113,17 @@ func (w *wizard) waitOrEnd(t *testing.T, id string, f crm.WaitFor) bool {
 	return false
 }
 
-// sendJSON calls the API with a JSON body (nil: none) and the bearer token
-// ("": none), decodes the answer into out (when not nil) and returns the
-// status.
+// sendJSON calls the API with body as JSON (nil: none), as send does.
 func sendJSON(t *testing.T, method, url, token string, body, out any) int {
 	t.Helper()
-	var r io.Reader
+	var data []byte
 	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if data, err = json.Marshal(body); err != nil {
 			t.Fatalf("marshal %T: %v", body, err)
 		}
-		r = bytes.NewReader(data)
 	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		t.Fatalf("NewRequest(%s %s) = %v", method, url, err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s = %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s answered %d %q, not JSON: %v", method, url, resp.StatusCode, data, err)
-		}
-	}
-	return resp.StatusCode
+	return send(t, method, url, token, string(data), out)
 }
 
 func (w *wizard) url(id, route string) string { return w.api + "/imports/" + id + route }
