@@ -94,6 +94,17 @@ func (sj *storedJob) view() crm.Job {
 	return j
 }
 
+// open returns a job that exists and has not ended, as the adapter's
+// condition on its updates wants it; a missing or ended one is a Conflict.
+// The caller holds s.mu.
+func (s *Jobs) open(tenant, id string) (*storedJob, error) {
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || sj.job.Status.Terminal() {
+		return nil, crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
+	}
+	return sj, nil
+}
+
 // Update applies c, leaving zero fields alone. A missing or ended job is a
 // Conflict, as the adapter's condition makes it.
 func (s *Jobs) Update(_ context.Context, tenant, id string, c crm.JobChange) error {
@@ -102,9 +113,9 @@ func (s *Jobs) Update(_ context.Context, tenant, id string, c crm.JobChange) err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sj, ok := s.jobs[jobID{tenant, id}]
-	if !ok || sj.job.Status.Terminal() {
-		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
+	sj, err := s.open(tenant, id)
+	if err != nil {
+		return err
 	}
 	j := &sj.job
 	now := time.Now().UTC()
@@ -153,9 +164,9 @@ func (s *Jobs) SetWait(_ context.Context, tenant, id string, w crm.Wait) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sj, ok := s.jobs[jobID{tenant, id}]
-	if !ok || sj.job.Status.Terminal() {
-		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
+	sj, err := s.open(tenant, id)
+	if err != nil {
+		return err
 	}
 	sj.job.Status, sj.job.Wait, sj.job.UpdatedAt = crm.Waiting, &w, time.Now().UTC()
 	return nil

@@ -268,14 +268,21 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 		// and waits for nothing any more.
 		*in.UpdateExpression += " REMOVE open_pk, open_since, wizard_wait"
 	}
+	return s.updateOpen(ctx, in, tenant, id, "update job")
+}
+
+// updateOpen makes the update in, on the condition that the job exists and
+// has not ended: a job that has is a Conflict. what names the update in
+// the error's cause.
+func (s *Jobs) updateOpen(ctx context.Context, in *dynamodb.UpdateItemInput, tenant, id, what string) error {
 	notEnded(in)
-	_, err = s.client.UpdateItem(ctx, in)
+	_, err := s.client.UpdateItem(ctx, in)
 	var cond *types.ConditionalCheckFailedException
 	if errors.As(err, &cond) {
 		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
 	}
 	if err != nil {
-		return fromSDK(fmt.Errorf("update job %s/%s: %w", tenant, id, err))
+		return fromSDK(fmt.Errorf("%s %s/%s: %w", what, tenant, id, err))
 	}
 	return nil
 }

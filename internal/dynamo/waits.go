@@ -64,16 +64,7 @@ func (s *Jobs) SetWait(ctx context.Context, tenant, id string, w crm.Wait) error
 			":now":     &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
 		},
 	}
-	notEnded(in)
-	_, err = s.client.UpdateItem(ctx, in)
-	var cond *types.ConditionalCheckFailedException
-	if errors.As(err, &cond) {
-		return crm.Errorf(crm.Conflict, "import %s has already ended or does not exist", id)
-	}
-	if err != nil {
-		return fromSDK(fmt.Errorf("set wait of job %s/%s: %w", tenant, id, err))
-	}
-	return nil
+	return s.updateOpen(ctx, in, tenant, id, "set wait of job")
 }
 
 // TakeWait removes the job's wait for f in one conditional write, so that
