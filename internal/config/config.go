@@ -50,6 +50,10 @@ type Config struct {
 	// add a file without them is refused and a row with one empty is in
 	// error.
 	Required []string `json:"required,omitempty"`
+	// RequiredOneOf lists groups of fields of which a new record needs at
+	// least one (processoagil: "Celular e/ou Telefone", mobile and/or
+	// phone): [["mobile", "phone"]].
+	RequiredOneOf [][]string `json:"required_one_of,omitempty"`
 	// Policies per field; the others take DefaultPolicy.
 	Policies      map[string]crm.Policy `json:"policies,omitempty"`
 	DefaultPolicy crm.Policy            `json:"default_policy"`
@@ -234,6 +238,16 @@ func (c *Config) Validate() error {
 	for _, r := range c.Required {
 		if _, ok := e.Field(r); !ok {
 			add("the required field %q is not a field of %s", r, e.Name)
+		}
+	}
+	for _, group := range c.RequiredOneOf {
+		if len(group) < 2 {
+			add("a required_one_of group names %d field%s: it needs two or more (one field alone goes in required)", len(group), map[bool]string{true: "", false: "s"}[len(group) == 1])
+		}
+		for _, r := range group {
+			if _, ok := e.Field(r); !ok {
+				add("the required_one_of field %q is not a field of %s", r, e.Name)
+			}
 		}
 	}
 	for field, pol := range c.Policies {
