@@ -32,7 +32,7 @@ const MaxKeyFields = 8
 // Assignment names the column that says which sales agent a row belongs to.
 type Assignment struct {
 	Column string       `json:"column"`
-	By     crm.AssignBy `json:"by"` // crm.ByEmail or crm.ByEmployeeNumber
+	By     crm.AssignBy `json:"by"` // crm.ByEmail, crm.ByEmployeeNumber or crm.ByName
 }
 
 // Config is one import configuration.
@@ -269,8 +269,8 @@ func (c *Config) Validate() error {
 		if strings.TrimSpace(a.Column) == "" {
 			add("the assignment names no column")
 		}
-		if a.By != crm.ByEmail && a.By != crm.ByEmployeeNumber {
-			add("the assignment column holds %q: choose email or employee_number", a.By)
+		if a.By != crm.ByEmail && a.By != crm.ByEmployeeNumber && a.By != crm.ByName {
+			add("the assignment column holds %q: choose email, employee_number or name", a.By)
 		}
 	}
 	if c.Encoding != "" {

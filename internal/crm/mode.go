@@ -77,4 +77,8 @@ type AssignBy string
 const (
 	ByEmail          AssignBy = "email"
 	ByEmployeeNumber AssignBy = "employee_number"
+	// ByName finds the user by name ("Anna Berg"), as a Zoho CRM export's
+	// owner column names them; case, accents and spacing are ignored, and
+	// a name two users share finds neither.
+	ByName AssignBy = "name"
 )
