@@ -20,7 +20,7 @@ type Directory struct {
 	// shared counts the users of each key more than one user has (a name
 	// two users share): such a key finds no one.
 	shared map[string]int
-	only  *crm.User // the tenant's single user, for files with no assignment column
+	only   *crm.User // the tenant's single user, for files with no assignment column
 }
 
 // NewDirectory indexes users by e-mail (case-insensitive), employee number
