@@ -94,6 +94,10 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if isDirectory(entity.Name) {
 		return p.previewDirectory(ctx, t, cfg, entity, rows)
 	}
+	unresolved, err := p.link(ctx, t, cfg, entity, rows)
+	if err != nil {
+		return nil, err
+	}
 	existing, err := p.Records.Query(ctx, t.Tenant, t.User.ID, entity.Name)
 	if err != nil {
 		return nil, err
@@ -102,6 +106,7 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if err != nil {
 		return nil, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
 	}
+	pl.Preview.Unresolved = unresolved
 	return pl, nil
 }
 
