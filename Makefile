@@ -4,6 +4,7 @@
 SHELL := /bin/bash
 FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Api
 GO ?= go
+PYTHON ?= python3
 TEST_TIMEOUT ?= 12m
 
 .PHONY: run test lint unit build-local up down deploy bench fuzz fixtures clean
@@ -17,6 +18,7 @@ run:
 
 ## test: lint, unit tests, and integration tests against the local cloud.
 test: lint
+	$(PYTHON) -m unittest discover -s infra -p 'test_*.py'
 	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 lint:
@@ -27,6 +29,7 @@ lint:
 
 ## unit: the tests that need no local cloud.
 unit:
+	$(PYTHON) -m unittest discover -s infra -p 'test_*.py'
 	$(GO) test -short -count=1 ./...
 
 ## bench: the benchmarks, each reporting a ratio against a baseline of the same run.
