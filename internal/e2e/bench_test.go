@@ -204,6 +204,22 @@ func (st *stack) printBench(tb testing.TB, rows, users int, took, floor time.Dur
 	tb.Helper()
 	fmt.Printf("\nbench-e2e: %d rows, %d users: import %.1f s, floor %.1f s (BatchWriteItem of the same items, 25 a call, one writer): %.2fx\n",
 		rows, users, took.Seconds(), floor.Seconds(), took.Seconds()/floor.Seconds())
+	// Requests per 1,000 rows, by service and operation, over every
+	// function: the inputs of a capacity model.
+	total := map[string]int{}
+	for _, fn := range benchFunctions {
+		for service, ops := range st.cloud.FunctionStats(tb, fn+"Function") {
+			for op, n := range ops {
+				total[service+"."+op] += n
+			}
+		}
+	}
+	var perRows []string
+	for op, n := range total {
+		perRows = append(perRows, fmt.Sprintf("%s %.1f", op, float64(n)*1000/float64(rows)))
+	}
+	sort.Strings(perRows)
+	fmt.Printf("requests per 1,000 rows: %s\n", strings.Join(perRows, ", "))
 	memory := st.cloud.FunctionsMemory(tb, "")
 	fmt.Printf("%-13s %11s %8s %9s  %s\n", "function", "invocations", "peak MB", "memory MB", "requests")
 	for _, fn := range benchFunctions {
