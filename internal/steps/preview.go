@@ -48,7 +48,7 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	if err != nil {
 		return out, err
 	}
-	entity, err := schema.Lookup(cfg.Entity)
+	entity, err := cfg.Schema()
 	if err != nil {
 		return out, fmt.Errorf("preview %s: %w", t.ImportID, err)
 	}
