@@ -41,7 +41,9 @@ type Handler struct {
 
 	// Undo (undo.go): the record store, the bus ImportUndone goes to, and
 	// how long after its end an import can be undone.
-	Records       undo.Store
+	Records undo.Store
+	// Export (exports.go) reads the users' records, one user at a time.
+	Export        RecordQuery
 	Notifier      crm.Notifier
 	UndoRetention time.Duration
 }
@@ -60,6 +62,8 @@ var routes = map[string]route{
 	"GET /imports/{id}/report":  (*Handler).getReport,
 	"GET /imports/{id}/summary": (*Handler).getSummary,
 	"GET /imports/{id}/errors":  (*Handler).getErrorFile,
+	// Exports of the tenant's records (exports.go).
+	"GET /exports/{entity}": (*Handler).getExport,
 	// Likely duplicates among the import's records (duplicates.go).
 	"GET /imports/{id}/duplicates": (*Handler).getDuplicates,
 
