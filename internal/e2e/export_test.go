@@ -14,6 +14,7 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/sheet"
+	"github.com/xuri/excelize/v2"
 )
 
 // exportAnswer is what GET /exports/{entity} answers.
@@ -112,6 +113,45 @@ func TestAnExportEditedAndUploadedAgainUpdatesItsRecords(t *testing.T) {
 	if len(got) != 1 || got[0][1] != schema.RecordIDTitle || got[0][2] != "gone" {
 		t.Errorf("error file lines of row %d = %q, want one for %s, gone", c3+1, got, schema.RecordIDTitle)
 	}
+
+	// One user's customers as a workbook, two cells edited in it:
+	// exactly those two values change.
+	data, a = admin.export(t, "?format=xlsx&user="+anna.Email)
+	wb, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheetName := wb.GetSheetName(0)
+	xrows, err := wb.GetRows(sheetName)
+	if err != nil || a.Records != 5 || len(xrows) != 6 {
+		t.Fatalf("anna's workbook = %d records, %d rows (%v), want 5 and a title row", a.Records, len(xrows), err)
+	}
+	edit := func(id, title, value string) {
+		t.Helper()
+		col := slices.Index(xrows[0], title)
+		for i, r := range xrows {
+			if r[0] == seedPrefix+id && col >= 0 {
+				cell, _ := excelize.CoordinatesToCellName(col+1, i+1)
+				if err := wb.SetCellStr(sheetName, cell, value); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		}
+		t.Fatalf("no cell %s of %s in %q", title, id, xrows[0])
+	}
+	edit("c2", "City", "Milano")
+	edit("c4", "Name", "Svensson AB Göteborg")
+	var xlsx bytes.Buffer
+	if err := wb.Write(&xlsx); err != nil {
+		t.Fatal(err)
+	}
+	j2 := st.waitJob(t, tn, st.upload(t, tn, customers, a.FileName, xlsx.Bytes(), ""))
+	checkCounts(t, j2, crm.Counts{Rows: 5, Updated: 2, Unchanged: 3})
+	st.checkTable(t, tn, anna.ID, "customer_number", asTable(numbered).
+		update("c1", j.ID, map[string]string{"city": "Potsdam"}).
+		update("c2", j2.ID, map[string]string{"city": "Milano"}).
+		update("c4", j2.ID, map[string]string{"name": "Svensson AB Göteborg"}))
 
 	if _, theirs := newWizard(t, st, other).export(t, "?format=csv"); theirs.Records != 5 || theirs.Users != 1 {
 		t.Errorf("the other tenant's export = %+v, want its 5 customers of its one user", theirs)

@@ -88,3 +88,22 @@ func TestAFieldTheTenantAddsIsMappedAndValidated(t *testing.T) {
 		t.Errorf("error file lines of row 3 = %q, want one for Treuestufe, bronze", got)
 	}
 }
+
+// "Si vous voulez uniquement actualiser les clients existants, il suffit
+// que votre fichier d'importation ne contienne que la colonne clé (p. ex.
+// numéro de client) et le champ à mettre à jour (p. ex. intervalle de
+// visite)" (../shared/seeds/001_...): only the visit interval changes.
+func TestAFileOfTheKeyAndTheVisitIntervalChangesOnlyTheInterval(t *testing.T) {
+	t.Parallel()
+	st := newStack(t)
+	tn := newTenant(t)
+	st.addUser(t, tn, anna)
+	st.seed(t, tn, anna.ID, numbered)
+	const cfg = `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["customer_number"], "locale": "fr-FR"}`
+	j := st.importFile(t, tn, cfg, "Numéro de client;Intervalle de visite\nC-1;14\nC-3;21\n")
+
+	checkCounts(t, j, crm.Counts{Rows: 2, Updated: 2})
+	st.checkTable(t, tn, anna.ID, "customer_number", asTable(numbered).
+		update("c1", j.ID, map[string]string{"visit_interval": "14"}).
+		update("c3", j.ID, map[string]string{"visit_interval": "21"}))
+}
