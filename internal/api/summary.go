@@ -21,6 +21,9 @@ type summaryView struct {
 	// Duplicates counts the likely duplicates GET /imports/{id}/duplicates
 	// lists; -1 when they were not looked for.
 	Duplicates int `json:"duplicates"`
+	// Linked counts, per entity, the records created for the rows to link
+	// to (a contact's company, configuration create_linked).
+	Linked map[string]int `json:"linked,omitempty"`
 }
 
 // userSummary is what applying one user's rows did.
@@ -58,7 +61,7 @@ func (h *Handler) getSummary(ctx context.Context, tenant string, req events.APIG
 		return nil, err
 	}
 	v := summaryView{ID: j.ID, Status: sum.Status, Reason: sum.Reason, Counts: sum.Counts,
-		Users: make([]userSummary, 0, len(sum.Users)), HasErrorFile: sum.ErrorFile != "", Duplicates: sum.Duplicates}
+		Users: make([]userSummary, 0, len(sum.Users)), HasErrorFile: sum.ErrorFile != "", Duplicates: sum.Duplicates, Linked: sum.Linked}
 	for _, u := range sum.Users {
 		ur, ok := findUser(sel, u.User.ID)
 		if !ok {

@@ -71,6 +71,11 @@ type Config struct {
 	Locale string `json:"locale"`
 	// TimeZone is where date-times without an offset happened (IANA name).
 	TimeZone string `json:"time_zone"`
+	// CreateLinked: a company a contact's or deal's row names by name, and
+	// no company has, is created (once, however many rows name it) and
+	// linked, rather than the row being in error: a file of companies and
+	// their contacts on one row (24SevenOffice).
+	CreateLinked bool `json:"create_linked,omitempty"`
 	// Fields are the fields the tenant adds to the entity (fields.go).
 	Fields []Field `json:"fields,omitempty"`
 	// Unattended: an import under this configuration runs without waiting

@@ -141,6 +141,9 @@ type UserResult struct {
 	Tenant   string  `json:"tenant"`
 	User     UserRef `json:"user"`
 	Counts   Counts  `json:"counts"`
+	// Linked counts, per entity, the records created for the rows to link
+	// to (a contact's company); Counts are of the rows' own records.
+	Linked map[string]int `json:"linked,omitempty"`
 }
 
 // UserRef is one user's share of an import.
@@ -163,6 +166,9 @@ type Summary struct {
 	// Duplicates counts the pairs of likely duplicates the import's
 	// records make (work file Duplicates); -1 when they were not looked for.
 	Duplicates int `json:"duplicates,omitempty"`
+	// Linked counts, per entity, the records created for the rows to link
+	// to (a contact's company), beside Counts, which are the rows' own.
+	Linked map[string]int `json:"linked,omitempty"`
 }
 
 // Event detail types the pipeline announces.

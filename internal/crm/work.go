@@ -40,6 +40,12 @@ func (w Work) Duplicates() string { return w.Prefix() + "duplicates.json" }
 
 func (w Work) UserRows(user string) string { return w.Prefix() + "users/" + user + ".jsonl" }
 func (w Work) Plan(user string) string     { return w.Prefix() + "plans/" + user + ".jsonl" }
+
+// LinkedPlan is the plan of the records of entity a user's rows create to
+// link to (a contact's company), applied before the user's own plan.
+func (w Work) LinkedPlan(user, entity string) string {
+	return w.Prefix() + "plans/" + user + "." + entity + ".jsonl"
+}
 func (w Work) Preview(user string) string  { return w.Prefix() + "previews/" + user + ".json" }
 func (w Work) Outcomes(user string) string { return w.Prefix() + "outcomes/" + user + ".jsonl" }
 func (w Work) Result(user string) string   { return w.Prefix() + "results/" + user + ".json" }

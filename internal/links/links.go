@@ -79,8 +79,8 @@ func Resolve(rows []crm.Row, indexes []*Index) []Unresolved {
 		for _, ix := range indexes {
 			l := ix.link
 			v := strings.TrimSpace(r.Fields[l.Field])
-			if v == "" {
-				continue
+			if v == "" || r.Fields[l.Field+IDSuffix] != "" {
+				continue // nothing named, or linked already (a record created for it)
 			}
 			ids := ix.ids[match.Normalize(match.Text, v)]
 			if len(ids) == 1 {

@@ -28,6 +28,10 @@ type Preview struct {
 	// company) that named no record or several, with their rows: those
 	// rows are errors, and this is the list to correct them from.
 	Unresolved []links.Unresolved `json:"unresolved,omitempty"`
+	// Linked counts, per entity, the records the rows create to link to
+	// (a contact's company, configuration create_linked): their plan is
+	// applied before these rows'.
+	Linked map[string]int `json:"linked,omitempty"`
 	// Sample shows some operations field by field: updates first, then
 	// creates, then deletes, each in row order.
 	Sample []Op `json:"sample,omitempty"`

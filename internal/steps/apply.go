@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -53,7 +55,9 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 			return werr
 		})
 	} else {
-		r, err = a.applyRecords(ctx, log, p, lease)
+		if res.Linked, err = a.applyLinked(ctx, p); err == nil {
+			r, err = a.applyRecords(ctx, log, p, lease)
+		}
 	}
 	if err != nil {
 		return res, err
@@ -127,4 +131,34 @@ func (a *Apply) applyRecords(ctx context.Context, log *slog.Logger, p UserPlan, 
 		return nil
 	})
 	return r, err
+}
+
+// applyLinked writes the records the user's rows create to link to (a
+// contact's company, planned by preview with create_linked) before the
+// rows that link to them, and returns how many of each entity it created.
+// A retried step finds them written and creates none again.
+func (a *Apply) applyLinked(ctx context.Context, p UserPlan) (map[string]int, error) {
+	var created map[string]int
+	for _, entity := range slices.Sorted(maps.Keys(p.Preview.Linked)) {
+		body, err := openWork(ctx, a.Files, p.work().LinkedPlan(p.User.ID, entity))
+		if err != nil {
+			return nil, err
+		}
+		r, err := apply.Run(ctx, a.Records, apply.Input{
+			Scope: crm.Scope{Tenant: p.Tenant, User: p.User.ID, Entity: entity, ImportID: p.ImportID},
+			Ops:   plan.NewReader(bufio.NewReader(body)),
+			Total: p.Preview.Linked[entity],
+			// No Outcome: the row log is of the file's rows, which are the
+			// contacts'; the companies are in no row of their own.
+		})
+		body.Close()
+		if err != nil {
+			return nil, err
+		}
+		if created == nil {
+			created = map[string]int{}
+		}
+		created[entity] = r.Created // already applied ones included
+	}
+	return created, nil
 }

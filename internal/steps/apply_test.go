@@ -54,12 +54,12 @@ func TestApplyWritesThePlanAndLogsEveryRow(t *testing.T) {
 				t.Fatalf("Handle() error = %v", err)
 			}
 			want := crm.UserResult{ImportID: p.ImportID, Tenant: tenant, User: p.User, Counts: tt.wantCounts}
-			if res != want {
+			if !reflect.DeepEqual(res, want) {
 				t.Errorf("Handle() = %+v, want %+v", res, want)
 			}
 			var saved crm.UserResult
 			readWorkJSON(t, f, p.work().Result(anna.ID), &saved)
-			if saved != want {
+			if !reflect.DeepEqual(saved, want) {
 				t.Errorf("results/%s.json = %+v, want %+v", anna.ID, saved, want)
 			}
 			if got := outcomeStatuses(t, f, p); !reflect.DeepEqual(got, tt.wantOutcomes) {

@@ -68,6 +68,12 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, statu
 		c := r.Counts
 		c.Rows, c.Invalid = 0, 0
 		sum.Counts = sum.Counts.Add(c)
+		for e, n := range r.Linked {
+			if sum.Linked == nil {
+				sum.Linked = map[string]int{}
+			}
+			sum.Linked[e] += n
+		}
 	}
 	errFile, lines, err := f.writeErrorFile(ctx, s)
 	if err != nil {

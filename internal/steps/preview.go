@@ -94,8 +94,11 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if isDirectory(entity.Name) {
 		return p.previewDirectory(ctx, t, cfg, entity, rows)
 	}
-	unresolved, err := p.link(ctx, t, cfg, entity, rows)
+	lk, err := p.link(ctx, t, cfg, entity, rows)
 	if err != nil {
+		return nil, err
+	}
+	if err := p.writeLinked(ctx, t, lk.creates); err != nil {
 		return nil, err
 	}
 	existing, err := p.Records.Query(ctx, t.Tenant, t.User.ID, entity.Name)
@@ -106,7 +109,13 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if err != nil {
 		return nil, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
 	}
-	pl.Preview.Unresolved = unresolved
+	pl.Preview.Unresolved = lk.unresolved
+	for e, ops := range lk.creates {
+		if pl.Preview.Linked == nil {
+			pl.Preview.Linked = map[string]int{}
+		}
+		pl.Preview.Linked[e] = len(ops)
+	}
 	return pl, nil
 }
 
