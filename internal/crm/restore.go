@@ -170,5 +170,5 @@ type RestoreWork struct {
 
 func (w RestoreWork) Prefix() string { return WorkPrefix + w.Tenant + "/" + w.RestoreID + "/restore/" }
 
-func (w RestoreWork) Plan() string              { return w.Prefix() + "plan.json" }
+func (w RestoreWork) Plan() string                { return w.Prefix() + "plan.json" }
 func (w RestoreWork) UserPlan(user string) string { return w.Prefix() + "plans/" + user + ".jsonl" }
