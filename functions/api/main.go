@@ -20,6 +20,7 @@ func main() {
 		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
 		Workflow: s.Workflow(),
 		Records:  s.Records(), Notifier: s.Notifier(), UndoRetention: s.UndoRetention(),
+		Restores: s.Jobs(), RestoreWorkflow: s.RestoreWorkflow(),
 	}
 	lambda.Start(h.Handle)
 }
