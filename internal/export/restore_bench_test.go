@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
-	"sort"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,7 +175,9 @@ type diskFiles struct{ dir string }
 
 func (f diskFiles) path(key string) string { return filepath.Join(f.dir, filepath.FromSlash(key)) }
 
-func (f diskFiles) Open(_ context.Context, key string) (io.ReadCloser, error) { return os.Open(f.path(key)) }
+func (f diskFiles) Open(_ context.Context, key string) (io.ReadCloser, error) {
+	return os.Open(f.path(key))
+}
 
 func (f diskFiles) Download(context.Context, crm.Object, string) error {
 	return errors.New("not a bucket of uploads")
