@@ -106,6 +106,7 @@ type Report struct {
 	Mapping        []mapping.Column `json:"mapping"`
 	Unmapped       []string         `json:"unmapped"`
 	Warnings       []string         `json:"warnings"`
+	Preset         string           `json:"preset,omitempty"`
 	Missing        []string         `json:"missing"`
 	Errors         []crm.RowError   `json:"errors"`
 	Total          int              `json:"total"`      // row errors the report keeps
