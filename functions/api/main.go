@@ -20,7 +20,8 @@ func main() {
 		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
 		Workflow: s.Workflow(),
 		Records:  s.Records(), Notifier: s.Notifier(), UndoRetention: s.UndoRetention(),
-		Export: s.Records(),
+		Export:   s.Records(),
+		Restores: s.Jobs(), RestoreWorkflow: s.RestoreWorkflow(),
 	}
 	lambda.Start(h.Handle)
 }

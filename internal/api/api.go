@@ -46,6 +46,11 @@ type Handler struct {
 	Export        RecordQuery
 	Notifier      crm.Notifier
 	UndoRetention time.Duration
+
+	// Restores (restores.go): the restore jobs and their workflow, which
+	// the API starts; Workflow sends the confirmations.
+	Restores        crm.Restores
+	RestoreWorkflow crm.Workflow
 }
 
 // route answers one route for the caller's tenant.
@@ -90,6 +95,12 @@ var routes = map[string]route{
 
 	// Restore points (restorepoints.go), administrators only.
 	"GET /restore-points": (*Handler).listRestorePoints,
+	// Restores to a restore point (restores.go), administrators only.
+	"POST /restore-points/{id}/restore": (*Handler).postRestore,
+	"GET /restores":                     (*Handler).listRestores,
+	"GET /restores/{id}":                (*Handler).getRestore,
+	"POST /restores/{id}/confirm":       (*Handler).postConfirmRestore,
+	"POST /restores/{id}/cancel":        (*Handler).postCancelRestore,
 }
 
 // Handle answers one request.

@@ -11,7 +11,7 @@ import (
 // internal/stack and functions/.
 func TestLayering(t *testing.T) {
 	const module = "github.com/crmimport/crm-import/internal/"
-	domain := []string{"crm", "apply", "plan", "match", "check", "config", "sheet", "value", "schema", "mapping", "assign", "outcome", "template"}
+	domain := []string{"crm", "restore", "apply", "plan", "match", "check", "config", "sheet", "value", "schema", "mapping", "assign", "outcome", "template"}
 	adapters := []string{"bucket", "dynamo", "export", "workflow", "notify", "stack"}
 	tests := []struct {
 		pkg       string

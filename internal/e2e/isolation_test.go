@@ -67,6 +67,13 @@ var isolation = map[string]isolationCase{
 	"GET /exports/{entity}": {query: "?format=csv", want: http.StatusOK},
 	// B's restore point (taken after its split) is not among A's.
 	"GET /restore-points": {want: http.StatusOK, list: "restorePoints"},
+	// B's restore (READY, or still PLANNING) is not A's to see, confirm or
+	// cancel, and B's restore point not A's to restore.
+	"POST /restore-points/{id}/restore": {body: map[string]any{}, want: http.StatusNotFound},
+	"GET /restores":                     {want: http.StatusOK, list: "restores"},
+	"GET /restores/{id}":                {want: http.StatusNotFound},
+	"POST /restores/{id}/confirm":       {want: http.StatusNotFound},
+	"POST /restores/{id}/cancel":        {want: http.StatusNotFound},
 }
 
 // isolatedConfig is the name of tenant B's saved configuration.
@@ -103,6 +110,8 @@ func TestEveryRouteKeepsTenantsApart(t *testing.T) {
 	a, b := newWizard(t, st, tnA), newWizard(t, st, tnB)
 	id := b.startAttended(t, "agents.csv", []byte("Customer number,Name,Agent email\nI-1,One,"+anna.Email+"\nI-2,Two,"+bo.Email+"\n"), isolatedConfig)
 	b.waitFor(t, id, crm.ForSelection, "")
+	b.waitRestorePoint(t, id)
+	restoreB := b.startRestore(t, id, nil)
 	before, err := st.jobs.Get(ctx, tnB, id)
 	if err != nil {
 		t.Fatalf("Get(B's job) = %v", err)
@@ -116,7 +125,7 @@ func TestEveryRouteKeepsTenantsApart(t *testing.T) {
 	}
 	url := func(key, query string) (string, string) {
 		method, path, _ := strings.Cut(key, " ")
-		path = strings.NewReplacer("{id}", id, "{name}", isolatedConfig, "{entity}", "customers").Replace(path)
+		path = strings.NewReplacer("/restores/{id}", "/restores/"+restoreB.ID, "{id}", id, "{name}", isolatedConfig, "{entity}", "customers").Replace(path)
 		return method, a.api + path + query
 	}
 	for _, key := range keys {
@@ -186,6 +195,9 @@ func TestEveryRouteKeepsTenantsApart(t *testing.T) {
 		}
 		if raw, err := st.tenants.Config(ctx, tnA, isolatedConfig); err != nil || strings.Contains(string(raw), "keep") {
 			t.Errorf("A's configuration of the same name = %q, %v, want A's own (overwrite)", raw, err)
+		}
+		if r, err := st.jobs.GetRestore(ctx, tnB, restoreB.ID); err != nil || r.ConfirmedBy != "" || r.Status == crm.RestoreCancelled || r.Status == crm.RestoreRestoring || r.Status == crm.RestoreSucceeded {
+			t.Errorf("B's restore after the requests = %+v, %v, want it neither confirmed nor cancelled", r, err)
 		}
 		for _, u := range []string{anna.ID, bo.ID} {
 			if n := len(st.records(t, tnB, u)); n != 0 {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/crmimport/crm-import/internal/bucket"
 	"github.com/crmimport/crm-import/internal/dynamo"
+	"github.com/crmimport/crm-import/internal/export"
 	"github.com/crmimport/crm-import/internal/notify"
 	"github.com/crmimport/crm-import/internal/workflow"
 )
@@ -148,3 +149,18 @@ func Exit(err error) {
 	slog.Error("function cannot start", "error", err)
 	os.Exit(1)
 }
+
+// RestoreWorkflow returns the restore state machine
+// (RESTORE_STATE_MACHINE_ARN): the API starts one execution a restore.
+func (s *Stack) RestoreWorkflow() *workflow.StateMachine {
+	return workflow.New(sfn.NewFromConfig(s.AWS), os.Getenv("RESTORE_STATE_MACHINE_ARN"))
+}
+
+// RestorePoints reads the restore points' exports in the bucket.
+func (s *Stack) RestorePoints() *export.Points {
+	client := s3.NewFromConfig(s.AWS, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true })
+	return &export.Points{Reader: export.NewReader(client, s.BucketName)}
+}
+
+// RestoreStore is the record store as a restore writes it.
+func (s *Stack) RestoreStore() *export.Store { return &export.Store{Records: s.Records()} }
