@@ -25,6 +25,7 @@ updated, with no configuration to choose.`,
 	cmd.Flags().StringVar(&o.User, "user", "", "only this user's records (id or e-mail)")
 	cmd.Flags().StringVar(&o.Format, "format", "xlsx", "csv, xlsx or ods")
 	cmd.Flags().StringVar(&o.Lang, "lang", "", "the language of the column titles: en (default), de, fr, it, es, pt, pl or sv")
+	cmd.Flags().StringVar(&o.Config, "config", "", "a saved configuration whose added fields are exported too")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "the file to write (default: the export's own name, here)")
 	return clientCommand(g, cmd, func(cmd *cobra.Command, a *app, args []string) error {
 		e, err := a.client.Export(cmd.Context(), args[0], o)

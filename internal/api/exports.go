@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/spreadsheet"
@@ -38,7 +39,8 @@ type exportView struct {
 
 // getExport writes the tenant's records of an entity (?user= one user, by
 // id or e-mail; all users when absent) as ?format= csv, xlsx or ods, titled
-// in ?lang=, to the bucket, and answers a link to download it. Its first
+// in ?lang=, with the fields ?config= (a saved configuration) adds, to the
+// bucket, and answers a link to download it. Its first
 // column is the record's own id (schema.RecordIDTitle): edited and uploaded
 // again, the file updates these records without a configuration. A plain
 // user exports only their own records.
@@ -46,6 +48,12 @@ func (h *Handler) getExport(ctx context.Context, tenant string, req events.APIGa
 	e, err := schema.Lookup(req.PathParameters["entity"])
 	if err != nil {
 		return nil, err
+	}
+	if name := req.QueryStringParameters["config"]; name != "" {
+		// The fields a saved configuration adds are exported too.
+		if e, err = h.configSchema(ctx, tenant, name, e); err != nil {
+			return nil, err
+		}
 	}
 	if e.Name == schema.Users.Name {
 		return nil, crm.Errorf(crm.Invalid, "the user directory is not exported here: export an entity of records, such as customers")
@@ -84,6 +92,23 @@ func (h *Handler) getExport(ctx context.Context, tenant string, req events.APIGa
 		return nil, err
 	}
 	return exportView{Entity: e.Name, Format: format, FileName: name, Records: n, Users: len(users), URL: url, ExpiresAt: expires}, nil
+}
+
+// configSchema is e with the fields the tenant's saved configuration name
+// adds to it.
+func (h *Handler) configSchema(ctx context.Context, tenant, name string, e *schema.Entity) (*schema.Entity, error) {
+	raw, err := h.Tenants.Config(ctx, tenant, name)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, crm.Message(err))
+	}
+	if cfg.Entity != e.Name {
+		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, not %s", name, cfg.Entity, e.Name)
+	}
+	return cfg.Schema()
 }
 
 // exportUsers are the users whose records the caller exports.

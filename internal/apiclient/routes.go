@@ -209,13 +209,14 @@ type ExportOptions struct {
 	User   string // an id or e-mail; "" for every user
 	Format string // csv, xlsx (default) or ods
 	Lang   string // the titles' language, en by default
+	Config string // a saved configuration whose added fields are exported too
 }
 
 // Export writes the tenant's records of entity to the bucket and answers
 // their download link (GET /exports/{entity}).
 func (c *Client) Export(ctx context.Context, entity string, o ExportOptions) (Export, error) {
 	q := url.Values{}
-	for k, v := range map[string]string{"user": o.User, "format": o.Format, "lang": o.Lang} {
+	for k, v := range map[string]string{"user": o.User, "format": o.Format, "lang": o.Lang, "config": o.Config} {
 		if v != "" {
 			q.Set(k, v)
 		}
