@@ -41,10 +41,18 @@ an index) now reads only the queried partition. TransactWriteItems
 deep-copied every table it touched, to roll back a cancelled transaction;
 it now keeps a copy of the items it writes only, and puts those back.
 
+DynamoDB: a conditional write checked its condition and then wrote, with
+no lock between, while moto_server answers requests on many threads: two
+UpdateItems conditional on the same value could both succeed (two answers
+to one wizard wait both took it). DynamoDB applies each conditional write
+atomically; the backend's writes now hold one lock.
+
 Takes the same arguments as moto_server.
 """
 
 import copy
+import functools
+import threading
 import types
 
 import moto.dynamodb.models as dynamodb_models
@@ -245,6 +253,24 @@ def _transact_write_items_copying_items(self, transact_items):
 
 
 dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items_copying_items
+
+# One lock for the backend's writes: a condition is checked and the write
+# made as one step, as DynamoDB does (reads need none: an item is replaced
+# whole, never changed in place).
+WRITE_LOCK = threading.RLock()
+
+
+def _locked(method):
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        with WRITE_LOCK:
+            return method(*args, **kwargs)
+
+    return call
+
+
+for _name in ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
+    setattr(dynamodb_models.DynamoDBBackend, _name, _locked(getattr(dynamodb_models.DynamoDBBackend, _name)))
 
 if __name__ == "__main__":
     main()

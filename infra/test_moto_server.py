@@ -167,3 +167,48 @@ class TransactWriteItemsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ConditionalWriteTest(unittest.TestCase):
+    """Of many conditional writes racing for one item, exactly one wins, as
+    in DynamoDB: moto_server answers on many threads."""
+
+    def test_one_of_many_racing_conditional_updates_succeeds(self):
+        import threading
+
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # threads switch often: a race shows
+        self.addCleanup(sys.setswitchinterval, old)
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="us-east-1")
+            client.create_table(
+                TableName="t",
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            for round_ in range(30):
+                key = {"pk": {"S": f"job-{round_}"}}
+                client.put_item(TableName="t", Item={**key, "status": {"S": "WAITING"}})
+                wins, start = [], threading.Barrier(8)
+
+                def take():
+                    start.wait()
+                    try:
+                        client.update_item(
+                            TableName="t", Key=key,
+                            UpdateExpression="SET #s = :next",
+                            ConditionExpression="#s = :waiting",
+                            ExpressionAttributeNames={"#s": "status"},
+                            ExpressionAttributeValues={":next": {"S": "APPLYING"}, ":waiting": {"S": "WAITING"}},
+                        )
+                        wins.append(1)
+                    except client.exceptions.ConditionalCheckFailedException:
+                        pass
+
+                threads = [threading.Thread(target=take) for _ in range(8)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                self.assertEqual(len(wins), 1, f"round {round_}: {len(wins)} conditional updates won, want 1")
