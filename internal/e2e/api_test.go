@@ -134,7 +134,7 @@ func login(t *testing.T, idp *cip.Client, pool, client, tenant string) string {
 // groups).
 func loginAs(t *testing.T, idp *cip.Client, pool, client, tenant, user string, groups ...string) string {
 	t.Helper()
-	password := "Correct-Horse-" + randomHex(4)
+	password := "Correct-Horse-7" + randomHex(4)
 	addPoolUser(t, idp, pool, tenant, user, "", password, groups...)
 	return signIn(t, idp, client, user, password)
 }

@@ -318,7 +318,7 @@ func withExpiration(t *testing.T, fields map[string]string, at time.Time) map[st
 // ID token's email claim carries: the user a plain user's import is for.
 func loginWithEmail(t *testing.T, idp *cip.Client, pool, client, tenant, user, email string, groups ...string) string {
 	t.Helper()
-	password := "Correct-Horse-" + randomHex(4)
+	password := "Correct-Horse-7" + randomHex(4)
 	addPoolUser(t, idp, pool, tenant, user, email, password, groups...)
 	token := signIn(t, idp, client, user, password)
 	if got := claimsOf(t, token)["email"]; got != email {

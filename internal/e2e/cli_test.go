@@ -98,7 +98,7 @@ func TestCLIFollowsAnImportThroughTheAPI(t *testing.T) {
 	pool := st.cloud.Output(t, "USER_POOL_ID")
 	idp := cip.NewFromConfig(st.cloud.AWS)
 	tn := newTenant(t)
-	admin, password := tn+"-admin@demo.example", "Correct-Horse-"+randomHex(4)
+	admin, password := tn+"-admin@demo.example", "Correct-Horse-7"+randomHex(4)
 	addPoolUser(t, idp, pool, tn, admin, admin, password, "administrator")
 	c := newCLI(t, st)
 

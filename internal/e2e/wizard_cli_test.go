@@ -24,7 +24,7 @@ import (
 // binary of c) signed in as a new pool user of tenant in the groups.
 func (c *cli) signedIn(t *testing.T, st *stack, tenant, user string, groups ...string) *cli {
 	t.Helper()
-	password := "Correct-Horse-" + randomHex(4)
+	password := "Correct-Horse-7" + randomHex(4)
 	addPoolUser(t, cip.NewFromConfig(st.cloud.AWS), st.cloud.Output(t, "USER_POOL_ID"), tenant, user, user, password, groups...)
 	own := &cli{bin: c.bin, config: filepath.Join(t.TempDir(), "config")}
 	for _, kv := range c.env {
