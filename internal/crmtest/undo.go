@@ -13,18 +13,17 @@ var _ crm.BeforeImages = (*Records)(nil)
 
 // ReadBeforeImages hands the import's before-images to each, ordered by
 // user, entity and ID as the adapter's sort key orders them, PageSize at a
-// time (all in one page when PageSize is 0).
-func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID string, each func([]crm.BeforeImage) error) error {
+// time (all in one page when PageSize is 0), from after the image from
+// names (next: the sort key of a page's last image).
+func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID, from string, each func([]crm.BeforeImage, string) error) error {
 	r.mu.Lock()
 	var keys []imageKey
 	for k := range r.images {
-		if k.tenant == tenant && k.importID == importID {
+		if k.tenant == tenant && k.importID == importID && (from == "" || k.sortKey() > from) {
 			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(keys, func(a, b imageKey) int {
-		return strings.Compare(a.user+"#"+strings.ToUpper(a.entity)+"#"+a.id, b.user+"#"+strings.ToUpper(b.entity)+"#"+b.id)
-	})
+	slices.SortFunc(keys, func(a, b imageKey) int { return strings.Compare(a.sortKey(), b.sortKey()) })
 	images := make([]crm.BeforeImage, 0, len(keys))
 	for _, k := range keys {
 		w := r.images[k]
@@ -41,11 +40,17 @@ func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID string, e
 		size = max(len(images), 1)
 	}
 	for start := 0; start < len(images); start += size {
-		if err := each(images[start:min(start+size, len(images))]); err != nil {
+		end := min(start+size, len(images))
+		if err := each(images[start:end], keys[end-1].sortKey()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sortKey orders images as the adapter's sort key does.
+func (k imageKey) sortKey() string {
+	return k.user + "#" + strings.ToUpper(k.entity) + "#" + k.id
 }
 
 // Undo makes each write while its record is as Expect says, and refuses
