@@ -110,3 +110,39 @@ func (s *Jobs) SetUndone(_ context.Context, tenant, id string, u crm.Undone) err
 	sj.job.Undone = &u
 	return nil
 }
+
+var _ crm.UndoRuns = (*Jobs)(nil)
+
+// StartUndo records run on an ended job unless another run is RUNNING
+// (but the one of execution replace), as the adapter's condition does.
+func (s *Jobs) StartUndo(_ context.Context, tenant, id string, run crm.UndoRun, replace string) error {
+	if err := s.call("StartUndo"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok {
+		return crm.Errorf(crm.NotFound, "import %s does not exist", id)
+	}
+	if u := sj.job.Undo; !sj.job.Status.Terminal() || u != nil && u.Status == crm.UndoRunning && u.Execution != replace {
+		return crm.Errorf(crm.Conflict, "import %s is being undone already, or has not ended", id)
+	}
+	sj.job.Undo = &run
+	return nil
+}
+
+// UpdateUndo writes run while the job's run is run.Execution's.
+func (s *Jobs) UpdateUndo(_ context.Context, tenant, id string, run crm.UndoRun) error {
+	if err := s.call("UpdateUndo"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sj, ok := s.jobs[jobID{tenant, id}]
+	if !ok || sj.job.Undo == nil || sj.job.Undo.Execution != run.Execution {
+		return crm.Errorf(crm.Conflict, "the undo of import %s was replaced by another run", id)
+	}
+	sj.job.Undo = &run
+	return nil
+}
