@@ -15,11 +15,13 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
+	jobs := s.Jobs()
 	h := &api.Handler{
-		Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
+		Jobs: jobs, Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
 		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
 		Workflow: s.Workflow(),
 		Records:  s.Records(), Notifier: s.Notifier(), UndoRetention: s.UndoRetention(),
+		UndoWorkflow: s.UndoWorkflow(), UndoRuns: jobs,
 	}
 	lambda.Start(h.Handle)
 }

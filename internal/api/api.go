@@ -39,11 +39,14 @@ type Handler struct {
 	// Workflow completes the waits of attended imports (wizard.go).
 	Workflow crm.Workflow
 
-	// Undo (undo.go): the record store, the bus ImportUndone goes to, and
-	// how long after its end an import can be undone.
+	// Undo (undo.go): the record store the dry run reads, the undo
+	// workflow a confirmation starts and the job's undo run it records,
+	// and how long after its start an import can be undone.
 	Records       undo.Store
 	Notifier      crm.Notifier
 	UndoRetention time.Duration
+	UndoWorkflow  crm.Workflow
+	UndoRuns      crm.UndoRuns
 }
 
 // route answers one route for the caller's tenant.
@@ -71,6 +74,7 @@ var routes = map[string]route{
 
 	// Undo of one import (undo.go).
 	"POST /imports/{id}/undo": (*Handler).postUndo,
+	"GET /imports/{id}/undo":  (*Handler).getUndo,
 
 	// Saved configurations (configs.go; roles.go says who may change them).
 	"GET /configs":           (*Handler).listConfigs,

@@ -80,7 +80,10 @@ func Run(ctx context.Context, store Store, tenant, importID string, opt Options)
 			return Result{}, err
 		}
 		if n > opt.Max {
-			return Result{}, crm.Errorf(crm.Refused, "import %s changed %d records; undo takes back at most %d records of one import for now", importID, n, opt.Max)
+			if opt.Act {
+				return Result{}, crm.Errorf(crm.Refused, "import %s changed %d records; this undo takes back at most %d records", importID, n, opt.Max)
+			}
+			return Result{}, crm.Errorf(crm.Refused, "import %s changed %d records: a dry run looks at %d at most; undo it without one (crmimport undo %s --yes), conflicts are left alone unless --force", importID, n, opt.Max, importID)
 		}
 	}
 	var res Result
