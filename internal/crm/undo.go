@@ -41,8 +41,10 @@ type BeforeImages interface {
 	// at a time, ordered by user, entity and ID, so no import has to fit
 	// in memory, and with next, where the following page starts. It
 	// starts at from ("": the first page), a next an earlier call handed
-	// over, so an undo cut into batches goes on where one ended.
-	ReadBeforeImages(ctx context.Context, tenant, importID, from string, each func(page []BeforeImage, next string) error) error
+	// over, so an undo cut into batches goes on where one ended. limit > 0
+	// caps a page at limit stored images (one of a chunk's creates holds
+	// up to a chunk of IDs); 0 leaves the store's pages.
+	ReadBeforeImages(ctx context.Context, tenant, importID, from string, limit int, each func(page []BeforeImage, next string) error) error
 	// Undo makes the writes, each only while its record is as Expect
 	// says, and returns the indexes of those it refused for that reason.
 	Undo(ctx context.Context, tenant string, writes []UndoWrite) (refused []int, err error)

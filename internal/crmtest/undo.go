@@ -14,8 +14,9 @@ var _ crm.BeforeImages = (*Records)(nil)
 // ReadBeforeImages hands the import's before-images to each, ordered by
 // user, entity and ID as the adapter's sort key orders them, PageSize at a
 // time (all in one page when PageSize is 0), from after the image from
-// names (next: the sort key of a page's last image).
-func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID, from string, each func([]crm.BeforeImage, string) error) error {
+// names (next: the sort key of a page's last image); limit > 0 caps a
+// page as well.
+func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID, from string, limit int, each func([]crm.BeforeImage, string) error) error {
 	r.mu.Lock()
 	var keys []imageKey
 	for k := range r.images {
@@ -38,6 +39,9 @@ func (r *Records) ReadBeforeImages(_ context.Context, tenant, importID, from str
 	r.mu.Unlock()
 	if size <= 0 {
 		size = max(len(images), 1)
+	}
+	if limit > 0 {
+		size = min(size, limit)
 	}
 	for start := 0; start < len(images); start += size {
 		end := min(start+size, len(images))

@@ -69,7 +69,7 @@ func TestCreatesShareOneBeforeImagePerChunk(t *testing.T) {
 		t.Errorf("CountBeforeImages() = %d, %v, want 130", n, err)
 	}
 	seen := map[string]int{}
-	err = r.ReadBeforeImages(ctx, "acme", "imp-c", "", func(page []crm.BeforeImage, _ string) error {
+	err = r.ReadBeforeImages(ctx, "acme", "imp-c", "", 0, func(page []crm.BeforeImage, _ string) error {
 		for i, img := range page {
 			seen[img.ID]++
 			if i > 0 && page[i-1].ID > img.ID {

@@ -36,7 +36,7 @@ const maxTransact = MaxBatch
 // page (ordered by user, entity and ID, as their sort key is) and hands each
 // page to each, an image of creates as one image per ID. next is the sort
 // key of the page's last item: the following page starts after it.
-func (r *Records) ReadBeforeImages(ctx context.Context, tenant, importID, from string, each func([]crm.BeforeImage, string) error) error {
+func (r *Records) ReadBeforeImages(ctx context.Context, tenant, importID, from string, limit int, each func([]crm.BeforeImage, string) error) error {
 	for _, n := range [][2]string{{"tenant", tenant}, {"import", importID}} {
 		if err := checkName(n[0], n[1]); err != nil {
 			return err
@@ -63,6 +63,9 @@ func (r *Records) ReadBeforeImages(ctx context.Context, tenant, importID, from s
 	}
 	if r.PageLimit > 0 {
 		in.Limit = aws.Int32(r.PageLimit)
+	}
+	if limit > 0 && (in.Limit == nil || int32(limit) < *in.Limit) {
+		in.Limit = aws.Int32(int32(limit))
 	}
 	p := dynamodb.NewQueryPaginator(r.API, in)
 	for p.HasMorePages() {

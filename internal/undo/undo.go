@@ -35,7 +35,8 @@ type Options struct {
 	// starts at the first before-image.
 	From string
 	// Batch ends the run after the page that takes the images read to
-	// Batch or more, with Result.Next saying where the next run goes on;
+	// Batch or more (pages of Batch/10 stored images), with Result.Next
+	// saying where the next run goes on;
 	// 0 reads to the end. An undo cut into batches, each its own
 	// invocation, stays well within a Lambda's time.
 	Batch int
@@ -87,7 +88,15 @@ func Run(ctx context.Context, store Store, tenant, importID string, opt Options)
 		}
 	}
 	var res Result
-	err := store.ReadBeforeImages(ctx, tenant, importID, opt.From, func(page []crm.BeforeImage, next string) error {
+	limit := 0
+	if opt.Batch > 0 {
+		// A page of a tenth of the batch: a batch of records' own images
+		// ends near Batch, in pages of 100 for 1,000 (four transactions
+		// each); one of a chunk's creates (up to 100 IDs each) at most
+		// ten times Batch.
+		limit = max(1, opt.Batch/10)
+	}
+	err := store.ReadBeforeImages(ctx, tenant, importID, opt.From, limit, func(page []crm.BeforeImage, next string) error {
 		if err := undoPage(ctx, store, tenant, importID, opt, page, &res); err != nil {
 			return err
 		}
