@@ -20,7 +20,7 @@ func main() {
 		Jobs: jobs, Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
 		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
 		Workflow: s.Workflow(),
-		Records:  s.Records(), Notifier: s.Notifier(), UndoRetention: s.UndoRetention(),
+		Records:  s.Records(), UndoRetention: s.UndoRetention(),
 		UndoWorkflow: s.UndoWorkflow(), UndoRuns: jobs,
 	}
 	lambda.Start(h.Handle)

@@ -43,7 +43,6 @@ type Handler struct {
 	// workflow a confirmation starts and the job's undo run it records,
 	// and how long after its start an import can be undone.
 	Records       undo.Store
-	Notifier      crm.Notifier
 	UndoRetention time.Duration
 	UndoWorkflow  crm.Workflow
 	UndoRuns      crm.UndoRuns
