@@ -86,8 +86,14 @@ func TestUndoStoppedMidWayThenRunAgain(t *testing.T) {
 	if diff := cmp.Diff(before, recordItems(st.tenantItems(t, tn))); diff != "" {
 		t.Errorf("the tenant's records after the undo differ from before the import (-before +after):\n%s", diff)
 	}
-	if got := undoEvents(t, q, queue); len(got) != 1 || !strings.Contains(got[0], `"importId":"`+j.ID+`"`) || !strings.Contains(got[0], `"deleted":40`) {
-		t.Errorf("ImportUndone events = %q, want one for %s with 40 deleted", got, j.ID)
+	got := undoEvents(t, q, queue)
+	var detail struct {
+		Tenant   string     `json:"tenant"`
+		ImportID string     `json:"importId"`
+		Undone   crm.Undone `json:"undone"`
+	}
+	if len(got) != 1 || json.Unmarshal([]byte(got[0]), &detail) != nil || detail.Tenant != tn || detail.ImportID != j.ID || detail.Undone.Deleted != undoCreated || detail.Undone.Restored != 8 {
+		t.Errorf("ImportUndone events = %q, want one for %s with %d deleted, 8 restored", got, j.ID, undoCreated)
 	}
 	if diff := cmp.Diff(otherBefore, st.tenantItems(t, other)); diff != "" {
 		t.Errorf("the other tenant's items changed (-before +after):\n%s", diff)
