@@ -21,7 +21,7 @@ const DefaultUndoRetention = 30 * 24 * time.Hour
 // MaxUndoRecords bounds the dry run, which the API makes itself,
 // synchronously, within its Lambda's 29 seconds: it reads, never writes,
 // but moto's reads of a large import would not fit either. The confirmed
-// undo has no bound: its workflow takes 1,000 records an invocation.
+// undo has no bound: its workflow takes 250 records an invocation.
 const MaxUndoRecords = 5000
 
 // undoStarting is how long a run whose execution Step Functions does not

@@ -21,11 +21,13 @@ const (
 	UndoFail  = "fail"
 )
 
-// DefaultUndoBatch is how many before-images one invocation undoes: at
-// most 40 transactions of 25 and a few Queries, seconds on DynamoDB, far
-// from a Lambda's 15 minutes (and within the function's timeout on moto,
-// whose transactions copy the table).
-const DefaultUndoBatch = 1000
+// DefaultUndoBatch is how many before-images one invocation undoes: 10
+// transactions of 25 and a few Queries, about a second on DynamoDB, far
+// from a Lambda's 15 minutes, and within the function's 300 s on moto,
+// whose every transaction copies the whole table (36 of them, for 900
+// records in a table of a few thousand items, took over 2 minutes there).
+// Each batch costs a few state transitions, $0.025 per 1,000 of them.
+const DefaultUndoBatch = 250
 
 // MaxUndoConflicts is how many conflicts, with their fields, the run keeps
 // for the tenant to read (Work.Undo); the count is always whole.
