@@ -94,6 +94,10 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if isDirectory(entity.Name) {
 		return p.previewDirectory(ctx, t, cfg, entity, rows)
 	}
+	unresolved, err := p.link(ctx, t, cfg, entity, rows)
+	if err != nil {
+		return nil, err
+	}
 	existing, err := p.Records.Query(ctx, t.Tenant, t.User.ID, entity.Name)
 	if err != nil {
 		return nil, err
@@ -102,6 +106,7 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if err != nil {
 		return nil, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
 	}
+	pl.Preview.Unresolved = unresolved
 	return pl, nil
 }
 
@@ -154,6 +159,15 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 			required = append(required, plan.Required{Field: f.Name, Column: columns[f.Name], Title: f.Title(lang)})
 		}
 	}
+	var oneOf [][]plan.Required
+	for _, group := range cfg.RequiredOneOf {
+		var g []plan.Required
+		for _, name := range group {
+			f, _ := entity.Field(name)
+			g = append(g, plan.Required{Field: name, Column: columns[name], Title: f.Title(lang)})
+		}
+		oneOf = append(oneOf, g)
+	}
 	return plan.Options{
 		ImportID:      t.ImportID,
 		User:          t.User.ID,
@@ -165,5 +179,6 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 		DefaultPolicy: cfg.DefaultPolicy,
 		EmptyClears:   cfg.EmptyClears,
 		Required:      required,
+		RequiredOneOf: oneOf,
 	}
 }
