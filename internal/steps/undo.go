@@ -135,12 +135,12 @@ func (u *Undo) start(ctx context.Context, s UndoState) (UndoState, error) {
 	if err != nil {
 		return s, err
 	}
-	if s.At.IsZero() {
-		s.At = u.now()
+	at := s.At
+	if at.IsZero() {
+		at = u.now()
 	}
-	keep := UndoState{Tenant: s.Tenant, ImportID: s.ImportID, Execution: s.Execution, Force: s.Force, By: s.By, At: s.At, BatchSize: s.BatchSize}
-	s = keep
-	s.Total, s.More = total, true
+	s = UndoState{Tenant: s.Tenant, ImportID: s.ImportID, Execution: s.Execution, Force: s.Force, By: s.By, At: at,
+		BatchSize: s.BatchSize, Total: total, More: true}
 	if err := u.Runs.StartUndo(ctx, s.Tenant, s.ImportID, s.run(crm.UndoRunning), s.Execution); err != nil {
 		return s, err
 	}
@@ -208,8 +208,8 @@ func (u *Undo) fail(ctx context.Context, s UndoState) (UndoState, error) {
 	ended := u.now()
 	run := s.run(crm.UndoFailed)
 	run.EndedAt = &ended
-	run.Reason = "the undo stopped on an internal error after " + fmt.Sprint(s.Done) + " of " + fmt.Sprint(s.Total) +
-		" records; nothing is lost: confirm the undo again (crmimport undo " + s.ImportID + " --yes) to finish it"
+	run.Reason = fmt.Sprintf("the undo stopped on an internal error after %d of %d records; nothing is lost: confirm the undo again (crmimport undo %s --yes) to finish it",
+		s.Done, s.Total, s.ImportID)
 	if s.Error != nil {
 		if msg := s.Error.Reason(); msg != crm.InternalMessage && msg != "" && isRefusal(s.Error) {
 			run.Reason = msg
