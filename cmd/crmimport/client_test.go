@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -53,7 +54,7 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a, f.answers[key] = rs[0], rs[1:]
 	}
 	f.mu.Unlock()
-	if r.Header.Get("Authorization") != "Bearer test-token" && !strings.HasPrefix(key, "POST /s3") {
+	if r.Header.Get("Authorization") != "Bearer test-token" && !strings.HasPrefix(r.URL.Path, "/s3") {
 		a = reply{status: 401, body: `{"message":"Unauthorized"}`}
 	}
 	for k, v := range a.headers {
@@ -469,4 +470,28 @@ func readString(t *testing.T, path string) string {
 	t.Helper()
 	data, _ := os.ReadFile(path)
 	return string(data)
+}
+
+// TestExportDownloadsTheFileFromItsLink: export asks the API for the
+// export, then fetches the file from the bucket's link, without the token.
+func TestExportDownloadsTheFileFromItsLink(t *testing.T) {
+	fake := signedIn(t, map[string][]reply{
+		"GET /exports/customers":               answer(`{"entity":"customers","format":"csv","fileName":"customers-1.csv","records":2,"users":1,"url":"{{url}}/s3/exports/acme/customers-1.csv"}`),
+		"GET /s3/exports/acme/customers-1.csv": {{status: 200, body: "ID crm-import,Name\nr1,A\nr2,B\n"}},
+	})
+	out := filepath.Join(t.TempDir(), "mine.csv")
+	code, stdout, errOut := run(t, "export", "customers", "--format", "csv", "--user", "anna@example.com", "-o", out)
+	if code != ExitOK {
+		t.Fatalf("crmimport export = %d (%s), want 0", code, errOut)
+	}
+	if data, _ := os.ReadFile(out); string(data) != "ID crm-import,Name\nr1,A\nr2,B\n" {
+		t.Errorf("file = %q, want the export's bytes", data)
+	}
+	if !contains(stdout, "Wrote "+out+": 2 records of 1 users") {
+		t.Errorf("stdout = %q, want what was written", stdout)
+	}
+	want := []string{"GET /exports/customers?format=csv&user=anna%40example.com", "GET /s3/exports/acme/customers-1.csv"}
+	if got := fake.sent(); !slices.Equal(got, want) {
+		t.Errorf("requests = %q, want %q", got, want)
+	}
 }

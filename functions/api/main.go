@@ -22,6 +22,7 @@ func main() {
 		Workflow: s.Workflow(),
 		Records:  s.Records(), UndoRetention: s.UndoRetention(),
 		UndoWorkflow: s.UndoWorkflow(), UndoRuns: jobs,
+		Export: s.Records(),
 	}
 	lambda.Start(h.Handle)
 }

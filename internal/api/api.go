@@ -39,6 +39,9 @@ type Handler struct {
 	// Workflow completes the waits of attended imports (wizard.go).
 	Workflow crm.Workflow
 
+	// Export (exports.go) reads the users' records, one user at a time.
+	Export RecordQuery
+
 	// Undo (undo.go): the record store the dry run reads, the undo
 	// workflow a confirmation starts and the job's undo run it records,
 	// and how long after its start an import can be undone.
@@ -62,6 +65,8 @@ var routes = map[string]route{
 	"GET /imports/{id}/report":  (*Handler).getReport,
 	"GET /imports/{id}/summary": (*Handler).getSummary,
 	"GET /imports/{id}/errors":  (*Handler).getErrorFile,
+	// Exports of the tenant's records (exports.go).
+	"GET /exports/{entity}": (*Handler).getExport,
 	// Likely duplicates among the import's records (duplicates.go).
 	"GET /imports/{id}/duplicates": (*Handler).getDuplicates,
 

@@ -2,6 +2,7 @@ package apiclient
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -201,4 +202,43 @@ func (p Page) query() url.Values {
 		q.Set("limit", strconv.Itoa(p.Limit))
 	}
 	return q
+}
+
+// ExportOptions say what GET /exports/{entity} writes.
+type ExportOptions struct {
+	User   string // an id or e-mail; "" for every user
+	Format string // csv, xlsx (default) or ods
+	Lang   string // the titles' language, en by default
+}
+
+// Export writes the tenant's records of entity to the bucket and answers
+// their download link (GET /exports/{entity}).
+func (c *Client) Export(ctx context.Context, entity string, o ExportOptions) (Export, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"user": o.User, "format": o.Format, "lang": o.Lang} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	var out Export
+	err := c.get(ctx, "/exports/"+seg(entity), q, &out)
+	return out, err
+}
+
+// DownloadExport copies the export's file to w, from its link: the file
+// goes from the bucket, not through the API.
+func (c *Client) DownloadExport(ctx context.Context, e Export, w io.Writer) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.URL, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.httpClient().Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("download %s: %w", e.FileName, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("download %s: %s (the link lasts 15 minutes: export again)", e.FileName, resp.Status)
+	}
+	return io.Copy(w, resp.Body)
 }

@@ -295,3 +295,14 @@ type ConfigSummary struct {
 	Entity string   `json:"entity"`
 	Mode   crm.Mode `json:"mode"`
 }
+
+// Export is where an export of records can be downloaded, until ExpiresAt.
+type Export struct {
+	Entity    string    `json:"entity"`
+	Format    string    `json:"format"`
+	FileName  string    `json:"fileName"`
+	Records   int       `json:"records"`
+	Users     int       `json:"users"`
+	URL       string    `json:"url"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,4 +56,19 @@ func (b *Uploads) PresignUpload(ctx context.Context, u crm.UploadRequest) (crm.U
 	}
 	maps.Copy(fields, req.Values)
 	return crm.UploadForm{URL: req.URL, Fields: fields, ExpiresAt: expiresAt}, nil
+}
+
+// PresignDownload signs a GET of the object at key that saves it as
+// fileName (Content-Disposition: attachment), for a browser or the CLI to
+// download without the API in the way: a file of any size, where an API
+// answer holds 6 MB at most.
+func (b *Uploads) PresignDownload(ctx context.Context, key, fileName string, expires time.Duration) (string, time.Time, error) {
+	expiresAt := b.now().Add(expires).UTC().Truncate(time.Second)
+	disposition := fmt.Sprintf(`attachment; filename="%s"`, strings.ReplaceAll(fileName, `"`, ""))
+	req, err := b.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(b.name), Key: aws.String(key),
+		ResponseContentDisposition: aws.String(disposition)}, s3.WithPresignExpires(expires))
+	if err != nil {
+		return "", time.Time{}, crm.Wrap(fmt.Errorf("presign download of s3://%s/%s: %w", b.name, key, err), crm.Internal, crm.InternalMessage)
+	}
+	return req.URL, expiresAt, nil
 }

@@ -102,6 +102,9 @@ type Jobs interface {
 // POST), so the file goes straight to the bucket, not through the API.
 type Uploads interface {
 	PresignUpload(ctx context.Context, u UploadRequest) (UploadForm, error)
+	// PresignDownload returns a link that downloads the object at key as
+	// a file named fileName until it expires.
+	PresignDownload(ctx context.Context, key, fileName string, expires time.Duration) (url string, expiresAt time.Time, err error)
 }
 
 // UploadRequest is what a presigned upload allows: one key, at most

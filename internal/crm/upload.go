@@ -11,6 +11,11 @@ import (
 // the file's content.
 const IncomingPrefix = "incoming/"
 
+// ExportsPrefix is where exports of a tenant's records are written, one
+// object each, for their download link (the bucket expires them after a
+// day).
+const ExportsPrefix = "exports/"
+
 var tenantPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 
 // ValidTenant reports whether s can be a tenant id. Tenant ids go into keys

@@ -44,3 +44,11 @@ func (u *Uploads) Requests() []crm.UploadRequest {
 	defer u.mu.Unlock()
 	return append([]crm.UploadRequest(nil), u.requests...)
 }
+
+// PresignDownload answers a link naming the key and the file name.
+func (u *Uploads) PresignDownload(_ context.Context, key, fileName string, expires time.Duration) (string, time.Time, error) {
+	if err := u.call("PresignDownload"); err != nil {
+		return "", time.Time{}, err
+	}
+	return "https://bucket.test/" + key + "?file=" + fileName, time.Now().Add(expires).UTC(), nil
+}

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -25,14 +27,18 @@ func TestDuplicatesOfAnImportAreListed(t *testing.T) {
 		{Entity: customers, ID: "nord", Version: 1, Fields: map[string]string{"name": "Nord", "email": "info@nord.example"}},
 		{Entity: customers, ID: "x1", Version: 1, Fields: map[string]string{"name": "X", "email": "same@x.example"}},
 		{Entity: customers, ID: "x2", Version: 1, Fields: map[string]string{"name": "X2", "email": "same@x.example"}},
+		{Entity: customers, ID: "padaria", Version: 1, Fields: map[string]string{"name": "Padaria", "national_id": "11222333000181"}},
+		{Entity: customers, ID: "ost", Version: 1, Fields: map[string]string{"name": "Öst  KG", "postcode": "10115"}},
 	})
 	j := st.importFile(t, tn, `{"version": 1, "entity": "customers", `+byAgent+`}`,
-		"Name,Email,Telefon,Agent email\n"+
-			"Nord AG,INFO@nord.example,,anna.berg@demo.example\n"+
-			"Süd GmbH,,+49 30 123 4567,anna.berg@demo.example\n"+
-			"Süd Filiale,,+49 30 1234567,anna.berg@demo.example\n"+
-			"Ost KG,ost@ost.example,,anna.berg@demo.example\n")
-	checkCounts(t, j, crm.Counts{Rows: 4, Created: 4})
+		"Name,Email,Telefon,CPF/CNPJ,PLZ,Agent email\n"+
+			"Nord AG,INFO@nord.example,,,,anna.berg@demo.example\n"+ // bo's Nord: the e-mail
+			"Süd GmbH,,+49 30 123 4567,,,anna.berg@demo.example\n"+ // the next row: the phone
+			"Süd Filiale,,+49 30 1234567,,,anna.berg@demo.example\n"+
+			"Padaria Silva,,,11.222.333/0001-81,,anna.berg@demo.example\n"+ // bo's Padaria: the national id
+			"Ost KG,ost@ost.example,,,10115,anna.berg@demo.example\n"+ // bo's Öst KG: name and postcode
+			"West KG,west@west.example,,,10115,anna.berg@demo.example\n") // like nothing
+	checkCounts(t, j, crm.Counts{Rows: 6, Created: 6})
 	ids := map[string]string{} // name -> the id the import gave it
 	for _, r := range st.records(t, tn, anna.ID) {
 		ids[r.Fields["name"]] = r.ID
@@ -53,22 +59,34 @@ func TestDuplicatesOfAnImportAreListed(t *testing.T) {
 	if code := call(t, admin.api+"/imports/"+j.ID+"/duplicates", admin.token, &got); code != http.StatusOK {
 		t.Fatalf("GET /imports/%s/duplicates = %d, want 200", j.ID, code)
 	}
-	if got.Checked != 7 || got.Total != 2 || got.WithinFile != 1 || got.Existing != 1 || len(got.Pairs) != 2 {
-		t.Fatalf("duplicates = %+v, want 7 records compared, 2 pairs: 1 within the file, 1 against bo's", got)
+	if got.Checked != 11 || got.Total != 4 || got.WithinFile != 1 || got.Existing != 3 || len(got.Pairs) != 4 {
+		t.Fatalf("duplicates = %+v, want 11 records compared, 4 pairs: 1 within the file, 3 against bo's", got)
 	}
-	within, existing := got.Pairs[0], got.Pairs[1]
-	wantWithin := [2]string{min(ids["Süd GmbH"], ids["Süd Filiale"]), max(ids["Süd GmbH"], ids["Süd Filiale"])}
-	if !within.WithinFile || [2]string{within.A.ID, within.B.ID} != wantWithin || !cmp.Equal(within.Shared, map[string]string{"phone": "+49301234567"}) {
-		t.Errorf("first pair = %+v, want the two Süd records sharing +49301234567, within the file", within)
+	type pair struct{ a, aUser, b, bUser, shared, value string }
+	var pairs []pair
+	for _, p := range got.Pairs {
+		if len(p.Shared) != 1 || p.WithinFile != (p.B.User == anna.ID) || !p.A.Import {
+			t.Errorf("pair %+v: want one shared value, A the import's, within the file only between anna's records", p)
+		}
+		for k, v := range p.Shared {
+			pairs = append(pairs, pair{p.A.ID, p.A.User, p.B.ID, p.B.User, k, v})
+		}
 	}
-	if existing.WithinFile || existing.A.ID != ids["Nord AG"] || existing.A.User != anna.ID || existing.B.ID != seedPrefix+"nord" || existing.B.User != bo.ID ||
-		!cmp.Equal(existing.Shared, map[string]string{"email": "info@nord.example"}) {
-		t.Errorf("second pair = %+v, want Nord AG (anna's, the import's) and bo's Nord sharing info@nord.example", existing)
+	lo, hi := min(ids["Süd GmbH"], ids["Süd Filiale"]), max(ids["Süd GmbH"], ids["Süd Filiale"])
+	want := []pair{
+		{lo, anna.ID, hi, anna.ID, "phone", "+49301234567"}, // within the file first
+		{ids["Nord AG"], anna.ID, seedPrefix + "nord", bo.ID, "email", "info@nord.example"},
+		{ids["Ost KG"], anna.ID, seedPrefix + "ost", bo.ID, "name_postcode", "ostkg 10115"},
+		{ids["Padaria Silva"], anna.ID, seedPrefix + "padaria", bo.ID, "national_id", "11222333000181"},
+	}
+	slices.SortFunc(pairs[1:], func(x, y pair) int { return strings.Compare(x.shared, y.shared) })
+	if !cmp.Equal(pairs, want, cmp.AllowUnexported(pair{})) {
+		t.Errorf("pairs = %+v\nwant %+v", pairs, want)
 	}
 
 	var sum struct{ Duplicates int }
-	if code := call(t, admin.api+"/imports/"+j.ID+"/summary", admin.token, &sum); code != http.StatusOK || sum.Duplicates != 2 {
-		t.Errorf("GET summary = %d, duplicates %d; want 200, 2", code, sum.Duplicates)
+	if code := call(t, admin.api+"/imports/"+j.ID+"/summary", admin.token, &sum); code != http.StatusOK || sum.Duplicates != 4 {
+		t.Errorf("GET summary = %d, duplicates %d; want 200, 4", code, sum.Duplicates)
 	}
 	idp := cip.NewFromConfig(st.cloud.AWS)
 	plain := loginAs(t, idp, st.cloud.Output(t, "USER_POOL_ID"), st.cloud.Output(t, "USER_POOL_CLIENT_ID"), tn, tn+"-clerk", "user")

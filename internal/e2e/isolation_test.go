@@ -63,6 +63,9 @@ var isolation = map[string]isolationCase{
 	"PUT /configs/{name}": {body: json.RawMessage(overwriteName), want: http.StatusOK},
 	// Templates are the same for every tenant: nothing of B's in them.
 	"GET /templates/{entity}": {query: "?lang=de", want: http.StatusOK},
+	// An export is of the caller's tenant's records: A's has none of B's
+	// (TestAnExportEditedAndUploadedAgainUpdatesItsRecords reads one).
+	"GET /exports/{entity}": {query: "?format=csv", want: http.StatusOK},
 	// B's restore point (taken after its split) is not among A's.
 	"GET /restore-points": {want: http.StatusOK, list: "restorePoints"},
 }

@@ -87,6 +87,45 @@ func TestAZohoExportIsImportedTwiceWithoutDuplicates(t *testing.T) {
 	if len(bos) != 1 || bos["zcrm_5002"].Version != 1 || bos["zcrm_5002"].ImportID != j1.ID {
 		t.Errorf("Bo's contacts = %+v, want zcrm_5002 as the first import wrote it", bos)
 	}
+	// Deals link to their account and their contact (by first and last
+	// name, as Zoho's Contact Name writes them).
+	deals := "Record Id,Deal Owner,Deal Name,Amount,Closing Date,Stage,Account Name,Contact Name\n" +
+		"zcrm_7001,Anna Berg,Fleet renewal,12500.00,2027-01-31,Negotiation,Nowak Sp. z o.o.,Eva Nowak-Lis\n" +
+		"zcrm_7002,Bo Ek,Printers,800.00,2026-12-20,Qualification,Kowalski SA,Jan Kowalski\n" +
+		"zcrm_7003,Anna Berg,Lost cause,100.00,2026-12-01,Closed Lost,Gone Ltd,\n"
+	jd := st.waitJob(t, tn, st.upload(t, tn, "deals", "Deals_2026_12_01.csv", []byte(deals), ""))
+	checkCounts(t, jd, crm.Counts{Rows: 3, Created: 2, Failed: 1})
+	if got := linesOfRow(st.errorLines(t, jd), "4"); len(got) != 1 || got[0][2] != "Gone Ltd" {
+		t.Errorf("error file lines of deal row 4 = %q, want the account Gone Ltd named", got)
+	}
+	dealsOf := func(user string) map[string]record {
+		out := map[string]record{}
+		for _, r := range st.records(t, tn, user) {
+			if r.Entity == "deals" {
+				out[r.Fields["external_id"]] = r
+			}
+		}
+		return out
+	}
+	for _, d := range []struct {
+		rec              record
+		company, contact string
+	}{{dealsOf(anna.ID)["zcrm_7001"], companyID["Nowak Sp. z o.o."], annas["zcrm_5001"].ID}, {dealsOf(bo.ID)["zcrm_7002"], companyID["Kowalski SA"], bos["zcrm_5002"].ID}} {
+		if d.rec.Fields["company_id"] != d.company || d.rec.Fields["contact_id"] != d.contact || d.contact == "" {
+			t.Errorf("deal %s links to company %q and contact %q, want %q and %q", d.rec.Fields["external_id"], d.rec.Fields["company_id"], d.rec.Fields["contact_id"], d.company, d.contact)
+		}
+	}
+
+	// The same three exports again: nothing to do.
+	for _, again := range []struct{ entity, name, file string }{
+		{"companies", "Accounts_2026_11_01.csv", accounts}, {"contacts", "Contacts_2026_12_01.csv", second}, {"deals", "Deals_2026_12_01.csv", deals},
+	} {
+		j := st.waitJob(t, tn, st.upload(t, tn, again.entity, "again-"+again.name, []byte(again.file), ""))
+		if j.Counts.Created != 0 || j.Counts.Updated != 0 || j.Counts.Deleted != 0 {
+			t.Errorf("%s imported again = %+v, want nothing created, updated or deleted", again.name, j.Counts)
+		}
+	}
+
 	// Each contact is linked to its account by the account's record id.
 	for _, c := range []struct {
 		rec     record

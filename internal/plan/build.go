@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -20,6 +21,9 @@ const maxNamedCandidates = 5
 func Build(existing []crm.Record, rows []crm.Row, o Options) (*Plan, error) {
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
+	}
+	if o.IDField != "" {
+		existing = withIDField(existing, o.IDField)
 	}
 	b := &builder{o: o, existing: existing, claimedBy: map[int]int{}, protected: map[int]bool{}}
 	if len(o.KeyFields) > 0 {
@@ -50,8 +54,42 @@ func Build(existing []crm.Record, rows []crm.Row, o Options) (*Plan, error) {
 	if o.Mode == crm.UpdateDelete {
 		ops = append(ops, b.deletes()...)
 	}
+	if o.IDField != "" {
+		byID(ops, o.IDField, o.IDColumn)
+	}
 	sortOps(ops)
 	return &Plan{Ops: ops, Preview: Summarize(len(rows), ops, o.SampleSize)}, nil
+}
+
+// withIDField gives each record its own id as the field field, so rows are
+// matched on it as on any key.
+func withIDField(existing []crm.Record, field string) []crm.Record {
+	out := make([]crm.Record, len(existing))
+	for i, r := range existing {
+		r.Fields = maps.Clone(r.Fields)
+		if r.Fields == nil {
+			r.Fields = map[string]string{}
+		}
+		r.Fields[field] = r.ID
+		out[i] = r
+	}
+	return out
+}
+
+// byID keeps the id field out of what is stored (the id is the record's
+// key, not a field of it), and makes a row whose id is no record's an
+// error: the record was deleted since the export, or is another user's;
+// creating one under an id from a file would be a guess.
+func byID(ops []Op, field, column string) {
+	for i := range ops {
+		op := &ops[i]
+		id := op.Fields[field]
+		delete(op.Fields, field)
+		if op.Kind == OpCreate && id != "" {
+			*op = Op{Kind: OpError, Row: op.Row, Key: op.Key, Errors: []crm.RowError{{Row: op.Row, Column: column, Field: field, Value: id,
+				Reason: "is the id of none of your records (deleted since the export, or another user's), so the row updates nothing; import new records from a file without this column"}}}
+		}
+	}
 }
 
 type builder struct {

@@ -44,6 +44,11 @@ type Options struct {
 	// RequiredOneOf are groups of fields of which a new record needs at
 	// least one (mobile and/or phone).
 	RequiredOneOf [][]Required
+	// IDField, when set, is the key field that holds the record's own id
+	// (an export of ours uploaded again), titled IDColumn in the file: rows
+	// match the record of that id, the field is never stored, and an id no
+	// record has is a row error.
+	IDField, IDColumn string
 	// SampleSize bounds the changes shown in the summary.
 	SampleSize int
 	// NewID gives the ID of the record a row creates; the default is

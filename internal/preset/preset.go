@@ -31,9 +31,20 @@ type Preset struct {
 // String says in words what was recognised and what follows from it, for
 // the check report.
 func (p *Preset) String() string {
+	if p.Source == Ours {
+		how := "each row stays with the user the column %q names"
+		if p.Owner == "" {
+			how = "the file has no user column%s, so its rows go to the one user they can"
+		}
+		return fmt.Sprintf("an export of this CRM's %s: imported in mode %s, each row updating the record its column %q names; "+how+"; a configuration chosen for the import replaces these settings",
+			p.Module, p.Config.Mode, schema.RecordIDTitle, p.Owner)
+	}
 	return fmt.Sprintf("%s export of %s: imported in mode %s with the key %s (the column %q, kept as the external id, so the next export updates these records instead of creating them again); each row's user is the one the column %q names by name; a configuration chosen for the import replaces these settings",
 		p.Source, p.Module, p.Config.Mode, externalID, zohoID, p.Owner)
 }
+
+// Ours is the Source of a file this CRM exported.
+const Ours = "crm-import"
 
 const (
 	zohoID     = "Record Id"
@@ -60,6 +71,9 @@ func Detect(base *config.Config, fileName string, header []string) (*Preset, err
 	titles := map[string]string{} // folded -> as the file writes it
 	for _, h := range header {
 		titles[schema.Fold(h)] = strings.TrimSpace(h)
+	}
+	if _, ok := titles[schema.Fold(schema.RecordIDTitle)]; ok {
+		return ownExport(base, header)
 	}
 	if _, ok := titles[schema.Fold(zohoID)]; !ok {
 		return nil, nil
@@ -93,4 +107,39 @@ func Detect(base *config.Config, fileName string, header []string) (*Preset, err
 		return nil, err
 	}
 	return &Preset{Source: "Zoho CRM", Module: m.module, Entity: m.entity, Owner: cfg.Assignment.Column, Config: &cfg}, nil
+}
+
+// ownExport is the preset of a file this CRM exported (GET /exports): its
+// first column is the record's own id, its second the user's e-mail, its
+// others titled as the schema titles them, so it maps with no help and is
+// matched on the id.
+func ownExport(base *config.Config, header []string) (*Preset, error) {
+	e, err := schema.Lookup(base.Entity)
+	if err != nil {
+		return nil, err
+	}
+	cfg := *base
+	cfg.Mode = crm.Update
+	cfg.KeyFields = []string{schema.RecordID}
+	agent, _ := schema.Customers.Field("agent_email")
+	owner := ""
+	for _, h := range header {
+		for _, ts := range agent.Titles {
+			for _, t := range ts {
+				if owner == "" && schema.Fold(t) == schema.Fold(h) {
+					owner = strings.TrimSpace(h)
+				}
+			}
+		}
+	}
+	if owner != "" {
+		cfg.Assignment = &config.Assignment{Column: owner, By: crm.ByEmail}
+		if _, ok := e.Field("agent_email"); ok {
+			cfg.Mapping = map[string]string{owner: "ignore"} // the user, not a field of the record
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Preset{Source: Ours, Module: e.Name, Entity: e.Name, Owner: owner, Config: &cfg}, nil
 }

@@ -48,7 +48,7 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	if err != nil {
 		return out, err
 	}
-	entity, err := schema.Lookup(cfg.Entity)
+	entity, err := cfg.Schema()
 	if err != nil {
 		return out, fmt.Errorf("preview %s: %w", t.ImportID, err)
 	}
@@ -168,7 +168,7 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 		}
 		oneOf = append(oneOf, g)
 	}
-	return plan.Options{
+	o := plan.Options{
 		ImportID:      t.ImportID,
 		User:          t.User.ID,
 		Entity:        entity.Name,
@@ -181,4 +181,8 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 		Required:      required,
 		RequiredOneOf: oneOf,
 	}
+	if slices.Contains(cfg.KeyFields, schema.RecordID) {
+		o.IDField, o.IDColumn = schema.RecordID, columns[schema.RecordID]
+	}
+	return o
 }

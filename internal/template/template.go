@@ -6,6 +6,7 @@ package template
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,12 @@ func Write(w io.Writer, e *schema.Entity, opts Options) error {
 	return nil
 }
 
+// Fields are the columns of e's template: every field but the record's own
+// id, which new records do not have yet.
+func Fields(e *schema.Entity) []schema.Field {
+	return slices.DeleteFunc(slices.Clone(e.Fields), func(f schema.Field) bool { return f.Name == schema.RecordID })
+}
+
 // Build makes the template workbook of e.
 func Build(e *schema.Entity, opts Options) (*excelize.File, error) {
 	lang := opts.Lang
@@ -68,7 +75,7 @@ func Build(e *schema.Entity, opts Options) (*excelize.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", e.Name, err)
 	}
-	for i, field := range e.Fields {
+	for i, field := range Fields(e) {
 		for _, r := range opts.Required {
 			if r == field.Name {
 				field.Required = true

@@ -59,7 +59,7 @@ func TestTemplateReadBack(t *testing.T) {
 	for _, c := range comments {
 		notes[c.Cell] = c.Text
 	}
-	for i, field := range e.Fields {
+	for i, field := range Fields(e) {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		title := rows[0][i]
 		if want := Title(field, schema.EN); title != want {
@@ -89,7 +89,7 @@ func TestTemplateReadBack(t *testing.T) {
 	}
 	// The postcode example keeps its leading zeros: a text cell.
 	postcode := -1
-	for i, field := range e.Fields {
+	for i, field := range Fields(e) {
 		if field.Name == "postcode" {
 			postcode = i
 		}
@@ -119,14 +119,14 @@ func TestTemplateRoundTrip(t *testing.T) {
 					t.Errorf("unmapped %q, missing %q, want none", rep.Unmapped, rep.Missing)
 				}
 				for i, c := range rep.Mapping {
-					if c.How != mapping.ByTitle || c.Field != e.Fields[i].Name {
-						t.Errorf("column %q maps to %q (%s), want %s", c.Title, c.Field, c.How, e.Fields[i].Name)
+					if c.How != mapping.ByTitle || c.Field != Fields(e)[i].Name {
+						t.Errorf("column %q maps to %q (%s), want %s", c.Title, c.Field, c.How, Fields(e)[i].Name)
 					}
 				}
 				if len(recs) != 1 || len(recs[0].Errors) != 0 {
 					t.Fatalf("records = %+v, want one valid example row", recs)
 				}
-				for _, field := range e.Fields {
+				for _, field := range Fields(e) {
 					want, err := parser.Cell(field, sheet.Cell{Kind: sheet.Text, Text: field.Example})
 					if err != nil {
 						t.Fatalf("example of %s: %v", field.Name, err)
