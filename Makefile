@@ -2,7 +2,7 @@
 # runs every test. Both start what they need and stop it afterwards.
 
 SHELL := /bin/bash
-FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Restore Api
+FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Restore Undo Api
 GO ?= go
 PYTHON ?= python3
 TEST_TIMEOUT ?= 12m
@@ -23,7 +23,7 @@ test: lint
 
 lint:
 	cfn-lint template.yaml
-	npx --yes asl-validator@4 --silent --json-path statemachine/import.asl.json --json-path statemachine/restore.asl.json
+	npx --yes asl-validator@4 --silent --json-path statemachine/import.asl.json --json-path statemachine/restore.asl.json --json-path statemachine/undo.asl.json
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet ./...
 

@@ -1,18 +1,22 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/crmimport/crm-import/internal/apiclient"
+	"github.com/crmimport/crm-import/internal/crm"
 )
 
 func newUndoCommand(g *globals) *cobra.Command {
 	var force, yes bool
+	var interval time.Duration
 	cmd := &cobra.Command{
 		Use:   "undo ID [--force] [--yes]",
 		Short: "Undo an import that has ended: delete what it created, put back what it changed",
@@ -22,19 +26,57 @@ changed since the import (by a person or a later import) is a conflict, listed
 with its fields and left alone; --force takes it back all the same.
 
 Without --yes it is a dry run: it prints what the undo would do and writes
-nothing. Administrators only, for the retention period after the import ended
-(30 days unless the stack says otherwise).`,
+nothing. With --yes the undo runs as its own workflow: the command waits for
+it to end, showing the records looked at, and prints what it did; run it
+again after an interruption and it finishes the same. Administrators only,
+for the retention period after the import was started (30 days unless the
+stack says otherwise).`,
 		Args: cobra.ExactArgs(1),
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "take back the records changed since the import as well")
 	cmd.Flags().BoolVar(&yes, "yes", false, "undo (without it: a dry run)")
+	cmd.Flags().DurationVar(&interval, "interval", time.Second, "how often --yes asks how the undo stands")
 	return clientCommand(g, cmd, func(cmd *cobra.Command, a *app, args []string) error {
 		u, err := a.client.Undo(cmd.Context(), args[0], apiclient.UndoRequest{Confirm: yes, Force: force})
 		if err != nil {
 			return err
 		}
+		if u.Running() {
+			if u, err = waitUndo(cmd, a, u, interval); err != nil {
+				return err
+			}
+		}
+		if u.Undo != nil && u.Undo.Status == crm.UndoFailed {
+			return &exitError{code: ExitImportFailed, err: fmt.Errorf("the undo of %s failed: %s", u.ImportID, u.Undo.Reason)}
+		}
 		return a.print(cmd, u, func() error { return printUndo(cmd, u) })
 	})
+}
+
+// waitUndo asks for the undo run every interval, showing the records
+// looked at, until it ends; it answers the run's result.
+func waitUndo(cmd *cobra.Command, a *app, u apiclient.Undo, interval time.Duration) (apiclient.Undo, error) {
+	bar := progressbar.NewOptions64(1, progressbar.OptionSetWriter(cmd.ErrOrStderr()), barVisibility(cmd),
+		progressbar.OptionShowCount(), progressbar.OptionSetDescription("undoing"),
+		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+	defer bar.Finish()
+	id := u.ImportID
+	for u.Running() {
+		if u.Undo.Total > 0 {
+			bar.ChangeMax64(int64(u.Undo.Total))
+		}
+		_ = bar.Set64(int64(u.Undo.Done))
+		select {
+		case <-cmd.Context().Done():
+			return u, cmd.Context().Err()
+		case <-time.After(interval):
+		}
+		var err error
+		if u, err = a.client.UndoRun(cmd.Context(), id); err != nil {
+			return u, err
+		}
+	}
+	return u, nil
 }
 
 // printUndo writes the counts, then each conflict's fields that differ.

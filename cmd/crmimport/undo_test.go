@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,48 @@ func TestUndoOfAnotherRoleIsForbidden(t *testing.T) {
 	code, _, errOut := run(t, "undo", "imp1", "--yes")
 	if code != ExitForbidden || !strings.Contains(errOut, "only administrators may undo an import") {
 		t.Errorf("crmimport undo imp1 --yes = %d %q, want %d", code, errOut, ExitForbidden)
+	}
+}
+
+// TestUndoYesWaitsForTheWorkflow: the API answers 202 with the run
+// RUNNING; undo --yes asks how it stands until it has ended and prints
+// what it did as a synchronous undo printed it.
+func TestUndoYesWaitsForTheWorkflow(t *testing.T) {
+	started := `{"importId":"imp1","dryRun":false,"forced":true,"deleted":0,"restored":0,"already":0,"conflictsTotal":0,"conflicts":[],
+	"undo":{"status":"RUNNING","done":0,"total":0,"deleted":0,"restored":0,"conflicts":0,"by":"admin@example.com","at":"2026-12-01T09:59:58Z","forced":true}}`
+	running := `{"importId":"imp1","dryRun":false,"forced":true,"deleted":1,"restored":1,"already":0,"conflictsTotal":0,"conflicts":[],
+	"undo":{"status":"RUNNING","done":2,"total":5,"deleted":1,"restored":1,"conflicts":0,"by":"admin@example.com","at":"2026-12-01T09:59:58Z","forced":true}}`
+	ended := strings.Replace(undoActed, `"undone":`, `"undo":{"status":"SUCCEEDED","done":5,"total":5,"deleted":1,"restored":3,"conflicts":1,"by":"admin@example.com","at":"2026-12-01T09:59:58Z","forced":true,"endedAt":"2026-12-01T10:00:00Z"},"undone":`, 1)
+	fake := signedIn(t, map[string][]reply{
+		"POST /imports/imp1/undo": {{status: 202, body: started}},
+		"GET /imports/imp1/undo":  {{status: 200, body: running}, {status: 200, body: ended}},
+	})
+	code, out, errOut := run(t, "undo", "imp1", "--yes", "--force", "--interval", "1ms")
+	if code != ExitOK {
+		t.Fatalf("crmimport undo imp1 --yes --force = %d (%s), want 0", code, errOut)
+	}
+	for _, w := range []string{"Undone     2026-12-01 10:00:00 by admin@example.com", "| 1 | 3 | 1 |", "taken back (--force)"} {
+		if !contains(out, w) {
+			t.Errorf("crmimport undo imp1 --yes --force printed\n%s\nwant %q", out, w)
+		}
+	}
+	want := []string{"POST /imports/imp1/undo {\"confirm\":true,\"force\":true}", "GET /imports/imp1/undo", "GET /imports/imp1/undo"}
+	if sent := fake.sent(); !slices.Equal(sent, want) {
+		t.Errorf("requests = %q, want %q", sent, want)
+	}
+}
+
+// TestUndoYesOfAFailedRunSaysWhy: a run that ended FAILED exits 8 with
+// its reason.
+func TestUndoYesOfAFailedRunSaysWhy(t *testing.T) {
+	started := `{"importId":"imp1","conflicts":[],"undo":{"status":"RUNNING","done":0,"total":0,"at":"2026-12-01T09:59:58Z"}}`
+	failed := `{"importId":"imp1","conflicts":[],"undo":{"status":"FAILED","done":2,"total":5,"at":"2026-12-01T09:59:58Z","reason":"the undo stopped on an internal error after 2 of 5 records"}}`
+	signedIn(t, map[string][]reply{
+		"POST /imports/imp1/undo": {{status: 202, body: started}},
+		"GET /imports/imp1/undo":  {{status: 200, body: failed}},
+	})
+	code, _, errOut := run(t, "undo", "imp1", "--yes", "--interval", "1ms")
+	if code != ExitImportFailed || !strings.Contains(errOut, "the undo stopped on an internal error after 2 of 5 records") {
+		t.Errorf("crmimport undo imp1 --yes = %d %q, want %d with the reason", code, errOut, ExitImportFailed)
 	}
 }

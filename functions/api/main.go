@@ -15,13 +15,15 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
+	jobs := s.Jobs()
 	h := &api.Handler{
-		Jobs: s.Jobs(), Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
+		Jobs: jobs, Files: s.Bucket(), Tenants: s.Tenants(), Log: s.Log,
 		Uploads: s.Uploads(), Bucket: s.BucketName, Limits: s.Limits,
 		Workflow: s.Workflow(),
-		Records:  s.Records(), Notifier: s.Notifier(), UndoRetention: s.UndoRetention(),
+		Records:  s.Records(), UndoRetention: s.UndoRetention(),
+		UndoWorkflow: s.UndoWorkflow(), UndoRuns: jobs,
 		Export:   s.Records(),
-		Restores: s.Jobs(), RestoreWorkflow: s.RestoreWorkflow(),
+		Restores: jobs, RestoreWorkflow: s.RestoreWorkflow(),
 	}
 	lambda.Start(h.Handle)
 }

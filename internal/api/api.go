@@ -39,13 +39,16 @@ type Handler struct {
 	// Workflow completes the waits of attended imports (wizard.go).
 	Workflow crm.Workflow
 
-	// Undo (undo.go): the record store, the bus ImportUndone goes to, and
-	// how long after its end an import can be undone.
-	Records undo.Store
 	// Export (exports.go) reads the users' records, one user at a time.
-	Export        RecordQuery
-	Notifier      crm.Notifier
+	Export RecordQuery
+
+	// Undo (undo.go): the record store the dry run reads, the undo
+	// workflow a confirmation starts and the job's undo run it records,
+	// and how long after its start an import can be undone.
+	Records       undo.Store
 	UndoRetention time.Duration
+	UndoWorkflow  crm.Workflow
+	UndoRuns      crm.UndoRuns
 
 	// Restores (restores.go): the restore jobs and their workflow, which
 	// the API starts; Workflow sends the confirmations.
@@ -82,6 +85,7 @@ var routes = map[string]route{
 
 	// Undo of one import (undo.go).
 	"POST /imports/{id}/undo": (*Handler).postUndo,
+	"GET /imports/{id}/undo":  (*Handler).getUndo,
 
 	// Saved configurations (configs.go; roles.go says who may change them).
 	"GET /configs":           (*Handler).listConfigs,

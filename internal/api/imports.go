@@ -43,6 +43,8 @@ type importView struct {
 	RestorePoint *restorePointView `json:"restorePoint,omitempty"`
 	// Undone: the import was undone, when, by whom (undo.go).
 	Undone *crm.Undone `json:"undone,omitempty"`
+	// Undo: the undo run, its status and progress (undo.go).
+	Undo *crm.UndoRun `json:"undo,omitempty"`
 }
 
 // queuedView is one import an import waits for.
@@ -115,6 +117,7 @@ func viewOf(j crm.Job) importView {
 		Attended: j.Attended, Waiting: waitingOf(j), QueuedBehind: queueOf(j),
 		RestorePoint: restorePointOf(j),
 		Undone:       j.Undone,
+		Undo:         j.Undo,
 	}
 }
 

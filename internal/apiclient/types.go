@@ -31,6 +31,8 @@ type Import struct {
 	FinishedAt   time.Time     `json:"finishedAt,omitzero"`
 	// Undone: the import was undone (POST /imports/{id}/undo).
 	Undone *crm.Undone `json:"undone,omitempty"`
+	// Undo: the undo run, its status and progress.
+	Undo *crm.UndoRun `json:"undo,omitempty"`
 }
 
 // What an import waits for, in Waiting.For.

@@ -25,7 +25,13 @@ type Undo struct {
 	ConflictsTotal int            `json:"conflictsTotal"`
 	Conflicts      []UndoConflict `json:"conflicts"`
 	Undone         *crm.Undone    `json:"undone,omitempty"`
+	// Undo is the run a confirmation started: RUNNING with its progress
+	// (done of total records looked at), then how it ended.
+	Undo *crm.UndoRun `json:"undo,omitempty"`
 }
+
+// Running says the undo is still being made by its workflow.
+func (u Undo) Running() bool { return u.Undo != nil && u.Undo.Status == crm.UndoRunning }
 
 // UndoConflict is a record changed since the import: its fields now (nil:
 // gone) and what undo writes (nil: it deletes the record).
@@ -39,10 +45,19 @@ type UndoConflict struct {
 	Reason string            `json:"reason"`
 }
 
-// Undo undoes an import that has ended, or answers the dry run (POST
+// Undo starts the undo of an import that has ended (202, the run
+// RUNNING: follow it with UndoRun), or answers the dry run (POST
 // /imports/{id}/undo).
 func (c *Client) Undo(ctx context.Context, id string, r UndoRequest) (Undo, error) {
 	var out Undo
 	err := c.post(ctx, "/imports/"+seg(id)+"/undo", r, &out)
+	return out, err
+}
+
+// UndoRun answers the import's last undo run: its progress while it
+// runs, then its counts and first conflicts (GET /imports/{id}/undo).
+func (c *Client) UndoRun(ctx context.Context, id string) (Undo, error) {
+	var out Undo
+	err := c.get(ctx, "/imports/"+seg(id)+"/undo", nil, &out)
 	return out, err
 }

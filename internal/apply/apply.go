@@ -165,7 +165,9 @@ func (r *run) chunk(ctx context.Context, ops []plan.Op) error {
 		}
 	}
 	if len(writes) > 0 {
-		if err := r.store.Write(ctx, s, writes); err != nil {
+		ws := s
+		ws.Chunk = lo // the same when the chunk is retried
+		if err := r.store.Write(ctx, ws, writes); err != nil {
 			return fmt.Errorf("apply %s: %w", s.User, err)
 		}
 	}

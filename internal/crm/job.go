@@ -116,6 +116,9 @@ type Job struct {
 	// Undone says the import was undone, when, by whom, and what the undo
 	// did (undo.go); nil while it is not.
 	Undone *Undone `json:"undone,omitempty"`
+	// Undo is the undo run, as its workflow makes it (undo.go): RUNNING
+	// with its progress, then how it ended; nil before the first.
+	Undo *UndoRun `json:"undo,omitempty"`
 }
 
 // JobChange is a partial update of a job. Zero fields are left alone.

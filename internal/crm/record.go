@@ -19,6 +19,11 @@ type Scope struct {
 	User     string
 	Entity   string
 	ImportID string
+	// Chunk names the part of the plan one Write carries out (apply's
+	// chunk: its lowest record ID), the same when a failed chunk is
+	// retried, so the store can keep the images of its creates on one item
+	// a retry adds to instead of replacing. "" for writes of no chunk.
+	Chunk string
 }
 
 // Stored is a record as the re-check before a write finds it. Opaque is the

@@ -17,6 +17,7 @@ package crm
 //	results/{user}.json    what applying the user did (UserResult)            apply
 //	errors.csv             the rows not imported, for the tenant              finalize
 //	summary.json           the closing Summary                                finalize
+//	undo.json              the undo run's first conflicts, with their fields  undo
 type Work struct {
 	Tenant   string
 	ImportID string
@@ -37,6 +38,7 @@ func (w Work) Selection() string  { return w.Prefix() + "selection.json" }
 func (w Work) ErrorFile() string  { return w.Prefix() + "errors.csv" }
 func (w Work) Summary() string    { return w.Prefix() + "summary.json" }
 func (w Work) Duplicates() string { return w.Prefix() + "duplicates.json" }
+func (w Work) Undo() string       { return w.Prefix() + "undo.json" }
 
 func (w Work) UserRows(user string) string { return w.Prefix() + "users/" + user + ".jsonl" }
 func (w Work) Plan(user string) string     { return w.Prefix() + "plans/" + user + ".jsonl" }

@@ -166,7 +166,8 @@ func TestApplyWritesBeforeImages(t *testing.T) {
 		"BEFORE#anna#CUSTOMER#c1": {true, 4, 3},
 		"BEFORE#anna#CUSTOMER#c2": {true, 0, 1},
 		"BEFORE#anna#CUSTOMER#c3": {true, 0, 7},
-		"BEFORE#anna#CUSTOMER#n3": {false, 1, 0},
+		// The chunk's creates (n3) on one image, under its lowest ID.
+		"BEFORE#anna#CUSTOMER#c1#CREATED": {false, 1, 0},
 	}
 	got := 0
 	for k, item := range items {
@@ -186,6 +187,9 @@ func TestApplyWritesBeforeImages(t *testing.T) {
 		}
 		if im.Existed != w.existed || im.VersionAfter != w.versionAfter {
 			t.Errorf("before-image %s = existed %v, version_after %d; want %v, %d", sk, im.Existed, im.VersionAfter, w.existed, w.versionAfter)
+		}
+		if ids, _ := item["ids"].(*types.AttributeValueMemberSS); !w.existed && (ids == nil || len(ids.Value) != 1 || ids.Value[0] != "n3") {
+			t.Errorf("before-image %s ids = %v, want [n3]", sk, item["ids"])
 		}
 		if w.existed && im.Item["version"] != w.version {
 			t.Errorf("before-image %s old version = %v, want %v", sk, im.Item["version"], w.version)

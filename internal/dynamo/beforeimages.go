@@ -3,7 +3,10 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -39,10 +42,78 @@ func beforeImage(s crm.Scope, w crm.Write, old map[string]types.AttributeValue, 
 	return item
 }
 
+// maxCreatedIDs bounds the IDs one image of creates holds: DynamoDB's
+// items are at most 400 KB, a record ID is 26 characters (plan.RecordID),
+// so about 15,000 would fit beside the item's other attributes; apply's
+// chunk is 100 (about 2.7 KB). A larger chunk keeps an image per record.
+const maxCreatedIDs = 10000
+
+// createdSK is the sort key of the image of one chunk's creates: under the
+// user and entity, beside the records' own images (so undo meets them in
+// the same groups), after the image of the chunk's lowest ID.
+func createdSK(user, entity, chunk string) string { return BeforeSK(user, entity, chunk) + "#CREATED" }
+
+// createdIDs are the writes whose images go on the chunk's image of
+// creates: records created at version 1 (there is nothing else to keep of
+// them). None when the writes name no chunk, or too many to fit.
+func createdIDs(s crm.Scope, writes []crm.Write) map[string]bool {
+	if s.Chunk == "" || strings.Contains(s.Chunk, "#") {
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, w := range writes {
+		if w.Kind == crm.WriteCreate && w.Before == nil && w.Version == 1 {
+			ids[w.ID] = true
+		}
+	}
+	if len(ids) > maxCreatedIDs {
+		return nil
+	}
+	return ids
+}
+
+// addCreated adds ids to the chunk's image of creates, acknowledged, in
+// one UpdateItem. ADD, not a put: a retried chunk writes only what the
+// first attempt did not, so a put would lose the IDs of the records that
+// attempt had created; a set holds each ID once.
+func (r *Records) addCreated(ctx context.Context, s crm.Scope, ids map[string]bool, expires time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	set := slices.Sorted(maps.Keys(ids))
+	_, err := r.API.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(r.Table),
+		Key: map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: ImportPK(s.Tenant, s.ImportID)},
+			"sk": &types.AttributeValueMemberS{Value: createdSK(s.User, s.Entity, s.Chunk)},
+		},
+		UpdateExpression: aws.String("ADD #ids :ids SET #import = :import, #user = :user, #entity = :entity, #op = :op, #existed = :no, #after = :one, #ttl = :ttl"),
+		ExpressionAttributeNames: map[string]string{
+			"#ids": "ids", "#import": "import_id", "#user": "user", "#entity": "entity", "#op": "op",
+			"#existed": "existed", "#after": "version_after", "#ttl": "ttl",
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":ids":    &types.AttributeValueMemberSS{Value: set},
+			":import": &types.AttributeValueMemberS{Value: s.ImportID},
+			":user":   &types.AttributeValueMemberS{Value: s.User},
+			":entity": &types.AttributeValueMemberS{Value: s.Entity},
+			":op":     &types.AttributeValueMemberS{Value: string(crm.WriteCreate)},
+			":no":     &types.AttributeValueMemberBOOL{Value: false},
+			":one":    &types.AttributeValueMemberN{Value: "1"},
+			":ttl":    &types.AttributeValueMemberN{Value: strconv.FormatInt(expires.Unix(), 10)},
+		},
+	})
+	if err != nil {
+		return fromSDK(fmt.Errorf("write the before-image of %d created records: %w", len(set), err))
+	}
+	return nil
+}
+
 // CountBeforeImages counts the records an import has started to change: a
 // before-image is written, and acknowledged, before its record. When an
 // import fails half-way this is what the job can say was touched, even for
-// a user whose apply step never finished.
+// a user whose apply step never finished. An image of creates counts its
+// IDs.
 func (r *Records) CountBeforeImages(ctx context.Context, tenant, importID string) (int, error) {
 	p := dynamodb.NewQueryPaginator(r.API, &dynamodb.QueryInput{
 		TableName:              &r.Table,
@@ -51,7 +122,9 @@ func (r *Records) CountBeforeImages(ctx context.Context, tenant, importID string
 			":pk": &types.AttributeValueMemberS{Value: ImportPK(tenant, importID)},
 			":sk": &types.AttributeValueMemberS{Value: "BEFORE#"},
 		},
-		Select: types.SelectCount,
+		// The keys and the created IDs only, never the old items.
+		ProjectionExpression:     aws.String("sk, #ids"),
+		ExpressionAttributeNames: map[string]string{"#ids": "ids"},
 	})
 	n := 0
 	for p.HasMorePages() {
@@ -59,7 +132,13 @@ func (r *Records) CountBeforeImages(ctx context.Context, tenant, importID string
 		if err != nil {
 			return 0, fromSDK(fmt.Errorf("count before-images of %s/%s: %w", tenant, importID, err))
 		}
-		n += int(page.Count)
+		for _, item := range page.Items {
+			if ids, ok := item["ids"].(*types.AttributeValueMemberSS); ok {
+				n += len(ids.Value)
+			} else {
+				n++
+			}
+		}
 	}
 	return n, nil
 }

@@ -133,7 +133,8 @@ type faultyAPI struct {
 	unprocessedNext int // calls that will write half and return the rest
 	throttleNext    int // calls that will fail with throttling, writing nothing
 	crashAfter      int // BatchWriteItem calls to let through before failing; 0 = never
-	batchCalls      int // BatchWriteItem calls seen
+	batchCalls      int // BatchWriteItem (and UpdateItem) calls seen
+	createdImages   int // UpdateItem calls: images of a chunk's creates
 	beforeBatches   int // of which carried before-images
 	recordBatches   int // of which carried records
 	queryCalls      int
@@ -194,6 +195,43 @@ func (f *faultyAPI) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteI
 		}
 	}
 	return out, nil
+}
+
+// UpdateItem is the write of a chunk's created image: it counts, and
+// crashes, as a batch of before-images does.
+func (f *faultyAPI) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	f.mu.Lock()
+	f.batchCalls++
+	f.createdImages++
+	crash := f.crashAfter > 0 && f.batchCalls > f.crashAfter
+	f.mu.Unlock()
+	if crash {
+		return nil, errCrash
+	}
+	return f.API.UpdateItem(ctx, in, opts...)
+}
+
+// imaged are the sort keys of the records a table's before-images name
+// ("BEFORE#{user}#{ENTITY}#{id}"), an image of a chunk's creates naming
+// each of its IDs.
+func imaged(items map[string]map[string]types.AttributeValue) map[string]bool {
+	out := map[string]bool{}
+	for k, item := range items {
+		_, sk, ok := strings.Cut(k, "|")
+		if !ok || !strings.Contains(k, "#IMPORT#") {
+			continue
+		}
+		ids, created := item["ids"].(*types.AttributeValueMemberSS)
+		if !created {
+			out[sk] = true
+			continue
+		}
+		prefix := BeforeSK(s(item["user"]), s(item["entity"]), "")
+		for _, id := range ids.Value {
+			out[prefix+id] = true
+		}
+	}
+	return out
 }
 
 func ptr[T any](v T) *T { return &v }

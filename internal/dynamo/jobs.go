@@ -117,6 +117,8 @@ type jobItem struct {
 	RestorePoint *restorePointItem `dynamodbav:"restore_point,omitempty"`
 	// Undone: the job's undo (undo.go).
 	Undone *crm.Undone `dynamodbav:"undone,omitempty"`
+	// Undo: the undo run its workflow makes (undo.go).
+	Undo *undoRunItem `dynamodbav:"undo,omitempty"`
 }
 
 // countsItem is crm.Counts as stored.
@@ -154,6 +156,7 @@ func (it jobItem) job() crm.Job {
 		ErrorFile: it.ErrorFile, Summary: it.Summary, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt, FinishedAt: it.FinishedAt,
 		By: it.By, Role: it.Role, Config: it.Config, InlineConfig: it.InlineConfig, Version: it.Version, ETag: it.ETag,
 		Attended: it.Attended, Wait: it.Wait.wait(), RestorePoint: it.RestorePoint.restorePoint(), Undone: it.Undone,
+		Undo: it.Undo.run(),
 	}
 	for u, st := range it.UserStatus {
 		if j.UserStatus == nil {

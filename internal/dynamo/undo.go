@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,24 +34,38 @@ const maxTransact = MaxBatch
 
 // ReadBeforeImages queries the import's partition of before-images page by
 // page (ordered by user, entity and ID, as their sort key is) and hands each
-// page to each.
-func (r *Records) ReadBeforeImages(ctx context.Context, tenant, importID string, each func([]crm.BeforeImage) error) error {
+// page to each, an image of creates as one image per ID. next is the sort
+// key of the page's last item: the following page starts after it.
+func (r *Records) ReadBeforeImages(ctx context.Context, tenant, importID, from string, limit int, each func([]crm.BeforeImage, string) error) error {
 	for _, n := range [][2]string{{"tenant", tenant}, {"import", importID}} {
 		if err := checkName(n[0], n[1]); err != nil {
 			return err
 		}
 	}
+	pk := ImportPK(tenant, importID)
 	in := &dynamodb.QueryInput{
 		TableName:              aws.String(r.Table),
 		ConsistentRead:         aws.Bool(true),
 		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :sk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: ImportPK(tenant, importID)},
+			":pk": &types.AttributeValueMemberS{Value: pk},
 			":sk": &types.AttributeValueMemberS{Value: "BEFORE#"},
 		},
 	}
+	if from != "" {
+		if !strings.HasPrefix(from, "BEFORE#") {
+			return crm.Errorf(crm.Internal, "read before-images of %s from %q: not a place an earlier page ended", importID, from)
+		}
+		in.ExclusiveStartKey = map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: pk},
+			"sk": &types.AttributeValueMemberS{Value: from},
+		}
+	}
 	if r.PageLimit > 0 {
 		in.Limit = aws.Int32(r.PageLimit)
+	}
+	if limit > 0 && (in.Limit == nil || int32(limit) < *in.Limit) {
+		in.Limit = aws.Int32(int32(limit))
 	}
 	p := dynamodb.NewQueryPaginator(r.API, in)
 	for p.HasMorePages() {
@@ -59,15 +74,25 @@ func (r *Records) ReadBeforeImages(ctx context.Context, tenant, importID string,
 			return fromSDK(fmt.Errorf("read before-images of %s/%s: %w", tenant, importID, err))
 		}
 		images := make([]crm.BeforeImage, 0, len(page.Items))
+		next := ""
 		for _, item := range page.Items {
-			img, err := decodeBeforeImage(item)
+			imgs, err := decodeBeforeImages(item)
 			if err != nil {
 				return err
 			}
-			images = append(images, img)
+			images = append(images, imgs...)
+			if sk, ok := item["sk"].(*types.AttributeValueMemberS); ok {
+				next = sk.Value
+			}
 		}
+		// An image of creates holds IDs of the whole chunk's range, in
+		// among the records' own images: the page, cut at items, is put
+		// back in order.
+		slices.SortStableFunc(images, func(a, b crm.BeforeImage) int {
+			return strings.Compare(BeforeSK(a.User, a.Entity, a.ID), BeforeSK(b.User, b.Entity, b.ID))
+		})
 		if len(images) > 0 {
-			if err := each(images); err != nil {
+			if err := each(images, next); err != nil {
 				return err
 			}
 		}
@@ -84,6 +109,25 @@ type beforeImageItem struct {
 	Op           string `dynamodbav:"op"`
 	Existed      bool   `dynamodbav:"existed"`
 	VersionAfter int64  `dynamodbav:"version_after"`
+}
+
+// decodeBeforeImages decodes one item: the image of one record, or of a
+// chunk's creates (ids), one image per ID.
+func decodeBeforeImages(item map[string]types.AttributeValue) ([]crm.BeforeImage, error) {
+	ids, ok := item["ids"].(*types.AttributeValueMemberSS)
+	if !ok {
+		img, err := decodeBeforeImage(item)
+		return []crm.BeforeImage{img}, err
+	}
+	var it beforeImageItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return nil, crm.Wrap(err, crm.Internal, "decode before-image of created records")
+	}
+	images := make([]crm.BeforeImage, 0, len(ids.Value))
+	for _, id := range ids.Value {
+		images = append(images, crm.BeforeImage{User: it.User, Entity: it.Entity, ID: id, Op: crm.WriteCreate, VersionAfter: it.VersionAfter})
+	}
+	return images, nil
 }
 
 func decodeBeforeImage(item map[string]types.AttributeValue) (crm.BeforeImage, error) {

@@ -19,6 +19,11 @@ const defaultBeforeImageTTL = 90 * 24 * time.Hour
 // call. Undo must never find a change without the image of what it
 // replaced; a crash between the two leaves images of changes not made,
 // which a retried apply writes again.
+//
+// A created record's image holds nothing but its ID (there was no record),
+// so the creates of one chunk share one image item (createdImage), added
+// to with one UpdateItem: 1,000 created rows cost 10 items, not 1,000.
+// Updated and deleted records keep an image each, with the old item.
 func (r *Records) Write(ctx context.Context, s crm.Scope, writes []crm.Write) error {
 	if err := checkScope(s); err != nil {
 		return err
@@ -28,16 +33,20 @@ func (r *Records) Write(ctx context.Context, s crm.Scope, writes []crm.Write) er
 	if ttl <= 0 {
 		ttl = defaultBeforeImageTTL
 	}
-	befores := make([]types.WriteRequest, 0, len(writes))
+	expires := now.Add(ttl)
+	created := createdIDs(s, writes)
+	befores := make([]types.WriteRequest, 0, len(writes)-len(created))
 	records := make([]types.WriteRequest, 0, len(writes))
 	for _, w := range writes {
 		old, err := opaque(w)
 		if err != nil {
 			return err
 		}
-		befores = append(befores, types.WriteRequest{PutRequest: &types.PutRequest{
-			Item: beforeImage(s, w, old, now.Add(ttl)),
-		}})
+		if !created[w.ID] {
+			befores = append(befores, types.WriteRequest{PutRequest: &types.PutRequest{
+				Item: beforeImage(s, w, old, expires),
+			}})
+		}
 		if w.Kind == crm.WriteDelete {
 			records = append(records, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: map[string]types.AttributeValue{
 				"pk": &types.AttributeValueMemberS{Value: UserPK(s.Tenant, s.User)},
@@ -50,6 +59,9 @@ func (r *Records) Write(ctx context.Context, s crm.Scope, writes []crm.Write) er
 			return err
 		}
 		records = append(records, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	if err := r.addCreated(ctx, s, created, expires); err != nil {
+		return err
 	}
 	bw := &BatchWriter{API: r.API, Table: r.Table, Backoff: r.Backoff}
 	if err := bw.Write(ctx, befores); err != nil {

@@ -153,7 +153,8 @@ func runFaultImport(t *testing.T, st *stack, rules ...cloudtest.Fault) faultRun 
 }
 
 // beforeImagesByNumber reads an import's before-images, keyed by the
-// customer number of the record each one is about.
+// customer number of the record each one is about; the image of a chunk's
+// creates (its IDs) counts as one image per ID, with no row.
 func (st *stack) beforeImagesByNumber(t *testing.T, tn, importID string, numberOf map[string]string) map[string]beforeImage {
 	t.Helper()
 	p := dynamodb.NewQueryPaginator(st.db, &dynamodb.QueryInput{
@@ -173,6 +174,7 @@ func (st *stack) beforeImagesByNumber(t *testing.T, tn, importID string, numberO
 		}
 		for _, it := range page.Items {
 			var b struct {
+				IDs          []string      `dynamodbav:"ids,stringset"`
 				ID           string        `dynamodbav:"id"`
 				Op           string        `dynamodbav:"op"`
 				Row          int           `dynamodbav:"row"`
@@ -187,12 +189,21 @@ func (st *stack) beforeImagesByNumber(t *testing.T, tn, importID string, numberO
 			if b.Item != nil {
 				img.Old = &numberedRecord{Entity: b.Item.Entity, Fields: b.Item.Fields, Version: b.Item.Version, ByImport: b.Item.ImportID == importID}
 			}
-			number, ok := numberOf[b.ID]
-			if !ok {
-				t.Errorf("before-image of %s names no record of the table", b.ID)
-				number = "id " + b.ID
+			ids := b.IDs
+			if ids == nil {
+				ids = []string{b.ID}
 			}
-			out[number] = img
+			for _, id := range ids {
+				number, ok := numberOf[id]
+				if !ok {
+					t.Errorf("before-image of %s names no record of the table", id)
+					number = "id " + id
+				}
+				if _, twice := out[number]; twice {
+					t.Errorf("before-images name %s twice", number)
+				}
+				out[number] = img
+			}
 		}
 	}
 	return out
@@ -283,21 +294,24 @@ func TestFaultedApplyLeavesTheFaultFreeTable(t *testing.T) {
 		t.Fatal("no fault-free run to compare with")
 	}
 
-	// Apply writes chunks of 100 ops: the chunk's before-images (4 calls of
-	// 25), then its records (4 calls); 300 rows make 24 calls. Then it puts
-	// the outcome log and its result in S3.
+	// Apply writes chunks of 100 ops, by record ID: the 250 created
+	// records' (upper-case IDs) come first. A chunk writes the image of its
+	// creates (one UpdateItem, no batch), the before-images of its updates
+	// (2 calls of 25 for the third chunk's 50), then its records (4 calls);
+	// 300 rows make 14 BatchWriteItem calls. Then it puts the outcome log
+	// and its result in S3.
 	crashes := []struct {
 		name  string
 		fault cloudtest.Fault
 	}{
-		// The last before-image call of the first chunk lands, no record.
-		{"crash during the first before-images", applyFault(cloudtest.Crash, 3, 1)},
 		// 50 records of the first chunk are in.
-		{"crash after half of the first chunk's records", applyFault(cloudtest.Crash, 5, 1)},
+		{"crash after half of the first chunk's records", applyFault(cloudtest.Crash, 2, 1)},
 		// The first chunk and half of the second are in.
-		{"crash half-way through the second chunk's records", applyFault(cloudtest.Crash, 13, 1)},
+		{"crash half-way through the second chunk's records", applyFault(cloudtest.Crash, 6, 1)},
+		// The first before-image call of the third chunk lands, no record.
+		{"crash during the third chunk's before-images", applyFault(cloudtest.Crash, 9, 1)},
 		// Every record is in; the retry finds them all applied.
-		{"crash on the last record batch", applyFault(cloudtest.Crash, 23, 1)},
+		{"crash on the last record batch", applyFault(cloudtest.Crash, 13, 1)},
 		{"crash while putting the outcome log", cloudtest.Fault{Function: "ApplyFunction", Service: "s3", Operation: "PutObject", Times: 1, Action: cloudtest.Crash}},
 	}
 	for _, c := range crashes {
@@ -311,7 +325,7 @@ func TestFaultedApplyLeavesTheFaultFreeTable(t *testing.T) {
 	t.Run("throttled and unprocessed", func(t *testing.T) {
 		// The throttles hit the first calls (the SDK retries twice, then
 		// the batch writer backs off); the half-written batches then hit
-		// the first chunk's records.
+		// the third chunk's before-images and records.
 		got := runFaultImport(t, st, applyFault(cloudtest.Throttle, 0, 3), applyFault(cloudtest.Unprocessed, 8, 3))
 		checkSameAs(t, got, clean)
 	})

@@ -46,6 +46,7 @@ var isolation = map[string]isolationCase{
 	"POST /imports/{id}/decision":  {body: map[string]any{"decision": "import-all"}, want: http.StatusNotFound},
 	"POST /imports/{id}/resume":    {body: map[string]any{"action": "stop"}, want: http.StatusNotFound},
 	"POST /imports/{id}/undo":      {body: map[string]any{"confirm": true, "force": true}, want: http.StatusNotFound},
+	"GET /imports/{id}/undo":       {want: http.StatusNotFound},
 	// Creating an import under B's saved configuration: A has none of
 	// that name, and is told so as of any missing one.
 	"POST /imports": {

@@ -228,11 +228,7 @@ func TestRestoreOneUserToThePointBeforeAnImport(t *testing.T) {
 	// records A deleted come back, B's changes to bo stay.
 	undo := func(body map[string]any) undoAnswer {
 		t.Helper()
-		var out undoAnswer
-		if code := sendJSON(t, http.MethodPost, admin.api+"/imports/"+a.ID+"/undo", admin.token, body, &out); code != http.StatusOK {
-			t.Fatalf("POST /imports/%s/undo %v = %d %+v, want 200", a.ID, body, code, out)
-		}
-		return out
+		return admin.undo(t, a.ID, body) // a confirmed one waits for its workflow
 	}
 	dryUndo := undo(map[string]any{})
 	if want := [3]int{1, 7, 1}; dryUndo.counts() != want || len(dryUndo.Conflicts) != 1 || dryUndo.Conflicts[0].ID != seedPrefix+"c1" {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -31,6 +32,49 @@ type undoAnswer struct {
 		Undo   map[string]string `json:"undo"`
 		Forced bool              `json:"forced"`
 	} `json:"conflicts"`
+	Undo *crm.UndoRun `json:"undo"`
+}
+
+// undo sends POST /imports/{id}/undo: the dry run answers 200; a
+// confirmed undo 202 with its run, which runs as its own workflow: undo
+// then waits for it to end and answers GET /imports/{id}/undo, the counts
+// and conflicts of the run.
+func (w *wizard) undo(t *testing.T, id string, body map[string]any) undoAnswer {
+	t.Helper()
+	var out undoAnswer
+	code := sendJSON(t, http.MethodPost, w.api+"/imports/"+id+"/undo", w.token, body, &out)
+	if confirm, _ := body["confirm"].(bool); !confirm {
+		if code != http.StatusOK {
+			t.Fatalf("POST /imports/%s/undo %v = %d %+v, want 200", id, body, code, out)
+		}
+		return out
+	}
+	if code != http.StatusAccepted || out.Undo == nil || out.Undo.Status != crm.UndoRunning {
+		t.Fatalf("POST /imports/%s/undo %v = %d %+v, want 202 with the run RUNNING", id, body, code, out)
+	}
+	return w.undoEnded(t, id)
+}
+
+// undoEnded waits for the import's undo run to end and answers it.
+func (w *wizard) undoEnded(t *testing.T, id string) undoAnswer {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var out undoAnswer
+		if code := call(t, w.api+"/imports/"+id+"/undo", w.token, &out); code != http.StatusOK {
+			t.Fatalf("GET /imports/%s/undo = %d %+v, want 200", id, code, out)
+		}
+		if out.Undo.Status != crm.UndoRunning {
+			if out.Undo.Status != crm.UndoSucceeded {
+				t.Fatalf("undo of %s ended %s (%s), want SUCCEEDED", id, out.Undo.Status, out.Undo.Reason)
+			}
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("undo of %s still RUNNING after 2 minutes: %+v", id, out.Undo)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // counts is the table of an undo answer: deleted, restored, conflicts.
@@ -74,11 +118,7 @@ func TestUndoTakesImportABack(t *testing.T) {
 	admin := newWizard(t, st, tn)
 	undo := func(body map[string]any) undoAnswer {
 		t.Helper()
-		var out undoAnswer
-		if code := sendJSON(t, http.MethodPost, admin.api+"/imports/"+j.ID+"/undo", admin.token, body, &out); code != http.StatusOK {
-			t.Fatalf("POST /imports/%s/undo %v = %d %+v, want 200", j.ID, body, code, out)
-		}
-		return out
+		return admin.undo(t, j.ID, body)
 	}
 
 	// The dry run: A's creation deleted, its update and 7 deletions put

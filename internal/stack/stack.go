@@ -139,6 +139,11 @@ func (s *Stack) Workflow() *workflow.StateMachine {
 	return workflow.New(sfn.NewFromConfig(s.AWS), s.StateMachineARN)
 }
 
+// UndoWorkflow returns the undo state machine (UNDO_STATE_MACHINE_ARN).
+func (s *Stack) UndoWorkflow() *workflow.StateMachine {
+	return workflow.New(sfn.NewFromConfig(s.AWS), os.Getenv("UNDO_STATE_MACHINE_ARN"))
+}
+
 // Notifier returns the event bus import events go to.
 func (s *Stack) Notifier() *notify.Bus {
 	return notify.New(eventbridge.NewFromConfig(s.AWS), s.EventBus)

@@ -7,6 +7,7 @@ package undo
 
 import (
 	"context"
+	"errors"
 	"maps"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -30,6 +31,15 @@ type Options struct {
 	// Max refuses an import that changed more records, before anything
 	// is read or written; 0 is no limit.
 	Max int
+	// From goes on where an earlier batch ended (its Result.Next); ""
+	// starts at the first before-image.
+	From string
+	// Batch ends the run after the page that takes the images read to
+	// Batch or more (pages of Batch/10 stored images), with Result.Next
+	// saying where the next run goes on;
+	// 0 reads to the end. An undo cut into batches, each its own
+	// invocation, stays well within a Lambda's time.
+	Batch int
 }
 
 // Result is what the undo did (or, in a dry run, would do). Counted as
@@ -43,6 +53,10 @@ type Result struct {
 	// leaves them, with nothing to write.
 	Already   int        `json:"already"`
 	Conflicts []Conflict `json:"conflicts"`
+	// Images counts the before-images read (records looked at); Next is
+	// where the next batch starts, "" when this run read the last one.
+	Images int    `json:"-"`
+	Next   string `json:"-"`
 }
 
 // Conflict is a record changed since the import.
@@ -67,18 +81,40 @@ func Run(ctx context.Context, store Store, tenant, importID string, opt Options)
 			return Result{}, err
 		}
 		if n > opt.Max {
-			return Result{}, crm.Errorf(crm.Refused, "import %s changed %d records; undo takes back at most %d records of one import for now", importID, n, opt.Max)
+			if opt.Act {
+				return Result{}, crm.Errorf(crm.Refused, "import %s changed %d records; this undo takes back at most %d records", importID, n, opt.Max)
+			}
+			return Result{}, crm.Errorf(crm.Refused, "import %s changed %d records: a dry run looks at %d at most; undo it without one (crmimport undo %s --yes), conflicts are left alone unless --force", importID, n, opt.Max, importID)
 		}
 	}
 	var res Result
-	err := store.ReadBeforeImages(ctx, tenant, importID, func(page []crm.BeforeImage) error {
-		return undoPage(ctx, store, tenant, importID, opt, page, &res)
+	limit := 0
+	if opt.Batch > 0 {
+		// A page of a tenth of the batch: a batch of records' own images
+		// ends near Batch, in pages of 100 for 1,000 (four transactions
+		// each); one of a chunk's creates (up to 100 IDs each) at most
+		// ten times Batch.
+		limit = max(1, opt.Batch/10)
+	}
+	err := store.ReadBeforeImages(ctx, tenant, importID, opt.From, limit, func(page []crm.BeforeImage, next string) error {
+		if err := undoPage(ctx, store, tenant, importID, opt, page, &res); err != nil {
+			return err
+		}
+		res.Images += len(page)
+		if opt.Batch > 0 && res.Images >= opt.Batch {
+			res.Next = next
+			return errBatchDone
+		}
+		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errBatchDone) {
 		return Result{}, err
 	}
 	return res, nil
 }
+
+// errBatchDone ends the reading of before-images when a batch is full.
+var errBatchDone = errors.New("the batch is full")
 
 // step is what undo decides for one record.
 type step struct {
