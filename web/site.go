@@ -44,8 +44,13 @@ func New(c Config) *Site {
 	return &Site{Config: c, files: sub}
 }
 
-// Handle answers GET /app, /app/ and /app/{file+}.
-func (s *Site) Handle(req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
+// Handle answers GET /app, /app/ and /app/{file+}; it never fails (the
+// Lambda runtime wants an error beside the answer).
+func (s *Site) Handle(req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	return s.answer(req), nil
+}
+
+func (s *Site) answer(req events.APIGatewayV2HTTPRequest) events.APIGatewayV2HTTPResponse {
 	name := strings.TrimPrefix(req.PathParameters["file"], "/")
 	if req.RawPath != "" && !strings.HasSuffix(req.RawPath, "/") && name == "" {
 		// The page's relative links need the trailing slash.

@@ -1,0 +1,130 @@
+// The import wizard in headless Chromium (Debian's, driven by
+// playwright-core), against the page the stack serves. Started by
+// internal/e2e/web_test.go, which sets up the tenant and checks the table:
+//
+//   WEB_URL EMAIL PASSWORD FILE SHOTS SCENARIO=select|back OUT=result.json
+//
+// Every screen is checked with axe-core (no serious or critical finding)
+// and photographed into SHOTS. OUT receives the summary as shown on the
+// screen and the path of the downloaded error file.
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const env = (k) => {
+  if (!process.env[k]) throw new Error(`${k} is not set`);
+  return process.env[k];
+};
+const [url, email, password, file, shots, scenario, out] = ["WEB_URL", "EMAIL", "PASSWORD", "FILE", "SHOTS", "SCENARIO", "OUT"].map(env);
+const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const LONG = 180_000;
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  // What works on this project's machines (no network but loopback).
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+});
+const findings = [];
+let step = 0;
+try {
+  const context = await browser.newContext({ acceptDownloads: true, locale: "en-US", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(LONG);
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+
+  // check waits for a screen, runs axe on it and photographs it.
+  const check = async (name, label = name) => {
+    await page.locator(`[data-screen="${name}"]`).waitFor({ timeout: LONG });
+    await page.waitForLoadState("networkidle").catch(() => {});
+    await page.addScriptTag({ path: axeSource });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of result.violations) {
+      if (v.impact === "serious" || v.impact === "critical") findings.push(`${label}: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    }
+    step++;
+    await page.screenshot({ path: join(shots, `${String(step).padStart(2, "0")}-${scenario}-${label}.png`), fullPage: true });
+    console.log(`screen ${label}: ${result.violations.length} axe findings in all`);
+  };
+
+  await page.goto(url);
+  await check("login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await check("history");
+
+  await page.getByRole("button", { name: "New import" }).click();
+  await check("upload");
+  await page.getByLabel("Records to import").selectOption("customers");
+  await page.locator("#file").setInputFiles(file);
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await check("report");
+
+  if (scenario === "select") {
+    // The column no field is known by becomes the revenue.
+    await page.getByLabel("Field for column Sales figure").selectOption("revenue");
+  }
+  await page.getByRole("button", { name: "Next: settings" }).click();
+  await check("settings");
+  await page.getByLabel(/^Update: update the records/).check();
+  await page.locator('input[name="key"][value="customer_number"]').check();
+  if (scenario === "select") await page.locator("#policy-revenue").selectOption("overwrite_if_greater");
+  await page.getByRole("button", { name: "Next: choose the users" }).click();
+  await check("selection");
+
+  if (scenario === "select") {
+    await page.getByLabel(/Import the rows of .*cara@demo\.example/).uncheck();
+  }
+  await page.getByRole("button", { name: "Next: preview" }).click();
+  await check("preview");
+  const firstUser = await page.locator("h1").innerText();
+
+  if (scenario === "select") {
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    // The next user's preview, after the first one's rows are applied.
+    await page.waitForFunction((first) => document.querySelector('[data-screen="preview"] h1')?.textContent?.startsWith("Preview for") && document.querySelector("h1").textContent !== first, firstUser, { timeout: LONG });
+    await check("preview", "preview-second");
+    await page.getByRole("button", { name: "Import all users" }).click();
+  } else {
+    await page.getByRole("button", { name: "Back" }).click();
+    await check("settings", "settings-after-back");
+    await page.locator("#policy-name").selectOption("keep");
+    await page.getByRole("button", { name: "Continue with these settings" }).click();
+    await check("preview", "preview-after-back");
+    await page.getByRole("button", { name: "Import all users" }).click();
+  }
+  await check("summary");
+
+  // The summary as the screen shows it: per user and in all.
+  const summary = await page.$$eval('[data-testid="summary"] tr[data-user]', (rows) =>
+    rows.map((r) => ({
+      user: r.getAttribute("data-user"),
+      counts: Object.fromEntries([...r.querySelectorAll("td[data-count]")].map((td) => [td.getAttribute("data-count"), Number(td.textContent.replace(/[^0-9]/g, ""))])),
+    })));
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the rows not imported (CSV)" }).click()]);
+  const errorFile = join(shots, `${scenario}-errors.csv`);
+  await download.saveAs(errorFile);
+
+  await page.getByRole("button", { name: "Undo this import…" }).click();
+  await check("undo");
+  await page.getByText(/^delete the records it created/).waitFor();
+  await check("undo", "undo-dry-run");
+
+  await page.getByRole("button", { name: "Restore points" }).click();
+  await check("restore");
+
+  // The Italian catalogue, on the import history.
+  await page.getByLabel("Language").selectOption("it");
+  await page.getByRole("button", { name: "Importazioni" }).click();
+  await check("history", "history-it");
+
+  writeFileSync(out, JSON.stringify({ summary, errorFile, findings }, null, 2));
+} finally {
+  await browser.close();
+}
+if (findings.length) {
+  console.error("accessibility findings:\n" + findings.join("\n"));
+  process.exit(1);
+}
