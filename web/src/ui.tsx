@@ -5,11 +5,11 @@ import { t } from "./i18n";
 
 /** Screen is one step: its heading takes the focus, so a keyboard or
  * screen-reader user lands on the new step. */
-export function Screen(props: { title: string; name: string; children: ComponentChildren }) {
+export function Screen(props: { title: string; name: string; ready?: boolean; children: ComponentChildren }) {
   const h = useRef<HTMLHeadingElement>(null);
   useEffect(() => h.current?.focus(), [props.name]);
   return (
-    <section data-screen={props.name} aria-labelledby="screen-title">
+    <section data-screen={props.name} data-ready={props.ready === false ? undefined : "true"} aria-busy={props.ready === false} aria-labelledby="screen-title">
       <h1 id="screen-title" tabIndex={-1} ref={h}>{props.title}</h1>
       {props.children}
     </section>

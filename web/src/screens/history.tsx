@@ -26,7 +26,7 @@ export function History({ c, go, setWizard }: Ctx) {
   }, [list?.some((v) => !ended(v.status))]);
 
   return (
-    <Screen title={t("history.title")} name="history">
+    <Screen title={t("history.title")} name="history" ready={list !== null}>
       <Problem error={error} />
       {list === null ? <p>{t("common.loading")}</p> : list.length === 0 ? <p>{t("history.empty")}</p> : (
         <table>

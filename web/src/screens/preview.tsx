@@ -52,7 +52,7 @@ export function PreviewScreen({ c, go, wizard }: Ctx) {
   ] : [];
   const rows = pv?.rows ?? [];
   return (
-    <Screen title={pv ? t("preview.title", { user: who }) : t("common.loading")} name="preview">
+    <Screen title={pv ? t("preview.title", { user: who }) : t("common.loading")} name="preview" ready={!!pv}>
       <Problem error={error} />
       {pv && (
         <>

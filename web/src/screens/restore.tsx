@@ -44,7 +44,7 @@ export function RestorePoints({ c }: Ctx) {
   const changed = restore ? restore.putBack + restore.deleted : 0;
 
   return (
-    <Screen title={t("restore.title")} name="restore">
+    <Screen title={t("restore.title")} name="restore" ready={points !== null || !!error}>
       <p>{t("restore.intro")}</p>
       <Problem error={error} />
       {points === null ? <p>{t("common.loading")}</p> : points.length === 0 ? <p>{t("restore.empty")}</p> : (

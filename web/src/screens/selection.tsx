@@ -17,7 +17,7 @@ export function Selection({ c, go, wizard }: Ctx) {
   }, [w.id]);
 
   return (
-    <Screen title={t("selection.title")} name="selection">
+    <Screen title={t("selection.title")} name="selection" ready={!!users}>
       <Problem error={error} />
       {!users ? <p>{t("common.loading")}</p> : (
         <>

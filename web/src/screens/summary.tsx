@@ -15,7 +15,7 @@ export function SummaryScreen({ c, go, wizard }: Ctx) {
     c.get<Summary>(path(w.id, "/summary")).then(setS, setError);
   }, [w.id]);
   return (
-    <Screen title={t("summary.title")} name="summary">
+    <Screen title={t("summary.title")} name="summary" ready={!!s}>
       <Problem error={error} />
       {s && (
         <>

@@ -40,7 +40,7 @@ export function UndoScreen({ c, id }: Ctx & { id: string }) {
   const changes = dry ? dry.deleted + dry.restored - dry.already + (force ? dry.conflictsTotal : 0) : 0;
 
   return (
-    <Screen title={t("undo.title", { file: job?.file ?? id })} name="undo">
+    <Screen title={t("undo.title", { file: job?.file ?? id })} name="undo" ready={!!dry || !!error}>
       <Problem error={error} />
       {dry && !result && (
         <div class="confirm">
