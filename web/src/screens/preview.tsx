@@ -61,7 +61,7 @@ export function PreviewScreen({ c, go, wizard }: Ctx) {
             <thead><tr>{counts.map(([k]) => <th scope="col">{t(k)}</th>)}</tr></thead>
             <tbody><tr>{counts.map(([, n]) => <td class="num">{num(n)}</td>)}</tr></tbody>
           </table>
-          {(pv.sample?.length ?? 0) > 0 && (
+          {(pv.sample ?? []).some((r) => (r.changes?.length ?? 0) > 0) && (
             <>
               <h2>{t("preview.changes")}</h2>
               <table>
