@@ -66,7 +66,11 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	if err != nil {
 		return &exitError{code: ExitFailure, err: err}
 	}
-	opts.Config = cfg
+	if fl.config != "" {
+		// Without one, the check may recognise another CRM's export and
+		// read it with that export's preset, as an import would.
+		opts.Config = cfg
+	}
 
 	var preview []crm.Row
 	rep, err := check.Run(cmd.Context(), path, opts, func(r crm.Row) error {
@@ -157,6 +161,9 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 	t.Render()
 	if len(rep.Unmapped) > 0 {
 		p.line("Unmapped columns (not imported): %s", sheet.QuoteNames(rep.Unmapped))
+	}
+	if rep.Preset != "" {
+		p.line("Preset: %s", rep.Preset)
 	}
 	for _, w := range rep.Warnings {
 		p.line("Warning: %s", w)

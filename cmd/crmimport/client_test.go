@@ -142,6 +142,8 @@ func TestClientCommandsPrintTablesAndJSON(t *testing.T) {
 		"GET /imports/imp1/summary": answer(`{"id":"imp1","status":"SUCCEEDED","counts":{"rows":12,"invalid":1,"created":9,"updated":2},
 			"users":[{"id":"u-anna","email":"anna@example.com","rows":5,"counts":{"rows":5,"created":3,"updated":2}},{"id":"u-bo","email":"bo@example.com","rows":6,"counts":{"rows":6,"created":6}}],"hasErrorFile":true}`),
 		"GET /imports/imp1/results": answer(`{"users":[{"user":{"id":"u-anna","email":"anna@example.com","rows":5},"status":"imported","counts":{"rows":5,"created":3,"updated":2}},{"user":{"id":"u-bo","email":"bo@example.com","rows":2},"status":"excluded","counts":{}}]}`),
+		"GET /imports/imp1/duplicates": answer(`{"importId":"imp1","entity":"customers","checked":40,"total":1,"withinFile":0,"existing":1,"listed":1,
+			"pairs":[{"a":{"id":"c9","user":"u-anna","name":"Nord AG","import":true},"b":{"id":"c2","user":"u-bo","name":"Nord"},"shared":{"email":"info@nord.example","name_postcode":"nord 10115"},"withinFile":false}]}`),
 		"GET /configs":              answer(`{"configs":[{"name":"customers-de","entity":"customers","mode":"update"}]}`),
 		"GET /configs/customers-de": answer("{\n  \"version\": 1,\n  \"entity\": \"customers\"\n}"),
 	}
@@ -163,6 +165,8 @@ func TestClientCommandsPrintTablesAndJSON(t *testing.T) {
 		{"summary", []string{"summary", "imp1"}, []string{"| u-anna | anna@example.com | 5 | 3 | 2 | 0 | 0 | 0 | 0 | 0 |", "| u-bo | bo@example.com | 6 | 6 | 0 | 0 | 0 | 0 | 0 | 0 |",
 			"| TOTAL | | 12 | 9 | 2 | 0 | 0 | 0 | 1 | 0 |", "Rows not imported: crmimport errors imp1 -o errors.csv"}, "users", "GET /imports/imp1/summary"},
 		{"results", []string{"results", "imp1"}, []string{"| imported | u-anna | anna@example.com | 5 | 3 | 2 | 0 | 0 | 0 | 0 | 0 |", "| excluded | u-bo   | bo@example.com   | 2 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"}, "users", "GET /imports/imp1/results"},
+		{"duplicates", []string{"duplicates", "imp1"}, []string{"Pairs      1: 0 within the file, 1 with records already in the CRM",
+			"| c9 | Nord AG | u-anna | c2 | Nord | u-bo | the CRM | email info@nord.example, name postcode nord 10115 |"}, "pairs", "GET /imports/imp1/duplicates?limit=500"},
 		{"config list", []string{"config", "list"}, []string{"| customers-de | customers | update |"}, "configs", "GET /configs"},
 	}
 	for _, tt := range tests {

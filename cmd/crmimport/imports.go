@@ -309,6 +309,9 @@ func printAPIReport(w io.Writer, id string, rep apiclient.Report) error {
 		p.line("Sheet      %s", rep.Sheet)
 	}
 	p.line("Rows       %d, %d with errors", rep.Rows, rep.RowsWithErrors)
+	if rep.Preset != "" {
+		p.line("Preset     %s", rep.Preset)
+	}
 	for _, m := range rep.Missing {
 		p.line("Missing    %s", m)
 	}

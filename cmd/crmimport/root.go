@@ -81,7 +81,7 @@ func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		Long: `crmimport checks files offline exactly as the import will (check, template),
 and is the client of the tenant's import API: login, upload, imports,
 status, report, users, select, preview, decide, resume, results, summary,
-errors, config, undo.
+errors, duplicates, config, undo.
 
 ` + exitCodes,
 		SilenceUsage:  true,
@@ -98,7 +98,7 @@ errors, config, undo.
 		newLoginCommand(g, stdin), newUploadCommand(g), newImportsCommand(g), newStatusCommand(g), newReportCommand(g),
 		newUsersCommand(g), newSelectCommand(g), newPreviewCommand(g), newDecideCommand(g), newResumeCommand(g),
 		newResultsCommand(g), newSummaryCommand(g), newErrorsCommand(g), newConfigCommand(g), newUndoCommand(g),
-		newRestorePointsCommand(g))
+		newRestorePointsCommand(g), newDuplicatesCommand(g))
 
 	err := root.ExecuteContext(ctx)
 	var exit *exitError

@@ -65,6 +65,9 @@ func newSummaryCommand(g *globals) *cobra.Command {
 			if sum.HasErrorFile {
 				fmt.Fprintf(w, "Rows not imported: crmimport errors %s -o errors.csv\n", sum.ID)
 			}
+			if sum.Duplicates > 0 {
+				fmt.Fprintf(w, "Likely duplicates: %d pairs: crmimport duplicates %s\n", sum.Duplicates, sum.ID)
+			}
 			return nil
 		})
 	})

@@ -60,6 +60,8 @@ var routes = map[string]route{
 	"GET /imports/{id}/report":  (*Handler).getReport,
 	"GET /imports/{id}/summary": (*Handler).getSummary,
 	"GET /imports/{id}/errors":  (*Handler).getErrorFile,
+	// Likely duplicates among the import's records (duplicates.go).
+	"GET /imports/{id}/duplicates": (*Handler).getDuplicates,
 
 	// The wizard: an attended import's waits (wizard.go, preview.go).
 	"GET /imports/{id}/users":      (*Handler).getUsers,

@@ -211,7 +211,7 @@ func TestSummaryShowsCountsPerUser(t *testing.T) {
 		t.Fatalf("Handle(summary of imp-done) = %d %s, %v, want 200", resp.StatusCode, resp.Body, err)
 	}
 	zero := `"invalid":0,"unchanged":0,"updated":0,"deleted":0,"skipped":0,"failed":0`
-	want := `{"id":"imp-done","status":"SUCCEEDED","hasErrorFile":true,
+	want := `{"id":"imp-done","status":"SUCCEEDED","hasErrorFile":true,"duplicates":0,
 		"counts":{"rows":300,"invalid":250,"created":50,"updated":0,"unchanged":0,"deleted":0,"skipped":0,"failed":0},
 		"users":[{"id":"u-anna","email":"anna@acme.example","rows":50,"counts":{"rows":50,"created":50,` + zero + `}}]}`
 	if got := canonical(t, resp.Body); got != canonical(t, want) {

@@ -32,7 +32,10 @@ type reportView struct {
 	Unmapped       []string         `json:"unmapped"`
 	Warnings       []string         `json:"warnings"`
 	Missing        []string         `json:"missing"`
-	Errors         []crm.RowError   `json:"errors"`
+	// Preset says which other CRM's export the file was recognised as and
+	// the settings that follow (package preset).
+	Preset string         `json:"preset,omitempty"`
+	Errors []crm.RowError `json:"errors"`
 	// Total is how many row errors the report keeps, the ones pages walk
 	// through; ErrorCount how many the file has, which is more when the
 	// checker stopped keeping them (check.DefaultMaxErrors).
@@ -68,7 +71,7 @@ func (h *Handler) getReport(ctx context.Context, tenant string, req events.APIGa
 	v := reportView{
 		Format: rep.File.Format, Encoding: rep.File.Encoding, Delimiter: rep.File.Delimiter, Sheet: rep.File.Sheet,
 		Rows: rep.Rows, RowsWithErrors: rep.RowsWithErrors,
-		Mapping: nonNil(rep.Mapping), Unmapped: nonNil(rep.Unmapped), Warnings: nonNil(rep.Warnings), Missing: nonNil(rep.Missing),
+		Mapping: nonNil(rep.Mapping), Unmapped: nonNil(rep.Unmapped), Warnings: nonNil(rep.Warnings), Missing: nonNil(rep.Missing), Preset: rep.Preset,
 		Total: len(rep.Errors), ErrorCount: max(rep.ErrorCount, len(rep.Errors)), Offset: offset, Limit: limit,
 	}
 	lo, hi := min(offset, v.Total), min(offset+limit, v.Total)

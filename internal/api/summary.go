@@ -18,6 +18,9 @@ type summaryView struct {
 	Counts       crm.Counts    `json:"counts"`
 	Users        []userSummary `json:"users"`
 	HasErrorFile bool          `json:"hasErrorFile"`
+	// Duplicates counts the likely duplicates GET /imports/{id}/duplicates
+	// lists; -1 when they were not looked for.
+	Duplicates int `json:"duplicates"`
 }
 
 // userSummary is what applying one user's rows did.
@@ -55,7 +58,7 @@ func (h *Handler) getSummary(ctx context.Context, tenant string, req events.APIG
 		return nil, err
 	}
 	v := summaryView{ID: j.ID, Status: sum.Status, Reason: sum.Reason, Counts: sum.Counts,
-		Users: make([]userSummary, 0, len(sum.Users)), HasErrorFile: sum.ErrorFile != ""}
+		Users: make([]userSummary, 0, len(sum.Users)), HasErrorFile: sum.ErrorFile != "", Duplicates: sum.Duplicates}
 	for _, u := range sum.Users {
 		ur, ok := findUser(sel, u.User.ID)
 		if !ok {

@@ -128,6 +128,14 @@ func (c *Client) Summary(ctx context.Context, id string) (Summary, error) {
 	return out, err
 }
 
+// Duplicates answers one page of an import's likely duplicates (GET
+// /imports/{id}/duplicates).
+func (c *Client) Duplicates(ctx context.Context, id string, p Page) (Duplicates, error) {
+	var out Duplicates
+	err := c.get(ctx, "/imports/"+seg(id)+"/duplicates", p.query(), &out)
+	return out, err
+}
+
 // ErrorFile copies the import's error file (CSV) to w and returns its
 // suggested file name (GET /imports/{id}/errors).
 func (c *Client) ErrorFile(ctx context.Context, id string, w io.Writer) (string, error) {

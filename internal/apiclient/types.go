@@ -106,6 +106,7 @@ type Report struct {
 	Mapping        []mapping.Column `json:"mapping"`
 	Unmapped       []string         `json:"unmapped"`
 	Warnings       []string         `json:"warnings"`
+	Preset         string           `json:"preset,omitempty"`
 	Missing        []string         `json:"missing"`
 	Errors         []crm.RowError   `json:"errors"`
 	Total          int              `json:"total"`      // row errors the report keeps
@@ -231,6 +232,40 @@ type Summary struct {
 	Counts       crm.Counts    `json:"counts"`
 	Users        []UserSummary `json:"users"`
 	HasErrorFile bool          `json:"hasErrorFile"`
+	// Duplicates counts the pairs of likely duplicates the import's
+	// records make (Client.Duplicates lists them); -1 when they were not
+	// looked for.
+	Duplicates int `json:"duplicates"`
+}
+
+// Duplicates is one page of an import's likely duplicates.
+type Duplicates struct {
+	ImportID   string          `json:"importId"`
+	Entity     string          `json:"entity"`
+	Checked    int             `json:"checked"`
+	Total      int             `json:"total"`
+	WithinFile int             `json:"withinFile"`
+	Existing   int             `json:"existing"`
+	Pairs      []DuplicatePair `json:"pairs"`
+	Listed     int             `json:"listed"`
+	NextOffset *int            `json:"nextOffset,omitempty"`
+}
+
+// DuplicatePair is two records that look like one, and what they share
+// (email, phone, national_id, name_postcode) with its value.
+type DuplicatePair struct {
+	A          DuplicateRecord   `json:"a"`
+	B          DuplicateRecord   `json:"b"`
+	Shared     map[string]string `json:"shared"`
+	WithinFile bool              `json:"withinFile"`
+}
+
+// DuplicateRecord is one record of a pair; Import says the import wrote it.
+type DuplicateRecord struct {
+	ID     string `json:"id"`
+	User   string `json:"user"`
+	Name   string `json:"name,omitempty"`
+	Import bool   `json:"import"`
 }
 
 // UserSummary is what applying one user's rows did.

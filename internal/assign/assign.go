@@ -10,23 +10,34 @@ import (
 	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/schema"
 )
 
 // Directory finds a tenant's users by the value of the assignment column.
 type Directory struct {
 	by    crm.AssignBy
 	users map[string]crm.User
-	only  *crm.User // the tenant's single user, for files with no assignment column
+	// shared counts the users of each key more than one user has (a name
+	// two users share): such a key finds no one.
+	shared map[string]int
+	only   *crm.User // the tenant's single user, for files with no assignment column
 }
 
-// NewDirectory indexes users by e-mail (case-insensitive) or employee number,
-// both trimmed.
+// NewDirectory indexes users by e-mail (case-insensitive), employee number
+// (trimmed) or name (case, accents and spacing ignored).
 func NewDirectory(users []crm.User, by crm.AssignBy) *Directory {
-	d := &Directory{by: by, users: make(map[string]crm.User, len(users))}
+	d := &Directory{by: by, users: make(map[string]crm.User, len(users)), shared: map[string]int{}}
 	for _, u := range users {
-		if k := d.norm(d.keyOf(u)); k != "" {
-			d.users[k] = u
+		k := d.norm(d.keyOf(u))
+		if k == "" {
+			continue
 		}
+		if _, dup := d.users[k]; dup || d.shared[k] > 0 {
+			delete(d.users, k)
+			d.shared[k] = max(d.shared[k], 1) + 1
+			continue
+		}
+		d.users[k] = u
 	}
 	if len(users) == 1 {
 		d.only = &users[0]
@@ -35,18 +46,34 @@ func NewDirectory(users []crm.User, by crm.AssignBy) *Directory {
 }
 
 func (d *Directory) keyOf(u crm.User) string {
-	if d.by == crm.ByEmployeeNumber {
+	switch d.by {
+	case crm.ByEmployeeNumber:
 		return u.EmployeeNumber
+	case crm.ByName:
+		return u.Name
 	}
 	return u.Email
 }
 
 func (d *Directory) norm(v string) string {
 	v = strings.TrimSpace(v)
-	if d.by == crm.ByEmployeeNumber {
+	switch d.by {
+	case crm.ByEmployeeNumber:
 		return v
+	case crm.ByName:
+		words := strings.Fields(v)
+		for i, w := range words {
+			words[i] = schema.Fold(w)
+		}
+		return strings.Join(words, " ")
 	}
 	return strings.ToLower(v)
+}
+
+// Shared returns how many users the value names when it names more than
+// one (a name two users share), else 0.
+func (d *Directory) Shared(value string) int {
+	return d.shared[d.norm(value)]
 }
 
 // Lookup returns the user a value of the assignment column names.

@@ -8,8 +8,10 @@ import (
 )
 
 var users = []crm.User{
-	{ID: "u1", Email: "Anna.Rossi@acme.example", EmployeeNumber: "0042"},
-	{ID: "u2", Email: "bo@acme.example", EmployeeNumber: "7"},
+	{ID: "u1", Email: "Anna.Rossi@acme.example", EmployeeNumber: "0042", Name: "Anna Rossi"},
+	{ID: "u2", Email: "bo@acme.example", EmployeeNumber: "7", Name: "Bo Ek"},
+	{ID: "u3", Email: "jan1@acme.example", Name: "Jan Nowak"},
+	{ID: "u4", Email: "jan2@acme.example", Name: "Jan  Nowák"},
 }
 
 func TestLookup(t *testing.T) {
@@ -24,6 +26,10 @@ func TestLookup(t *testing.T) {
 		{"employee number keeps leading zeros", crm.ByEmployeeNumber, "42", ""},
 		{"unknown e-mail matches nobody", crm.ByEmail, "eve@acme.example", ""},
 		{"empty value matches nobody", crm.ByEmail, "", ""},
+		{"name ignores case, accents and spacing", crm.ByName, "  anna   ROSSÌ ", "u1"},
+		{"name is not a prefix match", crm.ByName, "Anna", ""},
+		{"a name two users share matches neither", crm.ByName, "Jan Nowak", ""},
+		{"an empty name matches nobody", crm.ByName, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,6 +38,15 @@ func TestLookup(t *testing.T) {
 				t.Errorf("Lookup(%q) = %q, %v, want %q", tt.value, got, ok, tt.wantID)
 			}
 		})
+	}
+}
+
+func TestSharedCountsTheUsersANameNames(t *testing.T) {
+	d := NewDirectory(users, crm.ByName)
+	for value, want := range map[string]int{"jan nowak": 2, "Anna Rossi": 0, "Eve": 0} {
+		if got := d.Shared(value); got != want {
+			t.Errorf("Shared(%q) = %d, want %d", value, got, want)
+		}
 	}
 }
 

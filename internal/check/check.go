@@ -21,8 +21,12 @@ type Options struct {
 	// Entity to import; may be empty when Config names it. An alias such
 	// as "accounts" is accepted.
 	Entity string
-	// Config is the import configuration; nil means config.Default(Entity).
+	// Config is the import configuration; nil means config.Default(Entity),
+	// or the preset of a file another CRM exported (package preset).
 	Config *config.Config
+	// FileName is the file's name, which helps tell what another CRM's
+	// export holds; Run sets it from the path.
+	FileName string
 	// Sheet options; Encoding, Delimiter and Sheet set here win over the
 	// configuration's.
 	Sheet sheet.Options
@@ -69,6 +73,12 @@ type Report struct {
 	AssignmentColumn string         `json:"assignment_column,omitempty"`
 	Assignees        map[string]int `json:"assignees,omitempty"`
 	OtherAssignees   int            `json:"other_assignees,omitempty"`
+	// Preset says which other CRM's export the file was recognised as, and
+	// the settings that follow, when no configuration was chosen.
+	Preset string `json:"preset,omitempty"`
+	// Config is the configuration the file was checked with: the one
+	// chosen, the entity's defaults, or the preset's.
+	Config *config.Config `json:"-"`
 }
 
 // File is what the reader detected about the file (sheet.Info, with JSON

@@ -351,3 +351,50 @@ func TestHugeCellsMakeSmallBatches(t *testing.T) {
 		}
 	}
 }
+
+func TestAFileWithNoColumnOfARequiredGroup(t *testing.T) {
+	// processoagil's "Celular e/ou Telefone": either column will do; the
+	// rows that leave both empty are the plan's to report.
+	const group = `"required_one_of": [["mobile", "phone"]], "locale": "pt-BR"`
+	tests := []struct {
+		name, mode  string
+		header      []string
+		wantRefusal string // "" when the file is read
+		wantWarning string
+	}{
+		{"add with a mobile column is read", "add", []string{"Nome/Razão Social", "Celular"}, "", ""},
+		{"add with a phone column is read", "add", []string{"Nome/Razão Social", "Telefone"}, "", ""},
+		{"add with neither is refused", "add", []string{"Nome/Razão Social", "E-mail principal"}, "no column holds any of mobile", ""},
+		{"update with neither is read, with a warning", "update", []string{"Código do cliente", "Nome/Razão Social"}, "", "would create one without any of them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keys := ""
+			if tt.mode != "add" {
+				keys = `"key_fields": ["customer_number"], `
+			}
+			cfg := parseConfig(t, `{"version": 1, "entity": "customers", "mode": "`+tt.mode+`", `+keys+group+`}`)
+			row := make([]string, len(tt.header))
+			for i := range row {
+				row[i] = "x"
+			}
+			rep, _, err := collect(t, texts(tt.header, row), Options{Config: cfg})
+			if tt.wantRefusal != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantRefusal) || crm.KindOf(err) != crm.Invalid {
+					t.Fatalf("RunReader(%q) = %v, want an Invalid refusal saying %q", tt.header, err, tt.wantRefusal)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("RunReader(%q) = %v, want the file read", tt.header, err)
+			}
+			warned := strings.Join(rep.Warnings, "\n")
+			if tt.wantWarning != "" && !strings.Contains(warned, tt.wantWarning) {
+				t.Errorf("warnings = %q, want one saying %q", rep.Warnings, tt.wantWarning)
+			}
+			if tt.wantWarning == "" && strings.Contains(warned, "any of") {
+				t.Errorf("warnings = %q, want none of the group", rep.Warnings)
+			}
+		})
+	}
+}

@@ -111,6 +111,9 @@ func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, e
 	if cfg.Mode == crm.Add && len(missing) > 0 {
 		return nil, crm.Errorf(crm.Invalid, "%s", missingReason(e, missing))
 	}
+	if err := c.noColumnOfGroup(m, cfg, e); err != nil {
+		return nil, err
+	}
 	if cfg.Mode != crm.Add {
 		var absent []string
 		for _, k := range cfg.KeyFields {

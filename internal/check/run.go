@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/crmimport/crm-import/internal/preset"
+
 	"github.com/crmimport/crm-import/internal/crm"
 
 	"github.com/crmimport/crm-import/internal/config"
@@ -53,7 +55,9 @@ func Run(ctx context.Context, path string, opts Options, each func(crm.Row) erro
 		return nil, crm.Wrap(err, crm.Invalid, "the file cannot be read: %v", err)
 	}
 	defer r.Close()
-	opts.Config = cfg
+	if opts.FileName == "" {
+		opts.FileName = path
+	}
 	return RunReader(ctx, r, opts, each)
 }
 
@@ -103,9 +107,27 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 	if err != nil {
 		return nil, err
 	}
+	// A file another CRM exported, imported with no configuration chosen,
+	// is imported as that export needs (its record id as the key).
+	var recognised *preset.Preset
+	if opts.Config == nil {
+		if recognised, err = preset.Detect(cfg, opts.FileName, r.Header()); err != nil {
+			return nil, err
+		}
+		if recognised != nil {
+			cfg = recognised.Config
+		}
+	}
 	c, err := newChecker(cfg, r.Header(), opts.MaxErrors)
 	if err != nil {
 		return nil, err
+	}
+	c.report.Config = cfg
+	if p := recognised; p != nil {
+		c.report.Preset = p.String()
+		if p.Entity != cfg.Entity {
+			c.warn("a %s export of %s is usually imported as %s; this file is imported as %s", p.Source, p.Module, p.Entity, cfg.Entity)
+		}
 	}
 	c.report.File = fileOf(r.Info())
 	r = c.learn(r, opts.Locale != "" || cfg.Locale != config.DefaultLocale)

@@ -32,7 +32,7 @@ const MaxKeyFields = 8
 // Assignment names the column that says which sales agent a row belongs to.
 type Assignment struct {
 	Column string       `json:"column"`
-	By     crm.AssignBy `json:"by"` // crm.ByEmail or crm.ByEmployeeNumber
+	By     crm.AssignBy `json:"by"` // crm.ByEmail, crm.ByEmployeeNumber or crm.ByName
 }
 
 // Config is one import configuration.
@@ -50,6 +50,10 @@ type Config struct {
 	// add a file without them is refused and a row with one empty is in
 	// error.
 	Required []string `json:"required,omitempty"`
+	// RequiredOneOf lists groups of fields of which a new record needs at
+	// least one (processoagil: "Celular e/ou Telefone", mobile and/or
+	// phone): [["mobile", "phone"]].
+	RequiredOneOf [][]string `json:"required_one_of,omitempty"`
 	// Policies per field; the others take DefaultPolicy.
 	Policies      map[string]crm.Policy `json:"policies,omitempty"`
 	DefaultPolicy crm.Policy            `json:"default_policy"`
@@ -236,6 +240,16 @@ func (c *Config) Validate() error {
 			add("the required field %q is not a field of %s", r, e.Name)
 		}
 	}
+	for _, group := range c.RequiredOneOf {
+		if len(group) < 2 {
+			add("a required_one_of group names %d field%s: it needs two or more (one field alone goes in required)", len(group), map[bool]string{true: "", false: "s"}[len(group) == 1])
+		}
+		for _, r := range group {
+			if _, ok := e.Field(r); !ok {
+				add("the required_one_of field %q is not a field of %s", r, e.Name)
+			}
+		}
+	}
 	for field, pol := range c.Policies {
 		f, ok := e.Field(field)
 		if !ok {
@@ -255,8 +269,8 @@ func (c *Config) Validate() error {
 		if strings.TrimSpace(a.Column) == "" {
 			add("the assignment names no column")
 		}
-		if a.By != crm.ByEmail && a.By != crm.ByEmployeeNumber {
-			add("the assignment column holds %q: choose email or employee_number", a.By)
+		if a.By != crm.ByEmail && a.By != crm.ByEmployeeNumber && a.By != crm.ByName {
+			add("the assignment column holds %q: choose email, employee_number or name", a.By)
 		}
 	}
 	if c.Encoding != "" {

@@ -160,6 +160,9 @@ type Summary struct {
 	Counts    Counts       `json:"counts"`
 	Users     []UserResult `json:"users"`
 	ErrorFile string       `json:"errorFile,omitempty"`
+	// Duplicates counts the pairs of likely duplicates the import's
+	// records make (work file Duplicates); -1 when they were not looked for.
+	Duplicates int `json:"duplicates,omitempty"`
 }
 
 // Event detail types the pipeline announces.

@@ -40,8 +40,12 @@ func CheckMode(m Mode, keyFields int) string {
 type Policy string
 
 const (
-	// Keep keeps an existing non-empty value; an empty one is filled.
+	// Keep keeps an existing record's value, even an empty one: the field
+	// is written only when the record is new (portatour's "Garder": "the
+	// other fields are filled only if the customer is newly created").
 	Keep Policy = "keep"
+	// FillEmpty keeps an existing non-empty value and fills an empty one.
+	FillEmpty Policy = "fill_empty"
 	// Overwrite replaces the value with the file's.
 	Overwrite Policy = "overwrite"
 	// OverwriteIfGreater replaces the value only by a greater one: a later
@@ -55,16 +59,16 @@ const (
 // OverwriteIfGreater since most fields are text.
 func CheckPolicy(field string, p Policy, kind string, ordered bool) string {
 	switch {
-	case field == "" && p != Keep && p != Overwrite:
-		return fmt.Sprintf("unknown default policy %q: choose keep or overwrite", p)
-	case p == Keep, p == Overwrite:
+	case field == "" && p != Keep && p != FillEmpty && p != Overwrite:
+		return fmt.Sprintf("unknown default policy %q: choose keep, fill_empty or overwrite", p)
+	case p == Keep, p == FillEmpty, p == Overwrite:
 		return ""
 	case p == OverwriteIfGreater && !ordered:
 		return fmt.Sprintf("the field %s is %s: overwrite_if_greater is only for date and number fields", field, kind)
 	case p == OverwriteIfGreater:
 		return ""
 	}
-	return fmt.Sprintf("unknown policy %q for the field %s: choose keep, overwrite or overwrite_if_greater", p, field)
+	return fmt.Sprintf("unknown policy %q for the field %s: choose keep, fill_empty, overwrite or overwrite_if_greater", p, field)
 }
 
 // AssignBy says what an assignment column holds to name a row's user.
@@ -73,4 +77,8 @@ type AssignBy string
 const (
 	ByEmail          AssignBy = "email"
 	ByEmployeeNumber AssignBy = "employee_number"
+	// ByName finds the user by name ("Anna Berg"), as a Zoho CRM export's
+	// owner column names them; case, accents and spacing are ignored, and
+	// a name two users share finds neither.
+	ByName AssignBy = "name"
 )

@@ -36,6 +36,7 @@ func (w Work) Unassigned() string { return w.Prefix() + "unassigned.jsonl" }
 func (w Work) Selection() string  { return w.Prefix() + "selection.json" }
 func (w Work) ErrorFile() string  { return w.Prefix() + "errors.csv" }
 func (w Work) Summary() string    { return w.Prefix() + "summary.json" }
+func (w Work) Duplicates() string { return w.Prefix() + "duplicates.json" }
 
 func (w Work) UserRows(user string) string { return w.Prefix() + "users/" + user + ".jsonl" }
 func (w Work) Plan(user string) string     { return w.Prefix() + "plans/" + user + ".jsonl" }

@@ -37,6 +37,7 @@ var isolation = map[string]isolationCase{
 	"GET /imports/{id}":            {want: http.StatusNotFound},
 	"GET /imports/{id}/report":     {want: http.StatusNotFound},
 	"GET /imports/{id}/summary":    {want: http.StatusNotFound},
+	"GET /imports/{id}/duplicates": {want: http.StatusNotFound},
 	"GET /imports/{id}/errors":     {want: http.StatusNotFound},
 	"GET /imports/{id}/users":      {want: http.StatusNotFound},
 	"GET /imports/{id}/preview":    {query: "?user=" + anna.ID, want: http.StatusNotFound},

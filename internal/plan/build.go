@@ -180,7 +180,41 @@ func (b *builder) missing(row int, fields map[string]string, desc string) []crm.
 		}
 		errs = append(errs, e)
 	}
+	for _, group := range b.o.RequiredOneOf {
+		if e, ok := noneOf(row, fields, group, why); !ok {
+			errs = append(errs, e)
+		}
+	}
 	return errs
+}
+
+// noneOf reports the row error of a new record that has none of a group's
+// fields, naming the file's columns for them, and the fields' titles where
+// the file has no column. why ends "needs it", as missing says it.
+func noneOf(row int, fields map[string]string, group []Required, why string) (crm.RowError, bool) {
+	var columns, absent, names []string
+	for _, f := range group {
+		if fields[f.Field] != "" {
+			return crm.RowError{}, true
+		}
+		if f.Column != "" {
+			columns = append(columns, f.Column)
+		} else {
+			absent = append(absent, fmt.Sprintf("%q", cmp.Or(f.Title, f.Field)))
+		}
+		names = append(names, f.Field)
+	}
+	why = strings.TrimSuffix(why, "it") + "one of them"
+	e := crm.RowError{Row: row, Column: strings.Join(columns, ", "), Field: strings.Join(names, ", ")}
+	switch {
+	case len(absent) == 0:
+		e.Reason = "are all empty, but " + why
+	case len(columns) > 0:
+		e.Reason = fmt.Sprintf("%s empty, and the file has no column for %s, but %s", map[bool]string{true: "is", false: "are"}[len(columns) == 1], strings.Join(absent, " or "), why)
+	default:
+		e.Reason = fmt.Sprintf("the file has no column for %s, but %s", strings.Join(absent, " or "), why)
+	}
+	return e, false
 }
 
 func (b *builder) ambiguous(candidates []int) string {

@@ -47,6 +47,8 @@ func merge(old, row map[string]string, keyFields map[string]bool, o Options) (ma
 			if o.EmptyClears && o.policy(f) == crm.Overwrite && cur != "" {
 				set(f, "")
 			}
+		case o.policy(f) == crm.Keep:
+			// Kept: written only on a new record, which merge never sees.
 		case cur == "":
 			set(f, v)
 		default:

@@ -41,6 +41,9 @@ type Options struct {
 	// without one of them is an error op, in every mode; rows that update a
 	// record need not carry them.
 	Required []Required
+	// RequiredOneOf are groups of fields of which a new record needs at
+	// least one (mobile and/or phone).
+	RequiredOneOf [][]Required
 	// SampleSize bounds the changes shown in the summary.
 	SampleSize int
 	// NewID gives the ID of the record a row creates; the default is

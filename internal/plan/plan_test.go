@@ -169,10 +169,32 @@ func TestBuild(t *testing.T) {
 			want: []string{`update row 2 c1 last_visit:"2026-05-10"->"2026-06-01" revenue:"2500"->"10000"`},
 		},
 		{
-			name: "keep fills only empty fields",
+			name: "keep leaves an existing record's fields as they are, an empty one too",
 			opts: with(byNumber, func(o *Options) { o.Mode = crm.Update; o.DefaultPolicy = crm.Keep }),
 			rows: []crm.Row{row(2, "customer_no", "1003", "name", "Schmidt & Co", "phone", "+49221")},
+			want: []string{"unchanged row 2 c3"},
+		},
+		{
+			name: "keep writes the fields of a new record",
+			opts: with(byNumber, func(o *Options) { o.Mode = crm.Update; o.DefaultPolicy = crm.Keep }),
+			rows: []crm.Row{row(2, "customer_no", "1009", "name", "Neu GmbH", "phone", "+49221")},
+			want: []string{"create row 2 {customer_no=1009 name=Neu GmbH phone=+49221}"},
+		},
+		{
+			name: "fill_empty fills only empty fields",
+			opts: with(byNumber, func(o *Options) { o.Mode = crm.Update; o.DefaultPolicy = crm.FillEmpty }),
+			rows: []crm.Row{row(2, "customer_no", "1003", "name", "Schmidt & Co", "phone", "+49221")},
 			want: []string{`update row 2 c3 phone:""->"+49221"`},
+		},
+		{
+			name: "keep on one field, overwrite on another: only the visit interval is updated",
+			opts: with(byNumber, func(o *Options) {
+				o.Mode = crm.Update
+				o.DefaultPolicy = crm.Keep
+				o.Policies = map[string]crm.Policy{"visit_interval": crm.Overwrite}
+			}),
+			rows: []crm.Row{row(2, "customer_no", "1003", "name", "Schmidt & Co", "phone", "+49221", "visit_interval", "14")},
+			want: []string{`update row 2 c3 visit_interval:""->"14"`},
 		},
 		{
 			name: "an empty cell does not erase a value",

@@ -143,3 +143,43 @@ func countKind(ops []Op, k OpKind) int {
 	}
 	return n
 }
+
+func TestBuildNeedsOneFieldOfARequiredGroup(t *testing.T) {
+	// processoagil: "Celular e/ou Telefone para contato" - a new customer
+	// needs a mobile or a phone number, either will do.
+	mobile := Required{Field: "mobile", Column: "Celular", Title: "Celular"}
+	phone := Required{Field: "phone", Column: "Telefone", Title: "Telefone"}
+	phoneAbsent := Required{Field: "phone", Title: "Telefone"}
+	mobileAbsent := Required{Field: "mobile", Title: "Celular"}
+	tests := []struct {
+		name  string
+		group []Required
+		row   crm.Row
+		want  []crm.RowError
+	}{
+		{"a mobile alone is enough", []Required{mobile, phone}, row(2, "name", "Ana", "mobile", "+5511999"), nil},
+		{"a phone alone is enough", []Required{mobile, phone}, row(2, "name", "Ana", "phone", "+551133"), nil},
+		{"both empty: both columns named", []Required{mobile, phone}, row(2, "name", "Ana"),
+			[]crm.RowError{{Row: 2, Column: "Celular, Telefone", Field: "mobile, phone", Reason: "are all empty, but a new record needs one of them"}}},
+		{"one column in the file, empty: the other named by its title", []Required{mobile, phoneAbsent}, row(2, "name", "Ana"),
+			[]crm.RowError{{Row: 2, Column: "Celular", Field: "mobile, phone", Reason: `is empty, and the file has no column for "Telefone", but a new record needs one of them`}}},
+		{"no column for either", []Required{mobileAbsent, phoneAbsent}, row(2, "name", "Ana"),
+			[]crm.RowError{{Row: 2, Field: "mobile, phone", Reason: `the file has no column for "Celular" or "Telefone", but a new record needs one of them`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := Options{Entity: "customer", Mode: crm.Add, RequiredOneOf: [][]Required{tt.group}}
+			p, err := Build(existing(), []crm.Row{tt.row}, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []crm.RowError
+			for _, op := range p.Ops {
+				got = append(got, op.Errors...)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Build() row errors = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}

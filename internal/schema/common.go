@@ -353,7 +353,7 @@ func customerNumber() Field {
 	return Field{Name: "customer_number", Type: Text, Example: "10042", Titles: Titles{
 		EN:   {"Customer number", "Customer no.", "Customer ID", "Client number", "Account number"},
 		DE:   {"Kundennummer", "Kunden-Nr.", "Kd.-Nr.", "Kundennr"},
-		FR:   {"Numéro client", "N° client", "Code client"},
+		FR:   {"Numéro de client", "Numéro client", "N° client", "N° de client", "Code client"},
 		IT:   {"Codice cliente", "Numero cliente"},
 		ES:   {"Número de cliente", "Código de cliente", "Nº cliente"},
 		PT:   {"Código do cliente", "Número do cliente", "Código"},

@@ -90,6 +90,18 @@ var Customers = Entity{
 			PL: {"Ostatnia próba", "Ostatnia próba kontaktu"},
 			SV: {"Senaste försök", "Senaste besöksförsök"},
 		}},
+		// portatour's own example of an update of one field ("l'intervalle
+		// de visite"): how often the customer is to be visited, in days.
+		{Name: "visit_interval", Type: Number, Example: "28", Titles: Titles{
+			EN: {"Visit interval", "Visit frequency", "Visit interval (days)"},
+			DE: {"Besuchsintervall", "Besuchsrhythmus", "Besuchsfrequenz"},
+			FR: {"Intervalle de visite", "Fréquence de visite"},
+			IT: {"Intervallo di visita", "Intervallo visite", "Frequenza visite"},
+			ES: {"Intervalo de visita", "Frecuencia de visita"},
+			PT: {"Intervalo de visita", "Frequência de visita"},
+			PL: {"Interwał wizyt", "Częstotliwość wizyt"},
+			SV: {"Besöksintervall", "Besöksfrekvens"},
+		}},
 		owner("Account Owner"),
 		{Name: "agent_email", Type: Email, Example: "anna.berg@example.com", Titles: Titles{
 			EN: {"Agent email", "Sales agent email", "Owner email"},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/duplicates"
 	"github.com/crmimport/crm-import/internal/outcome"
 )
 
@@ -212,4 +213,29 @@ func (f *fixture) sent(t *testing.T) string {
 		t.Fatalf("events sent = %+v, want one", events)
 	}
 	return events[0].DetailType
+}
+
+// Finalize looks for likely duplicates among the import's records and the
+// tenant's others, every user's, and keeps the report with the summary.
+func TestFinalizeReportsLikelyDuplicates(t *testing.T) {
+	f := newFixture(t)
+	s := State{ImportID: "imp-3", Tenant: tenant, Entity: "customers", Rows: 2,
+		Results: []crm.UserResult{{ImportID: "imp-3", Tenant: tenant, User: crm.UserRef{ID: anna.ID}, Counts: crm.Counts{Created: 2}}}}
+	f.createJob(t, s)
+	f.records.Put(tenant, anna.ID, crm.Record{Entity: "customers", ID: "n1", ImportID: "imp-3", Fields: map[string]string{"name": "Nord AG", "email": "info@nord.example"}})
+	f.records.Put(tenant, anna.ID, crm.Record{Entity: "customers", ID: "n2", ImportID: "imp-3", Fields: map[string]string{"name": "Süd AG"}})
+	f.records.Put(tenant, bo.ID, crm.Record{Entity: "customers", ID: "o1", ImportID: "old", Fields: map[string]string{"name": "Nord", "email": "INFO@nord.example"}})
+	f.records.Put(tenant, bo.ID, crm.Record{Entity: "contacts", ID: "k1", ImportID: "old", Fields: map[string]string{"email": "info@nord.example"}})
+
+	sum, err := f.finalize().Handle(context.Background(), s)
+	if err != nil {
+		t.Fatalf("Handle() error = %v", err)
+	}
+	var rep duplicates.Report
+	readWorkJSON(t, f, s.work().Duplicates(), &rep)
+	want := []duplicates.Pair{{A: duplicates.Ref{ID: "n1", User: anna.ID, Name: "Nord AG", Import: true}, B: duplicates.Ref{ID: "o1", User: bo.ID, Name: "Nord"},
+		Shared: map[string]string{duplicates.Email: "info@nord.example"}}}
+	if sum.Duplicates != 1 || rep.Checked != 3 || !reflect.DeepEqual(rep.Pairs, want) {
+		t.Errorf("summary duplicates %d, report %+v; want 1 pair %+v of the 3 customers (the contact is another entity)", sum.Duplicates, rep, want)
+	}
 }

@@ -154,6 +154,15 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 			required = append(required, plan.Required{Field: f.Name, Column: columns[f.Name], Title: f.Title(lang)})
 		}
 	}
+	var oneOf [][]plan.Required
+	for _, group := range cfg.RequiredOneOf {
+		var g []plan.Required
+		for _, name := range group {
+			f, _ := entity.Field(name)
+			g = append(g, plan.Required{Field: name, Column: columns[name], Title: f.Title(lang)})
+		}
+		oneOf = append(oneOf, g)
+	}
 	return plan.Options{
 		ImportID:      t.ImportID,
 		User:          t.User.ID,
@@ -165,5 +174,6 @@ func planOptions(cfg *config.Config, entity *schema.Entity, t UserTask) plan.Opt
 		DefaultPolicy: cfg.DefaultPolicy,
 		EmptyClears:   cfg.EmptyClears,
 		Required:      required,
+		RequiredOneOf: oneOf,
 	}
 }

@@ -51,6 +51,7 @@ func ResumeConfig(old *config.Config, raw []byte) (*config.Config, error) {
 	merged.Mapping = maps.Clone(old.Mapping)
 	merged.KeyFields = next.KeyFields
 	merged.Required = next.Required
+	merged.RequiredOneOf = next.RequiredOneOf
 	merged.Policies = next.Policies
 	merged.DefaultPolicy = next.DefaultPolicy
 	merged.EmptyClears = next.EmptyClears

@@ -83,6 +83,10 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 		}
 		if !ok {
 			r.Assignee = as.value(r)
+			if n := as.shared(r.Assignee); n > 0 {
+				r.Errors = append(r.Errors, crm.RowError{Row: r.Number, Column: cfg.AssignmentColumn(), Value: r.Assignee,
+					Reason: fmt.Sprintf("names %d users of your CRM, so the row cannot be given to one of them: name the sales agent by e-mail or employee number instead", n)})
+			}
 			// A row in error is reported for its errors, wherever it
 			// belongs; only a valid row counts against the unmatched value.
 			if len(r.Errors) == 0 {
@@ -341,6 +345,15 @@ func (a *assigner) value(r crm.Row) string {
 		return r.Fields[a.field]
 	}
 	return r.Assignee
+}
+
+// shared says how many users a value names when it names several (a
+// name two users share), else 0.
+func (a *assigner) shared(value string) int {
+	if a.dir == nil || value == "" {
+		return 0
+	}
+	return a.dir.Shared(value)
 }
 
 func (a *assigner) user(r crm.Row) (crm.User, bool) {

@@ -95,3 +95,28 @@ func TestSplitRefuses(t *testing.T) {
 		})
 	}
 }
+
+// An owner column assigns by name (a Zoho export's): a name two users share
+// gives the row to neither, and the row's error says why, naming the value.
+func TestSplitByNameRefusesANameTwoUsersShare(t *testing.T) {
+	f := newFixture(t)
+	f.tenants.PutUser(tenant, crm.User{ID: "u-jan1", Email: "jan1@acme.example", Name: "Jan Nowak"})
+	f.tenants.PutUser(tenant, crm.User{ID: "u-jan2", Email: "jan2@acme.example", Name: "Jan Nowak"})
+	f.tenants.PutUser(tenant, crm.User{ID: "u-eva", Email: "eva@acme.example", Name: "Eva Lis"})
+	f.tenants.SaveConfig(context.Background(), tenant, "owners", []byte(`{"version":1,"entity":"customers","assignment":{"column":"Owner","by":"name"}}`))
+	in := f.validated(t, "Name,Owner\nA GmbH,eva lis\nB GmbH,Jan Nowak\n", "owners")
+
+	s, err := f.split().Handle(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Handle() error = %v", err)
+	}
+	if len(s.Users) != 1 || s.Users[0].ID != "u-eva" || s.Users[0].Rows != 1 {
+		t.Errorf("Handle() users = %+v, want Eva with row 2", s.Users)
+	}
+	un := lines[crm.Row](t, f.files, s.work().Unassigned())
+	want := []crm.RowError{{Row: 3, Column: "Owner", Value: "Jan Nowak",
+		Reason: "names 2 users of your CRM, so the row cannot be given to one of them: name the sales agent by e-mail or employee number instead"}}
+	if len(un) != 1 || !reflect.DeepEqual(un[0].Errors, want) {
+		t.Errorf("unassigned rows = %+v, want row 3 with errors %+v", un, want)
+	}
+}

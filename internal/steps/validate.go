@@ -131,7 +131,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 	if err := putJSON(ctx, v.Files, s.work().Report(), report); err != nil {
 		return s, err
 	}
-	if err := putJSON(ctx, v.Files, s.work().Config(), inForce(cfg, report)); err != nil {
+	if err := putJSON(ctx, v.Files, s.work().Config(), inForce(report.Config, report)); err != nil {
 		return s, err
 	}
 	s.Rows, s.Invalid = report.Rows, report.RowsWithErrors+oversized
@@ -149,7 +149,7 @@ func (v *Validate) Handle(ctx context.Context, s State) (State, error) {
 // config returns the import configuration the tenant chose: the one the
 // API recorded on the job (a saved one by name, or the one sent inline,
 // kept with the work files), else the saved one the upload's metadata
-// names (a drop), else the entity's defaults.
+// names (a drop), else nil: the entity's defaults, or a preset.
 func (v *Validate) config(ctx context.Context, s State, meta map[string]string) (*config.Config, error) {
 	job, err := v.Jobs.Get(ctx, s.Tenant, s.ImportID)
 	if err != nil {
@@ -163,9 +163,11 @@ func (v *Validate) config(ctx context.Context, s State, meta map[string]string) 
 		name = meta[ConfigMetadata]
 	}
 	if name == "" {
-		// The entity comes from the folder the file was uploaded to: an
-		// unknown one is the tenant's mistake, and says so.
-		return config.Default(s.Entity)
+		// None chosen: the check reads the file with the entity's defaults,
+		// or the preset of another CRM's export it recognises. The entity
+		// comes from the folder the file was uploaded to: an unknown one is
+		// the tenant's mistake, and the check says so.
+		return nil, nil
 	}
 	raw, err := v.Tenants.Config(ctx, s.Tenant, name)
 	if err != nil {

@@ -1,0 +1,90 @@
+package duplicates
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/crmimport/crm-import/internal/crm"
+)
+
+const imp = "imp-1"
+
+func rec(id, importID string, kv ...string) crm.Record {
+	f := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		f[kv[i]] = kv[i+1]
+	}
+	return crm.Record{Entity: "customers", ID: id, Fields: f, ImportID: importID}
+}
+
+func TestReportPairsTheImportsRecordsWithLookAlikes(t *testing.T) {
+	type user struct {
+		name string
+		recs []crm.Record
+	}
+	tests := []struct {
+		name  string
+		users []user
+		want  []Pair
+	}{
+		{"the same e-mail in another case, against an existing record",
+			[]user{{"u1", []crm.Record{rec("a", imp, "name", "Eva Lis", "email", "Eva@Lis.example"), rec("b", "old", "name", "E. Lis", "email", "eva@lis.example ")}}},
+			[]Pair{{A: Ref{ID: "a", User: "u1", Name: "Eva Lis", Import: true}, B: Ref{ID: "b", User: "u1", Name: "E. Lis"}, Shared: map[string]string{Email: "eva@lis.example"}}}},
+		{"a mobile that is another user's phone",
+			[]user{{"u1", []crm.Record{rec("a", imp, "name", "X", "mobile", "+491701234567")}}, {"u2", []crm.Record{rec("b", "", "name", "Y", "phone", "+491701234567")}}},
+			[]Pair{{A: Ref{ID: "a", User: "u1", Name: "X", Import: true}, B: Ref{ID: "b", User: "u2", Name: "Y"}, Shared: map[string]string{Phone: "+491701234567"}}}},
+		{"name and postcode, accents and spacing folded, within the file",
+			[]user{{"u1", []crm.Record{rec("b", imp, "name", "Müller GmbH", "postcode", "10115"), rec("a", imp, "name", "Muller  GmbH", "postcode", "10 115")}}},
+			[]Pair{{A: Ref{ID: "a", User: "u1", Name: "Muller  GmbH", Import: true}, B: Ref{ID: "b", User: "u1", Name: "Müller GmbH", Import: true}, Shared: map[string]string{NamePostcode: "mullergmbh 10115"}, WithinFile: true}}},
+		{"two shared values make one pair naming both",
+			[]user{{"u1", []crm.Record{rec("a", imp, "first_name", "Jan", "last_name", "Nowak", "national_id", "44051401458", "email", "jan@x.example"), rec("b", "old", "national_id", "44051401458", "email", "JAN@x.example")}}},
+			[]Pair{{A: Ref{ID: "a", User: "u1", Name: "Jan Nowak", Import: true}, B: Ref{ID: "b", User: "u1"}, Shared: map[string]string{Email: "jan@x.example", NationalID: "44051401458"}}}},
+		{"two existing records alike are not this import's business",
+			[]user{{"u1", []crm.Record{rec("a", "old", "email", "same@x.example"), rec("b", "older", "email", "same@x.example"), rec("c", imp, "email", "other@x.example")}}},
+			nil},
+		{"a name without a postcode, or a short phone, is no match",
+			[]user{{"u1", []crm.Record{rec("a", imp, "name", "Lis", "phone", "123"), rec("b", "old", "name", "Lis", "phone", "123")}}},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := New(imp, "customers")
+			n := 0
+			for _, u := range tt.users {
+				for _, r := range u.recs {
+					f.Add(u.name, r)
+					n++
+				}
+			}
+			rep := f.Report()
+			if rep.Checked != n || rep.Total != len(tt.want) {
+				t.Errorf("Report() checked %d, total %d; want %d, %d", rep.Checked, rep.Total, n, len(tt.want))
+			}
+			if len(tt.want) == 0 && len(rep.Pairs) == 0 {
+				return
+			}
+			if !reflect.DeepEqual(rep.Pairs, tt.want) {
+				t.Errorf("Report().Pairs = %+v, want %+v", rep.Pairs, tt.want)
+			}
+		})
+	}
+}
+
+func TestReportListsPairsWithinTheFileFirstAndBoundsThem(t *testing.T) {
+	f := New(imp, "customers")
+	f.Add("u1", rec("old", "old", "email", "a@x.example"))
+	f.Add("u1", rec("n1", imp, "email", "a@x.example"))
+	f.Add("u1", rec("n2", imp, "email", "a@x.example"))
+	rep := f.Report()
+	if rep.Total != 3 || rep.WithinFile != 1 || rep.Existing != 2 || !rep.Pairs[0].WithinFile {
+		t.Errorf("Report() = %+v, want 3 pairs, the one within the file first", rep)
+	}
+
+	many := New(imp, "customers")
+	for i := range 100 {
+		many.Add("u1", rec(string(rune('a'+i%26))+string(rune('a'+i/26)), imp, "phone", "+4930123456"))
+	}
+	if rep := many.Report(); rep.Total != maxPerKey*(maxPerKey-1)/2 {
+		t.Errorf("Report() of 100 records sharing one phone = %d pairs, want %d (the first %d records of a value)", rep.Total, maxPerKey*(maxPerKey-1)/2, maxPerKey)
+	}
+}

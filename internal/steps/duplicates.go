@@ -1,0 +1,49 @@
+package steps
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/crmimport/crm-import/internal/duplicates"
+)
+
+// findDuplicates writes the report of likely duplicates among the records
+// the import wrote and the tenant's other records of the entity, every
+// user's, and returns how many pairs it found. It reads one user's records
+// at a time; the finder keeps only their keys. A failure here is logged and
+// costs the tenant the report (-1), not the import, which has been applied.
+func (f *Finalize) findDuplicates(ctx context.Context, log *slog.Logger, s State) int {
+	if isDirectory(s.Entity) {
+		return 0
+	}
+	rep, err := f.duplicates(ctx, s)
+	if err == nil {
+		err = putJSON(ctx, f.Files, s.work().Duplicates(), rep)
+	}
+	if err != nil {
+		log.Error("duplicates not looked for", "error", err)
+		return -1
+	}
+	if rep.Total > 0 {
+		log.Info("likely duplicates found", "pairs", rep.Total, "withinFile", rep.WithinFile, "existing", rep.Existing)
+	}
+	return rep.Total
+}
+
+func (f *Finalize) duplicates(ctx context.Context, s State) (duplicates.Report, error) {
+	users, err := f.Tenants.Users(ctx, s.Tenant)
+	if err != nil {
+		return duplicates.Report{}, err
+	}
+	finder := duplicates.New(s.ImportID, s.Entity)
+	for _, u := range users {
+		recs, err := f.Records.Query(ctx, s.Tenant, u.ID, s.Entity)
+		if err != nil {
+			return duplicates.Report{}, err
+		}
+		for _, r := range recs {
+			finder.Add(u.ID, r)
+		}
+	}
+	return finder.Report(), nil
+}
