@@ -101,6 +101,7 @@ export function Settings(ctx: Ctx & { resume?: boolean }) {
                 <select id={id} value={policies[f.name] ?? "overwrite"} onChange={(e) => setPolicy(f.name, (e.target as HTMLSelectElement).value)}>
                   <option value="overwrite">{t("policy.overwrite")}</option>
                   <option value="keep">{t("policy.keep")}</option>
+                  <option value="fill_empty">{t("policy.fill_empty")}</option>
                   {greater && <option value="overwrite_if_greater">{t("policy.overwrite_if_greater")}</option>}
                 </select>
               </div>
@@ -125,6 +126,7 @@ export function Settings(ctx: Ctx & { resume?: boolean }) {
             onChange={(e) => set({ assignment: { column: cfg.assignment!.column, by: (e.target as HTMLSelectElement).value } })}>
             <option value="email">{t("by.email")}</option>
             <option value="employee_number">{t("by.employee_number")}</option>
+            <option value="name">{t("by.name")}</option>
           </select>
         </fieldset>
       )}
