@@ -62,9 +62,9 @@ type shownSummary struct {
 	Findings  []string `json:"findings"`
 }
 
-// browse runs the browser's scenario for a new tenant with anna, bo and
-// cara, signed in as its administrator, and returns what the summary
-// screen showed.
+// browse runs the browser's scenario for a tenant with anna, bo and cara
+// (added by the caller), signed in as its administrator, and returns what
+// the summary screen showed.
 func browse(t *testing.T, st *stack, tenant, scenario string) shownSummary {
 	t.Helper()
 	root, err := filepath.Abs("../..")
@@ -73,9 +73,6 @@ func browse(t *testing.T, st *stack, tenant, scenario string) shownSummary {
 	}
 	if _, err := os.Stat(filepath.Join(root, "web/node_modules/playwright-core")); err != nil {
 		t.Fatalf("web/node_modules has no playwright-core (%v): run make web, which installs web/package-lock.json", err)
-	}
-	for _, u := range []crm.User{anna, bo, cara} {
-		st.addUser(t, tenant, u)
 	}
 	idp := cip.NewFromConfig(st.cloud.AWS)
 	email, password := tenant+"-admin@demo.example", "Correct-Horse-"+randomHex(4)
@@ -104,8 +101,17 @@ func browse(t *testing.T, st *stack, tenant, scenario string) shownSummary {
 	return shown
 }
 
+// addAgents puts anna, bo and cara in the tenant's user directory.
+func addAgents(t *testing.T, st *stack, tenant string) {
+	t.Helper()
+	for _, u := range []crm.User{anna, bo, cara} {
+		st.addUser(t, tenant, u)
+	}
+}
+
 // sameAsTable fails the test unless every user's counts on screen are
-// what DynamoDB holds: a first import creates a record per created row.
+// what DynamoDB holds: each row created, updated or unchanged is one
+// record, and the user has no other (the tests' tenants are new).
 func sameAsTable(t *testing.T, st *stack, tenant string, shown shownSummary, want map[string]int) {
 	t.Helper()
 	ids := map[string]string{anna.Email: anna.ID, bo.Email: bo.ID, cara.Email: cara.ID}
@@ -115,8 +121,8 @@ func sameAsTable(t *testing.T, st *stack, tenant string, shown shownSummary, wan
 			continue // the line of all users
 		}
 		recs := len(st.records(t, tenant, ids[s.User]))
-		if recs != s.Counts["created"] {
-			t.Errorf("summary on screen for %s: created %d, but the table holds %d records", s.User, s.Counts["created"], recs)
+		if shown := s.Counts["created"] + s.Counts["updated"] + s.Counts["unchanged"]; recs != shown {
+			t.Errorf("summary on screen for %s: %d created, updated or unchanged, but the table holds %d records", s.User, shown, recs)
 		}
 		got[s.User] = s.Counts["created"]
 	}
@@ -133,6 +139,7 @@ func TestWebWizardSelectsAndImports(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	tn := newTenant(t)
+	addAgents(t, st, tn)
 	shown := browse(t, st, tn, "select")
 	sameAsTable(t, st, tn, shown, map[string]int{anna.Email: 2, bo.Email: 1})
 	if recs := st.records(t, tn, cara.ID); len(recs) != 0 {
@@ -159,12 +166,22 @@ func TestWebWizardSelectsAndImports(t *testing.T) {
 	}
 }
 
-// TestWebWizardBackChangesAPolicy: Back at the first preview returns to
-// the settings, a policy changes, and the import goes on to the end.
+// TestWebWizardBackChangesAPolicy: anna's W-1 exists as "Alfa"; the
+// first preview shows its name changing, Back returns to the settings,
+// the name's policy becomes keep, and the import goes on to the end with
+// W-1 still "Alfa".
 func TestWebWizardBackChangesAPolicy(t *testing.T) {
 	t.Parallel()
 	st := newStack(t)
 	tn := newTenant(t)
+	addAgents(t, st, tn)
+	seed := "Customer number,Name,Agent email\nW-1,Alfa," + anna.Email + "\n"
+	if j := st.waitJob(t, tn, st.upload(t, tn, "customers", "seed.csv", []byte(seed), "")); j.Status != crm.Succeeded {
+		t.Fatalf("the seed import ended %s (%s), want SUCCEEDED", j.Status, j.Reason)
+	}
 	shown := browse(t, st, tn, "back")
-	sameAsTable(t, st, tn, shown, map[string]int{anna.Email: 2, bo.Email: 2, cara.Email: 1})
+	sameAsTable(t, st, tn, shown, map[string]int{anna.Email: 1, bo.Email: 2, cara.Email: 1})
+	if got := byField(st.records(t, tn, anna.ID), "customer_number")["W-1"].Fields["name"]; got != "Alfa" {
+		t.Errorf("W-1's name after the import with name kept = %q, want Alfa (the policy chosen after Back)", got)
+	}
 }

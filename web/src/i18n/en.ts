@@ -1,6 +1,7 @@
 // The English catalogue: every text of the page. {name} is replaced by
 // the value of that name (i18n.ts); numbers and dates are formatted in the
-// page's locale before they are put in.
+// page's locale before they are put in. A key ending ".one" is the text for
+// a count {n} of one.
 export const en = {
   "app.title": "CRM import",
   "app.skip": "Skip to the content",
@@ -146,7 +147,9 @@ export const en = {
   "selection.next": "Next: preview",
   "preview.title": "Preview for {user}",
   "preview.userRows": "{n} rows of this user",
+  "preview.userRows.one": "{n} row of this user",
   "preview.matched": "{n} rows match existing records",
+  "preview.matched.one": "{n} row matches existing records",
   "preview.create": "Created",
   "preview.update": "Updated",
   "preview.unchanged": "Unchanged",

@@ -23,7 +23,10 @@ export function setLanguage(code: string, browserLocale?: string) {
 export const language = () => lang;
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const s = catalogues[lang][key] ?? en[key] ?? key;
+  const one = (key + ".one") as Key;
+  const plural = params.n !== undefined && new Intl.PluralRules(locale).select(Number(params.n)) === "one" && one in en;
+  const k = plural ? one : key;
+  const s = catalogues[lang][k] ?? en[k] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, name) => {
     const v = params[name];
     return typeof v === "number" ? num(v) : v ?? "";
