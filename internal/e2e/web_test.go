@@ -185,3 +185,21 @@ func TestWebWizardBackChangesAPolicy(t *testing.T) {
 		t.Errorf("W-1's name after the import with name kept = %q, want Alfa (the policy chosen after Back)", got)
 	}
 }
+
+// TestWebWizardUndoes: imported with the defaults (decided by keyboard),
+// then undone on the undo screen after its confirmation: the table holds
+// none of the import's records. The restore screen answers the restore's
+// dry run, or says restoring is not available while its routes are not
+// deployed.
+func TestWebWizardUndoes(t *testing.T) {
+	t.Parallel()
+	st := newStack(t)
+	tn := newTenant(t)
+	addAgents(t, st, tn)
+	browse(t, st, tn, "undo")
+	for _, u := range []crm.User{anna, bo, cara} {
+		if recs := st.records(t, tn, u.ID); len(recs) != 0 {
+			t.Errorf("after the undo %s has %d records, want none", u.Email, len(recs))
+		}
+	}
+}

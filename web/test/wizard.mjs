@@ -68,9 +68,12 @@ if (findings.length) {
 async function run(page, check) {
   await page.goto(url);
   await check("login");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // By keyboard: type, Tab to the password, Enter to sign in.
+  await page.getByLabel("E-mail").focus();
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
   await check("history");
 
   await page.getByRole("button", { name: "New import" }).click();
@@ -121,6 +124,10 @@ async function run(page, check) {
     await page.waitForFunction((first) => document.querySelector('[data-screen="preview"] h1')?.textContent?.startsWith("Preview for") && document.querySelector("h1").textContent !== first, firstUser, { timeout: LONG });
     await check("preview", "preview-second");
     await page.getByRole("button", { name: "Import all users" }).click();
+  } else if (scenario === "undo") {
+    // By keyboard: the focus on the decision, Enter.
+    await page.getByRole("button", { name: "Import all users" }).focus();
+    await page.keyboard.press("Enter");
   } else {
     await page.getByRole("button", { name: "Back" }).click();
     await check("settings", "settings-after-back");
@@ -143,9 +150,34 @@ async function run(page, check) {
 
   await page.getByRole("button", { name: "Undo this import…" }).click();
   await check("undo", "undo-dry-run");
+  if (scenario === "undo") {
+    const undo = page.getByRole("button", { name: "Undo the import" });
+    if (!(await undo.isDisabled())) throw new Error("the undo button is enabled before the confirmation is ticked");
+    await page.getByLabel(/I understand that \d+ records change/).check();
+    await undo.click();
+    await page.getByText(/^Undone: /).waitFor();
+    await check("undo", "undo-done");
+  }
 
   await page.getByRole("button", { name: "Restore points" }).click();
   await check("restore");
+  if (scenario === "undo") {
+    // The restore's dry run: the routes of the restore contract, or, until
+    // they are deployed, the page saying that restoring is not available.
+    await page.getByRole("button", { name: /^Check what a restore would do: / }).first().click();
+    await page.getByRole("button", { name: "Check what a restore would do", exact: true }).click();
+    const outcome = await Promise.race([
+      page.getByText(/^Restoring is not available/).waitFor().then(() => "unavailable"),
+      page.getByRole("button", { name: "Restore now" }).waitFor().then(() => "ready"),
+    ]);
+    await check("restore", "restore-" + outcome);
+    if (outcome === "ready") {
+      if (!(await page.getByRole("button", { name: "Restore now" }).isDisabled())) throw new Error("Restore now is enabled before the confirmation is ticked");
+      await page.getByRole("button", { name: "Cancel the restore" }).click();
+      await page.getByText(/^The restore ended: CANCELLED/).waitFor();
+    }
+    console.log("restore:", outcome);
+  }
 
   // The Italian catalogue, on the import history.
   await page.getByLabel("Language").selectOption("it");

@@ -17,6 +17,7 @@ export function RestorePoints({ c }: Ctx) {
   const [restore, setRestore] = useState<Restore | null>(null);
   const [agree, setAgree] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [unavailable, setUnavailable] = useState("");
   useEffect(() => {
     c.get<{ restorePoints: RestorePoint[] }>("/restore-points").then((r) => setPoints(r.restorePoints ?? []), setError);
   }, []);
@@ -31,6 +32,7 @@ export function RestorePoints({ c }: Ctx) {
   };
   const plan = async () => {
     setError(null);
+    setUnavailable("");
     setAgree(false);
     try {
       const list = users.split(",").map((x) => x.trim()).filter(Boolean);
@@ -38,7 +40,9 @@ export function RestorePoints({ c }: Ctx) {
       setRestore(out.restore);
       await follow(out.restore.id);
     } catch (e) {
-      setError(e instanceof ApiError && (e.status === 404 || e.status === 405) ? new Error(t("restore.unavailable", { message: e.message })) : e);
+      // Until the restore routes are deployed the API answers 404.
+      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) setUnavailable(t("restore.unavailable", { message: e.message }));
+      else setError(e);
     }
   };
   const changed = restore ? restore.putBack + restore.deleted : 0;
@@ -47,6 +51,7 @@ export function RestorePoints({ c }: Ctx) {
     <Screen title={t("restore.title")} name="restore" ready={points !== null || !!error}>
       <p>{t("restore.intro")}</p>
       <Problem error={error} />
+      {unavailable && <p role="alert" class="warn">{unavailable}</p>}
       {points === null ? <p>{t("common.loading")}</p> : points.length === 0 ? <p>{t("restore.empty")}</p> : (
         <table>
           <thead><tr><th scope="col">{t("restore.time")}</th><th scope="col">{t("restore.import")}</th><th scope="col">{t("history.entity")}</th><th scope="col">{t("history.status")}</th><th scope="col">{t("history.actions")}</th></tr></thead>
