@@ -5,6 +5,7 @@ import { Problem, Screen } from "../ui";
 import { path, type Ctx } from "../wizard";
 import { fieldTitle, fieldsOf } from "./fields";
 import { samples } from "../samples";
+import { recheck } from "./upload";
 
 const encodings = ["utf-8", "utf-16le", "utf-16be", "windows-1252", "windows-1250", "iso-8859-1", "iso-8859-2", "iso-8859-15"];
 
@@ -19,10 +20,13 @@ export function ReportScreen(ctx: Ctx) {
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [sample, setSample] = useState<string[][]>([]);
+  const [busy, setBusy] = useState(false);
   useEffect(() => {
     c.get<Import>(path(w.id)).then(setJob, setError);
+    setOffset(0);
     if (w.file.size > 0) samples(w.file).then(setSample, () => setSample([]));
   }, [w.id]);
+  useEffect(() => setReport(w.report), [w.id]);
   useEffect(() => {
     if (offset === 0 && w.report) return;
     c.get<Report>(path(w.id, `/report?offset=${offset}&limit=100`)).then(setReport, setError);
@@ -118,9 +122,17 @@ export function ReportScreen(ctx: Ctx) {
         </>
       )}
       {changed && <p class="note" aria-live="polite">{t("report.changed")}</p>}
+      {busy && <p aria-live="polite">{t("settings.rechecking")}</p>}
       <div class="actions">
         <button type="button" onClick={() => go({ screen: "upload" })}>{t("common.back")}</button>
-        <button type="button" class="primary" disabled={job?.status === "FAILED" && !changed} onClick={() => go({ screen: "settings" })}>{t("report.next")}</button>
+        {changed && w.file.size > 0 ? (
+          <button type="button" class="primary" disabled={busy} onClick={async () => {
+            setBusy(true);
+            try { await recheck(ctx, w, w.config); } catch (e) { setError(e); } finally { setBusy(false); }
+          }}>{t("report.recheck")}</button>
+        ) : (
+          <button type="button" class="primary" disabled={job?.status === "FAILED"} onClick={() => go({ screen: "settings" })}>{t("report.next")}</button>
+        )}
       </div>
     </Screen>
   );

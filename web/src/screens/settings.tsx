@@ -1,10 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
-import type { ConfigSummary, Import } from "../api";
+import type { ConfigSummary } from "../api";
 import { t, type Key } from "../i18n";
 import { Problem, Screen } from "../ui";
 import { next, path, settle, type Config, type Ctx } from "../wizard";
 import { fieldTitle, fieldsOf } from "./fields";
-import { startImport } from "./upload";
+import { recheck } from "./upload";
 
 const modes = ["add", "update", "update_only", "update_delete"];
 const MAX_KEYS = 8;
@@ -54,17 +54,8 @@ export function Settings(ctx: Ctx & { resume?: boolean }) {
       go(next(await settle(c, w.id)));
       return;
     }
-    if (JSON.stringify(cfg) !== w.started) {
-      // The rows must be read again under the new settings: the import
-      // that was read with the old ones takes no user, and a new one
-      // reads the same file.
-      const old = await c.get<Import>(path(w.id));
-      if (old.waiting?.for === "selection") {
-        const users = await c.get<{ users: { id: string }[] }>(path(w.id, "/users"));
-        await c.post(path(w.id, "/selection"), { exclude: users.users.map((u) => u.id) }).catch(() => undefined);
-      }
-      await startImport(ctx, w.entity, w.file, cfg, () => undefined);
-    }
+    // The import reads its rows once: other settings, another reading.
+    if (JSON.stringify(cfg) !== w.started) await recheck(ctx, w, cfg);
     go({ screen: "selection" });
   });
 

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import type { ConfigSummary, Report } from "../api";
+import type { ConfigSummary, Import, Report } from "../api";
 import { bytes, language, t, type Key } from "../i18n";
 import { Problem, Progress, Screen } from "../ui";
-import { path, settle, type Config, type Ctx } from "../wizard";
+import { path, settle, type Config, type Ctx, type Wizard } from "../wizard";
 
 /** startImport uploads the file with the settings as an inline
  * configuration, waits until the file has been read and returns the
@@ -17,6 +17,18 @@ export async function startImport(ctx: Ctx, entity: string, file: File, config: 
     // A file refused before it was read has no report: the reason says why.
   }
   ctx.setWizard({ id: v.id, entity, file, config, started: JSON.stringify(config), report });
+}
+
+/** recheck reads the file again under new settings: the import read
+ * with the old ones takes no user (it ends with nothing written) and a new
+ * one reads the same file, its report replacing the old. */
+export async function recheck(ctx: Ctx, w: Wizard, config: Config) {
+  const old = await ctx.c.get<Import>(path(w.id));
+  if (old.waiting?.for === "selection") {
+    const users = await ctx.c.get<{ users: { id: string }[] }>(path(w.id, "/users"));
+    await ctx.c.post(path(w.id, "/selection"), { exclude: users.users.map((u) => u.id) }).catch(() => undefined);
+  }
+  await startImport(ctx, w.entity, w.file, config, () => undefined);
 }
 
 const entities = ["customers", "contacts", "companies", "leads", "deals", "products", "tasks", "appointments", "notes", "visit_reports", "users"];
