@@ -4,9 +4,10 @@
 SHELL := /bin/bash
 FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Api Web
 GO ?= go
+PYTHON ?= python3
 TEST_TIMEOUT ?= 12m
 
-.PHONY: run test lint unit build-local up down deploy bench fuzz fixtures clean web browser
+.PHONY: run test lint unit build-local up down deploy bench bench-e2e fuzz fixtures clean web browser
 
 ## run: start the local cloud, deploy template.yaml, import testdata/sample/two-agents.csv through the API as the wizard does (two agents: a selection and a preview each), print what happened, stop.
 LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
@@ -17,6 +18,7 @@ run:
 
 ## test: lint, unit tests, and integration tests against the local cloud.
 test: lint web browser
+	$(PYTHON) -m unittest discover -s infra -p 'test_*.py'
 	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 lint:
@@ -27,11 +29,18 @@ lint:
 
 ## unit: the tests that need no local cloud.
 unit:
+	$(PYTHON) -m unittest discover -s infra -p 'test_*.py'
 	$(GO) test -short -count=1 ./...
 
 ## bench: the benchmarks, each reporting a ratio against a baseline of the same run.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-e2e: import BENCH_E2E_SIZE (10k: 10,000 rows for 10 users; 100k: 100,000 for 100; 1m: 1,000,000 for 1,000) through the whole local stack, and write the same items with BatchWriteItem alone (the floor); print both times, the ratio, each function's peak memory and requests. Not part of test.
+BENCH_E2E_SIZE ?= 10k
+BENCH_E2E_TIMEOUT ?= 4h
+bench-e2e:
+	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && BENCH_E2E_SIZE=$(BENCH_E2E_SIZE) $(GO) test -count=1 -timeout $(BENCH_E2E_TIMEOUT) -run '^$$' -bench '^BenchmarkImportEndToEnd$$' -benchtime 1x ./internal/e2e/
 
 ## fuzz: each fuzz target for a short while.
 fuzz:

@@ -33,12 +33,24 @@ or by the task's end) is now refused with TaskTimedOut, as AWS refuses it;
 a task that times out closes the tokens it was given (moto left them open:
 only the task's own wait, not its timeout, closed them).
 
+DynamoDB: Query read every item of the table, sorted, on every call
+(Table.query walks all_items(), which builds and sorts the whole table),
+so a Query cost O(table) where DynamoDB's costs O(result): apply's re-read
+of each chunk grew with every tenant's data. A Query of the table (not of
+an index) now reads only the queried partition. TransactWriteItems
+deep-copied every table it touched, to roll back a cancelled transaction;
+it now keeps a copy of the items it writes only, and puts those back.
+
 Takes the same arguments as moto_server.
 """
 
 import copy
+import types
 
+import moto.dynamodb.models as dynamodb_models
 import moto.s3.notifications as s3_notifications
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.events.models import Rule
 from moto.server import main
 from moto.stepfunctions.models import StateMachineInstance
@@ -137,6 +149,102 @@ def _evaluate_with_timeout_closing_tokens(self, env):
 
 
 ExecutionState._evaluate_with_timeout = _evaluate_with_timeout_closing_tokens
+
+
+class _Partition:
+    """A table seen through one partition: all_items() yields the items
+    under one partition key only, everything else is the table's."""
+
+    def __init__(self, table, hash_key):
+        self._table = table
+        self._hash_key = hash_key
+
+    def __getattr__(self, name):
+        return getattr(self._table, name)
+
+    def all_items(self):
+        # .get, not [], so a Query of a missing partition adds none.
+        partition = self._table.items.get(self._hash_key)
+        if partition is None:
+            return []
+        if self._table.range_key_attr:
+            return list(partition.values())
+        return [partition]
+
+
+_query = Table.query
+
+
+def _query_one_partition(self, hash_key, *args, **kwargs):
+    # An index's Query keeps moto's walk: its items are not kept by key.
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name or hash_key is None:
+        return _query(self, hash_key, *args, **kwargs)
+    return _query(_Partition(self, hash_key), hash_key, *args, **kwargs)
+
+
+Table.query = _query_one_partition
+
+
+def _deepcopy_sharing_tables(value, memo=None):
+    # transact_write_items is the one caller that copies a Table; the
+    # items it writes are copied (and put back) by the wrapper below.
+    if isinstance(value, Table):
+        return value
+    return copy.deepcopy(value, memo)
+
+
+dynamodb_models.copy = types.SimpleNamespace(deepcopy=_deepcopy_sharing_tables, copy=copy.copy)
+
+
+def _transact_key(backend, op_type, op):
+    """The table and typed key an operation of a transaction writes, or
+    None when moto will refuse the operation anyway."""
+    try:
+        table = backend.tables[op["TableName"]]
+        key = op["Item"] if op_type == "Put" else op["Key"]
+        hash_key = DynamoType(key[table.hash_key_attr])
+        range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return table, hash_key, range_key
+
+
+_transact_write_items = dynamodb_models.DynamoDBBackend.transact_write_items
+
+
+def _transact_write_items_copying_items(self, transact_items):
+    saved = []
+    for entry in transact_items:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            continue
+        op_type, op = next(iter(entry.items()))
+        found = _transact_key(self, op_type, op)
+        if found is None:
+            continue
+        table, hash_key, range_key = found
+        try:
+            before = copy.deepcopy(table.get_item(hash_key, range_key))
+        except Exception:  # a key moto refuses: the transaction fails before writing it
+            continue
+        saved.append((table, hash_key, range_key, before))
+    try:
+        return _transact_write_items(self, transact_items)
+    except Exception:
+        for table, hash_key, range_key, item in reversed(saved):
+            if table.range_key_attr:
+                if item is None:
+                    table.items.get(hash_key, {}).pop(range_key, None)
+                else:
+                    table.items[hash_key][range_key] = item
+            elif item is None:
+                table.items.pop(hash_key, None)
+            else:
+                table.items[hash_key] = item
+        raise
+
+
+dynamodb_models.DynamoDBBackend.transact_write_items = _transact_write_items_copying_items
 
 if __name__ == "__main__":
     main()

@@ -21,10 +21,13 @@ func newTemplateCommand(stdout io.Writer) *cobra.Command {
 		Short: "Write the XLSX template of an entity: its columns, required ones marked, one example row",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var required []string
+			var (
+				required []string
+				cfg      *config.Config
+				err      error
+			)
 			if configPath != "" {
-				cfg, err := config.LoadFile(configPath)
-				if err != nil {
+				if cfg, err = config.LoadFile(configPath); err != nil {
 					return &exitError{code: ExitFailure, err: err}
 				}
 				if entity == "" {
@@ -38,6 +41,9 @@ func newTemplateCommand(stdout io.Writer) *cobra.Command {
 			e, err := schema.Lookup(entity)
 			if err != nil {
 				return &exitError{code: ExitFailure, err: err}
+			}
+			if cfg != nil && cfg.Entity == e.Name {
+				e, _ = cfg.Schema() // with the fields the configuration adds
 			}
 			if !knownLang(lang) {
 				return &exitError{code: ExitFailure, err: fmt.Errorf("unknown language %q: choose en, de, fr, it, es, pt, pl or sv", lang)}

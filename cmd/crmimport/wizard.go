@@ -128,6 +128,13 @@ func printPreviewOf(w io.Writer, id string, pv apiclient.Preview, rows bool) err
 	p := &printer{w: w}
 	p.line("User       %s (%s), %d rows", userLabel(pv.User.ID, pv.User.Email), pv.User.ID, pv.User.Rows)
 	p.line("Matched    %d rows match existing records", pv.Matched)
+	for _, u := range pv.Unresolved {
+		names := "names none of your records"
+		if u.Matches > 1 {
+			names = fmt.Sprintf("names %d records", u.Matches)
+		}
+		p.line("Unlinked   %s %q %s: %d rows not imported", strings.ReplaceAll(u.Field, "_", " "), u.Value, names, u.Rows)
+	}
 	if p.err != nil {
 		return p.err
 	}

@@ -42,6 +42,7 @@ type edge struct {
 	logger *slog.Logger
 	proxy  *httputil.ReverseProxy
 	stats  *stats
+	memory *memory
 	faults *faults
 
 	// Clients talk to moto directly, so the edge's own calls are neither
@@ -72,6 +73,7 @@ func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, err
 		cfg:    cfg,
 		logger: logger,
 		stats:  newStats(),
+		memory: newMemory(),
 		faults: &faults{},
 		proxy: &httputil.ReverseProxy{
 			Rewrite: func(r *httputil.ProxyRequest) {
@@ -166,6 +168,11 @@ func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.stats.snapshot(filterOf(r)))
 	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
 		e.stats.reset(filterOf(r))
+		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_edge/memory" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.memory.snapshot(r.URL.Query().Get("function")))
+	case r.URL.Path == "/_edge/memory/reset" && r.Method == http.MethodPost:
+		e.memory.reset(r.URL.Query().Get("function"))
 		w.WriteHeader(http.StatusNoContent)
 	case r.URL.Path == "/_edge/faults":
 		e.serveFaults(w, r)

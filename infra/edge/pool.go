@@ -80,6 +80,7 @@ func (fs *functions) invoke(ctx context.Context, nameOrARN string, payload []byt
 	start := time.Now()
 	fmt.Fprintf(newLineWriter(fs.log, f.Name), "START RequestId: %s Version: $LATEST\n", inv.RequestID)
 	out, healthy := sb.run(inv)
+	fs.e.memory.observe(f, sb.peakRSS())
 	fmt.Fprintf(newLineWriter(fs.log, f.Name), "END RequestId: %s\nREPORT RequestId: %s Duration: %.2f ms Status: %s\n",
 		inv.RequestID, inv.RequestID, float64(time.Since(start).Microseconds())/1000, statusOf(out))
 	fs.release(p, sb, healthy)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/crmimport/crm-import/internal/links"
+
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -23,6 +25,9 @@ type previewView struct {
 	Offset     int           `json:"offset"`
 	Limit      int           `json:"limit"`
 	NextOffset *int          `json:"nextOffset,omitempty"` // absent on the last page
+	// Unresolved are the names of other records (a contact's company) that
+	// named none or several, with their rows: those rows are errors.
+	Unresolved []links.Unresolved `json:"unresolved"`
 }
 
 type previewCounts struct {
@@ -95,7 +100,7 @@ func (h *Handler) getPreview(ctx context.Context, tenant string, req events.APIG
 		User: *u,
 		Counts: previewCounts{Create: pv.Creates, Update: pv.Updates, Unchanged: pv.Unchanged, Delete: pv.Deletes,
 			Skip: pv.Skipped, Errors: pv.Errors},
-		Matched: pv.Matched, Sample: []opView{}, Rows: []opView{}, Offset: offset, Limit: limit,
+		Matched: pv.Matched, Unresolved: nonNil(pv.Unresolved), Sample: []opView{}, Rows: []opView{}, Offset: offset, Limit: limit,
 	}
 	for _, op := range pv.Sample {
 		v.Sample = append(v.Sample, opViewOf(op))

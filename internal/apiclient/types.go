@@ -188,6 +188,17 @@ type Preview struct {
 	Rows       []PlannedRow `json:"rows"`
 	Total      int          `json:"total"`
 	NextOffset *int         `json:"nextOffset,omitempty"`
+	// Unresolved are the names of other records (a contact's company)
+	// that named none (Matches 0) or several, with their rows.
+	Unresolved []Unresolved `json:"unresolved"`
+}
+
+// Unresolved is a value of a link column that named no record or several.
+type Unresolved struct {
+	Field   string `json:"field"`
+	Value   string `json:"value"`
+	Matches int    `json:"matches"`
+	Rows    int    `json:"rows"`
 }
 
 // Decisions on the preview of the user in turn.

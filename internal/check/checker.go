@@ -45,7 +45,7 @@ type checker struct {
 }
 
 func newChecker(cfg *config.Config, header []string, maxErrors int) (*checker, error) {
-	e, err := schema.Lookup(cfg.Entity)
+	e, err := cfg.Schema()
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,8 @@ type Config struct {
 	Locale string `json:"locale"`
 	// TimeZone is where date-times without an offset happened (IANA name).
 	TimeZone string `json:"time_zone"`
+	// Fields are the fields the tenant adds to the entity (fields.go).
+	Fields []Field `json:"fields,omitempty"`
 	// Unattended: an import under this configuration runs without waiting
 	// for the tenant's selection and decisions, as a scheduled sync does.
 	Unattended bool `json:"unattended,omitempty"`
@@ -200,7 +202,7 @@ func (c *Config) Validate() error {
 			add("unknown configuration version %d: this program reads version %d", c.Version, Version)
 		}
 	}
-	e, err := schema.Lookup(c.Entity)
+	base, err := schema.Lookup(c.Entity)
 	if err != nil {
 		if c.Entity == "" {
 			add("it names no entity; add for example \"entity\": \"customers\"")
@@ -208,6 +210,11 @@ func (c *Config) Validate() error {
 			add("%v", err)
 		}
 		return invalid(p...) // the rest is checked against the entity
+	}
+	c.checkFields(base, add)
+	e, err := c.Schema()
+	if err != nil {
+		return err
 	}
 	for column, field := range c.Mapping {
 		if field == mapping.Ignore {

@@ -40,7 +40,7 @@ type stack struct {
 	tenants *dynamo.Tenants
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	cloud := cloudtest.Env(t)
 	db := dynamodb.NewFromConfig(cloud.AWS)
@@ -60,20 +60,20 @@ func newStack(t *testing.T) *stack {
 
 // newTenant returns a tenant id no other test uses, so tests share the
 // stack without seeing each other's data.
-func newTenant(t *testing.T) string {
+func newTenant(t testing.TB) string {
 	b := make([]byte, 4)
 	rand.Read(b)
 	return "e2e-" + hex.EncodeToString(b)
 }
 
-func (st *stack) addUser(t *testing.T, tenantID string, u crm.User) {
+func (st *stack) addUser(t testing.TB, tenantID string, u crm.User) {
 	t.Helper()
 	if err := st.tenants.PutUser(context.Background(), tenantID, u); err != nil {
 		t.Fatalf("PutUser(%s): %v", u.ID, err)
 	}
 }
 
-func (st *stack) saveConfig(t *testing.T, tenantID, name, json string) {
+func (st *stack) saveConfig(t testing.TB, tenantID, name, json string) {
 	t.Helper()
 	if err := st.tenants.SaveConfig(context.Background(), tenantID, name, []byte(json)); err != nil {
 		t.Fatalf("SaveConfig(%s): %v", name, err)

@@ -141,15 +141,15 @@ func TestUpdateModeMatchesByKeyUnderFieldPolicies(t *testing.T) {
 	st := newStack(t)
 	tn, other := seedTenants(t, st, shops)
 	j := st.importFile(t, tn, `{"version": 1, "entity": "customers", "mode": "update", "key_fields": ["name", "postcode"],
-		"policies": {"group": "keep", "last_visit": "overwrite_if_greater", "revenue": "overwrite_if_greater"}, "default_policy": "overwrite", `+byAgent+`}`,
+		"policies": {"group": "fill_empty", "last_visit": "overwrite_if_greater", "revenue": "overwrite_if_greater"}, "default_policy": "overwrite", `+byAgent+`}`,
 		"Name,Postcode,City,Group,Last visit,Revenue,Email,Agent email\n"+
 			// Dates and numbers compare by value, written as ISO or in the
 			// locale's format (en-US).
 			// row 2: empty postcode is a wildcard: the one Müller; city
 			// overwritten, group kept, the older visit does not win.
 			"Müller GmbH,,Berlin-Mitte,B,2/1/2026,,,anna.berg@demo.example\n"+
-			// row 3: key compared without case; an empty kept field is
-			// filled, the newer visit wins.
+			// row 3: key compared without case; an empty field under
+			// fill_empty is filled, the newer visit wins.
 			"ROSSI S.R.L.,00184,Roma,C,3/15/2026,,,anna.berg@demo.example\n"+
 			// row 4: two Bäckerei Schmidt: ambiguous.
 			"Bäckerei Schmidt,,München,,,,,anna.berg@demo.example\n"+

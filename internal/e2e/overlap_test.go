@@ -134,7 +134,7 @@ func TestOverlappingAddImportsCreateEachRecordOnce(t *testing.T) {
 }
 
 // waitJobFor waits up to d until the job has ended and returns it.
-func (st *stack) waitJobFor(t *testing.T, tenantID, id string, d time.Duration) crm.Job {
+func (st *stack) waitJobFor(t testing.TB, tenantID, id string, d time.Duration) crm.Job {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	var last crm.Job

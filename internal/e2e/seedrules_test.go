@@ -60,3 +60,31 @@ func TestANewRecordNeedsOneFieldOfARequiredGroup(t *testing.T) {
 		t.Errorf("records = %d, want 2 (Loja Lima not created)", n)
 	}
 }
+
+// A field the tenant adds to the entity (Livespace) takes a column no
+// built-in field takes, and is validated by its type like a built-in one.
+func TestAFieldTheTenantAddsIsMappedAndValidated(t *testing.T) {
+	t.Parallel()
+	st := newStack(t)
+	tn := newTenant(t)
+	st.addUser(t, tn, anna)
+	const cfg = `{"version": 1, "entity": "customers", "locale": "de-DE", "fields": [
+		{"name": "loyalty_tier", "type": "enum", "titles": ["Treuestufe"], "values": ["gold", "silber"]},
+		{"name": "fleet_size", "type": "number", "titles": ["Fuhrpark"]}]}`
+	file := "Name,Treuestufe,Fuhrpark\n" +
+		"Nord AG,Gold,\"1.250\"\n" +
+		"Süd KG,bronze,3\n"
+
+	st.saveConfig(t, tn, "cfg", cfg)
+	j := st.waitJob(t, tn, st.upload(t, tn, customers, "kunden.csv", []byte(file), "cfg"))
+
+	checkCounts(t, j, crm.Counts{Rows: 2, Invalid: 1, Created: 1})
+	recs := st.records(t, tn, anna.ID)
+	if len(recs) != 1 || recs[0].Fields["loyalty_tier"] != "gold" || recs[0].Fields["fleet_size"] != "1250" {
+		t.Errorf("records = %+v, want Nord AG with loyalty_tier gold and fleet_size 1250", recs)
+	}
+	got := linesOfRow(st.errorLines(t, j), "3")
+	if len(got) != 1 || got[0][1] != "Treuestufe" || got[0][2] != "bronze" {
+		t.Errorf("error file lines of row 3 = %q, want one for Treuestufe, bronze", got)
+	}
+}

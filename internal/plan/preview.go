@@ -3,6 +3,8 @@ package plan
 import (
 	"cmp"
 	"slices"
+
+	"github.com/crmimport/crm-import/internal/links"
 )
 
 // Preview is what the tenant sees of one user's plan before it is applied:
@@ -22,6 +24,10 @@ type Preview struct {
 	// FieldChanges counts, per field, the records whose field an update
 	// changes.
 	FieldChanges map[string]int `json:"field_changes,omitempty"`
+	// Unresolved lists the names and numbers of other records (a contact's
+	// company) that named no record or several, with their rows: those
+	// rows are errors, and this is the list to correct them from.
+	Unresolved []links.Unresolved `json:"unresolved,omitempty"`
 	// Sample shows some operations field by field: updates first, then
 	// creates, then deletes, each in row order.
 	Sample []Op `json:"sample,omitempty"`

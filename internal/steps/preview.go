@@ -48,7 +48,7 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	if err != nil {
 		return out, err
 	}
-	entity, err := schema.Lookup(cfg.Entity)
+	entity, err := cfg.Schema()
 	if err != nil {
 		return out, fmt.Errorf("preview %s: %w", t.ImportID, err)
 	}
@@ -94,6 +94,10 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if isDirectory(entity.Name) {
 		return p.previewDirectory(ctx, t, cfg, entity, rows)
 	}
+	unresolved, err := p.link(ctx, t, cfg, entity, rows)
+	if err != nil {
+		return nil, err
+	}
 	existing, err := p.Records.Query(ctx, t.Tenant, t.User.ID, entity.Name)
 	if err != nil {
 		return nil, err
@@ -102,6 +106,7 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if err != nil {
 		return nil, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
 	}
+	pl.Preview.Unresolved = unresolved
 	return pl, nil
 }
 
