@@ -2,12 +2,12 @@
 # runs every test. Both start what they need and stop it afterwards.
 
 SHELL := /bin/bash
-FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Restore Undo Api
+FUNCTIONS := Trigger Validate Split RestorePoint Next Wait Preview Apply Finalize Sweeper Restore Undo Api Web
 GO ?= go
 PYTHON ?= python3
 TEST_TIMEOUT ?= 12m
 
-.PHONY: run test lint unit build-local up down deploy bench bench-e2e fuzz fixtures clean
+.PHONY: run test lint unit build-local up down deploy bench bench-e2e fuzz fixtures clean web browser
 
 ## run: start the local cloud, deploy template.yaml, import testdata/sample/two-agents.csv through the API as the wizard does (two agents: a selection and a preview each), print what happened, stop.
 LOCALCLOUD_DIR ?= $(CURDIR)/.localcloud
@@ -17,7 +17,7 @@ run:
 	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) run ./cmd/crmdemo testdata/sample/two-agents.csv
 
 ## test: lint, unit tests, and integration tests against the local cloud.
-test: lint
+test: lint web browser
 	$(PYTHON) -m unittest discover -s infra -p 'test_*.py'
 	@trap 'infra/localcloud down' EXIT; infra/localcloud up >/dev/null && source $(LOCALCLOUD_DIR)/env && $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
@@ -51,7 +51,7 @@ fuzz:
 fixtures:
 	sh testdata/files/make.sh
 
-up:
+up: web
 	infra/localcloud up
 
 deploy:
@@ -61,11 +61,26 @@ down:
 	infra/localcloud down
 
 ## build-local: host-architecture bootstraps for the local cloud, build/<LogicalId>/bootstrap.
-build-local:
+build-local: web
 	@for f in $(FUNCTIONS); do \
 		lower=$$(echo $$f | tr A-Z a-z); \
 		CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags="-s -w" -o build/$${f}Function/bootstrap ./functions/$$lower || exit 1; \
 	done
+
+## web: the wizard's page, web/build/site (embedded by WebFunction), built
+## with the packages of web/package-lock.json when its sources changed.
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json -type f 2>/dev/null)
+web: web/build/site/index.html
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+web/build/site/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+## browser: Debian's chromium for the page's browser tests (internal/e2e/web_test.go), when missing.
+browser:
+	@command -v chromium >/dev/null || { s=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$s apt-get update -qq && $$s apt-get install -y -qq --no-install-recommends chromium; }
+
+build-WebFunction: web
 
 # sam build runs build-<LogicalId> for each function (Metadata: BuildMethod: makefile).
 build-%Function:

@@ -398,6 +398,8 @@ def write_env(path, outputs, args, extra=None):
     # The edge plays the HTTP API under /_api/{apiId} (infra/edge/httpapi.go).
     if "ApiId" in outputs:
         lines["API_URL"] = args.endpoint.rstrip("/") + "/_api/" + outputs["ApiId"]
+        # The wizard's page, served by the API (template.yaml WebFunction).
+        lines["WEB_URL"] = lines["API_URL"] + "/app/"
     lines.update(extra or {})
     with open(path, "w") as f:
         for k, v in list(header.items()) + sorted(lines.items()):

@@ -146,14 +146,16 @@ func TestDeadLetteredImportEndsFailedWithTheReason(t *testing.T) {
 
 // waitImportEvent waits for the import's event of detailType on the
 // stack's events queue (the ImportEventsRule's target) and returns its
-// detail. Other imports' events stay in the queue.
+// detail. Other imports' events stay in the queue, set aside for a minute
+// as they are read: moto answers the oldest first, so with more than ten of
+// them visible again at once the one waited for would never be read.
 func (st *stack) waitImportEvent(t *testing.T, detailType, id string) crm.Summary {
 	t.Helper()
 	queue := st.cloud.Output(t, "IMPORT_EVENTS_QUEUE_URL")
 	client := sqs.NewFromConfig(st.cloud.AWS)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
 		out, err := client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{
-			QueueUrl: &queue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 1,
+			QueueUrl: &queue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60,
 		})
 		if err != nil {
 			t.Fatalf("ReceiveMessage(%s): %v", queue, err)
