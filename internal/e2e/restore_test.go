@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
@@ -189,9 +190,15 @@ func TestRestoreOneUserToThePointBeforeAnImport(t *testing.T) {
 	// after its first transaction landed, and the workflow runs the act
 	// again.
 	st.cloud.InjectFaults(t, cloudtest.Fault{Function: "RestoreFunction", Service: "dynamodb", Operation: "TransactWriteItems", After: 0, Times: 1, Action: cloudtest.Crash})
+	q, queue := st.subscribe(t, tn)
 	c := newCLI(t, st).signedIn(t, st, tn, tn+"-restorer@demo.example", "administrator")
 	var done apiclient.Restore
 	c.okJSON(t, &done, "restore", "--confirm", r.ID)
+	var ev crm.RestoreEvent
+	if got := eventsOf(t, q, queue, crm.RestoreSucceededEvent); len(got) != 1 || json.Unmarshal([]byte(got[0]), &ev) != nil ||
+		ev.Tenant != tn || ev.RestoreID != r.ID || ev.Status != crm.RestoreSucceeded {
+		t.Errorf("RestoreSucceeded events = %q, want one for restore %s of %s", got, r.ID, tn)
+	}
 	if done.Status != crm.RestoreSucceeded || done.Done != dry.Total || done.ConfirmedBy != tn+"-restorer@demo.example" || done.EndedAt == nil {
 		t.Errorf("crmimport restore --confirm = %+v, want SUCCEEDED, %d done, confirmed by %s-restorer@demo.example", done, dry.Total, tn)
 	}

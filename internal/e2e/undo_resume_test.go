@@ -86,7 +86,7 @@ func TestUndoStoppedMidWayThenRunAgain(t *testing.T) {
 	if diff := cmp.Diff(before, recordItems(st.tenantItems(t, tn))); diff != "" {
 		t.Errorf("the tenant's records after the undo differ from before the import (-before +after):\n%s", diff)
 	}
-	got := undoEvents(t, q, queue)
+	got := eventsOf(t, q, queue, crm.ImportUndone)
 	var detail struct {
 		Tenant   string     `json:"tenant"`
 		ImportID string     `json:"importId"`
@@ -133,9 +133,9 @@ func recordItems(items map[string]map[string]any) map[string]map[string]any {
 	return out
 }
 
-// undoEvents reads the tenant's events off its queue for a while and
-// answers the details of the ImportUndone ones.
-func undoEvents(t *testing.T, q *sqs.Client, url string) []string {
+// eventsOf reads the tenant's events off its queue for a while and
+// answers the details of those of detailType.
+func eventsOf(t *testing.T, q *sqs.Client, url, detailType string) []string {
 	t.Helper()
 	var got []string
 	deadline := time.Now().Add(15 * time.Second)
@@ -152,7 +152,7 @@ func undoEvents(t *testing.T, q *sqs.Client, url string) []string {
 			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &ev); err != nil {
 				t.Fatalf("event %q is not JSON: %v", aws.ToString(m.Body), err)
 			}
-			if ev.DetailType == crm.ImportUndone {
+			if ev.DetailType == detailType {
 				got = append(got, string(ev.Detail))
 			}
 			q.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: &url, ReceiptHandle: m.ReceiptHandle})
