@@ -168,21 +168,25 @@ async function run(page, check) {
   await page.getByRole("button", { name: "Restore points" }).click();
   await check("restore");
   if (scenario === "undo") {
-    // The restore's dry run: the routes of the restore contract, or, until
-    // they are deployed, the page saying that restoring is not available.
-    await page.getByRole("button", { name: /^Check what a restore would do: / }).first().click();
-    await page.getByRole("button", { name: "Check what a restore would do", exact: true }).click();
-    const outcome = await Promise.race([
-      page.getByText(/^Restoring is not available/).waitFor().then(() => "unavailable"),
-      page.getByRole("button", { name: "Restore now" }).waitFor().then(() => "ready"),
-    ]);
-    await check("restore", "restore-" + outcome);
-    if (outcome === "ready") {
-      if (!(await page.getByRole("button", { name: "Restore now" }).isDisabled())) throw new Error("Restore now is enabled before the confirmation is ticked");
-      await page.getByRole("button", { name: "Cancel the restore" }).click();
-      await page.getByText(/^The restore ended: CANCELLED/).waitFor();
-    }
-    console.log("restore:", outcome);
+    // The restore's dry run, then cancelled: Restore now stays disabled
+    // until the confirmation of what is lost is ticked.
+    const plan = async () => {
+      await page.getByRole("button", { name: /^Check what a restore would do: / }).first().click();
+      await page.getByRole("button", { name: "Check what a restore would do", exact: true }).click();
+      await page.getByRole("button", { name: "Restore now" }).waitFor();
+    };
+    await plan();
+    await check("restore", "restore-ready");
+    if (!(await page.getByRole("button", { name: "Restore now" }).isDisabled())) throw new Error("Restore now is enabled before the confirmation is ticked");
+    await page.getByRole("button", { name: "Cancel the restore" }).click();
+    await page.getByText(/^The restore ended: CANCELLED/).waitFor();
+    // Again, confirmed: the restore runs to its end.
+    await page.getByRole("button", { name: "Restore points" }).click();
+    await plan();
+    await page.getByRole("checkbox", { name: /I understand that .* records change and .* are lost/ }).check();
+    await page.getByRole("button", { name: "Restore now" }).click();
+    await page.getByText(/^The restore ended: SUCCEEDED/).waitFor({ timeout: 120000 });
+    await check("restore", "restore-done");
   }
 
   // The Italian catalogue, on the import history.
