@@ -487,7 +487,7 @@ func TestExportDownloadsTheFileFromItsLink(t *testing.T) {
 	if data, _ := os.ReadFile(out); string(data) != "ID crm-import,Name\nr1,A\nr2,B\n" {
 		t.Errorf("file = %q, want the export's bytes", data)
 	}
-	if !contains(stdout, "Wrote "+out+": 2 records of 1 users") {
+	if !contains(stdout, "Wrote "+out+": 2 records of 1 user") {
 		t.Errorf("stdout = %q, want what was written", stdout)
 	}
 	want := []string{"GET /exports/customers?format=csv&user=anna%40example.com", "GET /s3/exports/acme/customers-1.csv"}

@@ -36,6 +36,9 @@ Nothing is merged: that is a decision to make in the CRM.`,
 			if all.Listed < all.Total {
 				p.line("Listed     the first %d", all.Listed)
 			}
+			for _, c := range all.Common {
+				p.line("Common     %s %s: %d more records share it and are not paired", strings.ReplaceAll(c.Shared, "_", " "), c.Value, c.NotPaired)
+			}
 			if p.err != nil || len(all.Pairs) == 0 {
 				return p.err
 			}

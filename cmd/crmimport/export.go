@@ -48,8 +48,16 @@ updated, with no configuration to choose.`,
 			return &exitError{code: ExitFailure, err: err}
 		}
 		return a.print(cmd, map[string]any{"file": out, "records": e.Records, "users": e.Users, "bytes": n}, func() error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s: %d records of %d users (%d bytes)\n", out, e.Records, e.Users, n)
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "Wrote %s: %s of %s (%d bytes)\n", out, plural(e.Records, "record"), plural(e.Users, "user"), n)
 			return err
 		})
 	})
+}
+
+// plural says n things: "1 record", "12 records".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -19,6 +19,6 @@ func main() {
 		stack.Exit(err)
 	}
 	jobs := s.Jobs()
-	h := &steps.Undo{Records: s.Records(), Runs: jobs, Jobs: jobs, Files: s.Bucket(), Notifier: s.Notifier(), Log: s.Log}
+	h := &steps.Undo{Records: s.Records(), Leases: s.Leases(), Runs: jobs, Jobs: jobs, Files: s.Bucket(), Notifier: s.Notifier(), Log: s.Log}
 	lambda.Start(lambdafn.Handler(s.Log, "undo", h.Handle))
 }

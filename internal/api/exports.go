@@ -121,11 +121,15 @@ func (h *Handler) exportUsers(ctx context.Context, tenant string, req events.API
 	if !hasRole(req, Administrator, Supervisor) {
 		email := claimOf(req, "email")
 		for _, u := range all {
-			if email != "" && strings.EqualFold(u.Email, email) && (want == "" || want == u.ID || strings.EqualFold(want, u.Email)) {
-				return []crm.User{u}, nil
+			if email == "" || !strings.EqualFold(u.Email, email) {
+				continue
 			}
+			if want != "" && want != u.ID && !strings.EqualFold(want, u.Email) {
+				return nil, crm.Errorf(crm.Refused, "you may export only your own records (as %s): only administrators and supervisors export other users'", u.Email)
+			}
+			return []crm.User{u}, nil
 		}
-		return nil, crm.Errorf(crm.Refused, "you may export only your own records, and your sign-in (%s) is not one of your CRM's users, or you named another user", email)
+		return nil, crm.Errorf(crm.Refused, "your sign-in (%s) is not one of your CRM's users, so you have no records to export: ask an administrator to add you to the users", email)
 	}
 	if want == "" {
 		return all, nil

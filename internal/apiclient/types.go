@@ -260,8 +260,15 @@ type Duplicates struct {
 	WithinFile int             `json:"withinFile"`
 	Existing   int             `json:"existing"`
 	Pairs      []DuplicatePair `json:"pairs"`
-	Listed     int             `json:"listed"`
-	NextOffset *int            `json:"nextOffset,omitempty"`
+	// Common are values so many existing records share that only some of
+	// them were paired.
+	Common []struct {
+		Shared    string `json:"shared"`
+		Value     string `json:"value"`
+		NotPaired int    `json:"notPaired"`
+	} `json:"common"`
+	Listed     int  `json:"listed"`
+	NextOffset *int `json:"nextOffset,omitempty"`
 }
 
 // DuplicatePair is two records that look like one, and what they share

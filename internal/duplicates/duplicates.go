@@ -57,14 +57,27 @@ type Report struct {
 	WithinFile int    `json:"withinFile"`
 	Existing   int    `json:"existing"`
 	Pairs      []Pair `json:"pairs"`
+	// Common are the values so many existing records share that only the
+	// first maxPerKey of them were paired: what, and how many more.
+	Common []Common `json:"common,omitempty"`
+}
+
+// Common is a shared value past maxPerKey existing records.
+type Common struct {
+	Shared string `json:"shared"` // email, phone, national_id, name_postcode
+	Value  string `json:"value"`
+	// NotPaired counts the existing records with the value beyond the
+	// ones paired.
+	NotPaired int `json:"notPaired"`
 }
 
 // MaxPairs bounds the pairs a report lists; Total counts them all.
 const MaxPairs = 1000
 
-// maxPerKey bounds the records kept for one shared value: a phone number
-// a hundred records share (a switchboard) says little about each of them,
-// and would make ten thousand pairs.
+// maxPerKey bounds the existing records kept for one shared value: a
+// phone number a hundred records share (a switchboard) says little about
+// each of them, and would make ten thousand pairs. The report names such
+// values (Common) with how many records were not paired.
 const maxPerKey = 20
 
 // Finder collects records one by one and pairs those that share a value.
@@ -74,11 +87,12 @@ type Finder struct {
 	entity   string
 	checked  int
 	byKey    map[string][]Ref // kind + "\x00" + value -> records
+	common   map[string]int   // values past maxPerKey existing records: how many more
 }
 
 // New returns a finder for the records import importID wrote of entity.
 func New(importID, entity string) *Finder {
-	return &Finder{importID: importID, entity: entity, byKey: map[string][]Ref{}}
+	return &Finder{importID: importID, entity: entity, byKey: map[string][]Ref{}, common: map[string]int{}}
 }
 
 // Add takes one of the tenant's records of the entity, user's.
@@ -87,9 +101,15 @@ func (f *Finder) Add(user string, r crm.Record) {
 	ref := Ref{ID: r.ID, User: user, Name: nameOf(r.Fields), Import: r.ImportID == f.importID && f.importID != ""}
 	for _, kv := range keys(r.Fields) {
 		k := kv.kind + "\x00" + kv.value
-		if refs := f.byKey[k]; len(refs) < maxPerKey {
-			f.byKey[k] = append(refs, ref)
+		refs := f.byKey[k]
+		if !ref.Import && len(refs) >= maxPerKey {
+			// A value this common says little of one record: its other
+			// records are counted, not kept. The import's own are always
+			// kept, so its pairs within the file are never lost.
+			f.common[k]++
+			continue
 		}
+		f.byKey[k] = append(refs, ref)
 	}
 }
 
@@ -136,6 +156,13 @@ func (f *Finder) Report() Report {
 			return 1
 		}
 		return cmp.Or(cmp.Compare(len(y.Shared), len(x.Shared)), cmp.Compare(x.A.ID, y.A.ID), cmp.Compare(x.B.ID, y.B.ID))
+	})
+	for k, n := range f.common {
+		kind, value, _ := strings.Cut(k, "\x00")
+		rep.Common = append(rep.Common, Common{Shared: kind, Value: value, NotPaired: n})
+	}
+	slices.SortFunc(rep.Common, func(a, b Common) int {
+		return cmp.Or(cmp.Compare(b.NotPaired, a.NotPaired), cmp.Compare(a.Value, b.Value))
 	})
 	if len(rep.Pairs) > MaxPairs {
 		rep.Pairs = rep.Pairs[:MaxPairs]

@@ -1,6 +1,7 @@
 package duplicates
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -80,11 +81,26 @@ func TestReportListsPairsWithinTheFileFirstAndBoundsThem(t *testing.T) {
 		t.Errorf("Report() = %+v, want 3 pairs, the one within the file first", rep)
 	}
 
+	// 100 existing records share a switchboard number; two of the
+	// import's share it too, and an e-mail: the import's records are
+	// always paired, the existing ones past maxPerKey only counted.
 	many := New(imp, "customers")
 	for i := range 100 {
-		many.Add("u1", rec(string(rune('a'+i%26))+string(rune('a'+i/26)), imp, "phone", "+4930123456"))
+		many.Add("u1", rec(fmt.Sprintf("old%03d", i), "old", "phone", "+4930123456"))
 	}
-	if rep := many.Report(); rep.Total != maxPerKey*(maxPerKey-1)/2 {
-		t.Errorf("Report() of 100 records sharing one phone = %d pairs, want %d (the first %d records of a value)", rep.Total, maxPerKey*(maxPerKey-1)/2, maxPerKey)
+	many.Add("u1", rec("new1", imp, "phone", "+4930123456", "email", "x@y.example"))
+	many.Add("u1", rec("new2", imp, "phone", "+4930123456", "email", "x@y.example"))
+	rep = many.Report()
+	within := 0
+	for _, p := range rep.Pairs {
+		if p.WithinFile {
+			within++
+			if !reflect.DeepEqual(p.Shared, map[string]string{Email: "x@y.example", Phone: "+4930123456"}) {
+				t.Errorf("the pair within the file shares %v, want the e-mail and the phone", p.Shared)
+			}
+		}
+	}
+	if within != 1 || rep.Existing != 2*maxPerKey || !reflect.DeepEqual(rep.Common, []Common{{Shared: Phone, Value: "+4930123456", NotPaired: 100 - maxPerKey}}) {
+		t.Errorf("Report() = %d within, %d existing, common %+v; want 1, %d, and the phone with %d records not paired", within, rep.Existing, rep.Common, 2*maxPerKey, 100-maxPerKey)
 	}
 }

@@ -55,7 +55,7 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 			return werr
 		})
 	} else {
-		if res.Linked, err = a.applyLinked(ctx, p); err == nil {
+		if res.Linked, err = a.applyLinked(ctx, log, p); err == nil {
 			r, err = a.applyRecords(ctx, log, p, lease)
 		}
 	}
@@ -137,9 +137,20 @@ func (a *Apply) applyRecords(ctx context.Context, log *slog.Logger, p UserPlan, 
 // contact's company, planned by preview with create_linked) before the
 // rows that link to them, and returns how many of each entity it created.
 // A retried step finds them written and creates none again.
-func (a *Apply) applyLinked(ctx context.Context, p UserPlan) (map[string]int, error) {
+func (a *Apply) applyLinked(ctx context.Context, log *slog.Logger, p UserPlan) (map[string]int, error) {
 	var created map[string]int
 	for _, entity := range slices.Sorted(maps.Keys(p.Preview.Linked)) {
+		// Under the entity's lease, as preview read it: no other import of
+		// the user's companies interleaves with these writes.
+		lease := userLease(p.Tenant, p.ImportID, p.User.ID, entity)
+		if err := acquire(ctx, log, a.Leases, a.Jobs, lease); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err := a.Leases.Release(context.WithoutCancel(ctx), lease); err != nil {
+				log.Warn("lease not released", "entity", entity, "error", err) // it lapses by itself
+			}
+		}()
 		body, err := openWork(ctx, a.Files, p.work().LinkedPlan(p.User.ID, entity))
 		if err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/duplicates"
 )
@@ -15,6 +16,14 @@ import (
 func (f *Finalize) findDuplicates(ctx context.Context, log *slog.Logger, s State) int {
 	if isDirectory(s.Entity) {
 		return 0
+	}
+	// Looking is bounded, so an import whose tenant has more records than
+	// the step has time to read still closes: what is left of the step's
+	// time but 20 s for the summary and the job.
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-20*time.Second))
+		defer cancel()
 	}
 	rep, err := f.duplicates(ctx, s)
 	if err == nil {

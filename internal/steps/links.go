@@ -61,7 +61,18 @@ func (p *Preview) link(ctx context.Context, t UserTask, cfg *config.Config, enti
 	}
 	var out linked
 	if cfg.CreateLinked && len(byName) > 0 {
-		ops, err := newCompanies(t, rows, byName, loaded[schema.Companies.Name])
+		// The companies this import may create are the user's too: their
+		// lease is taken before they are read, as the rows' own entity's,
+		// and apply holds it while it writes them.
+		if err := acquire(ctx, t.Logger(p.Log, "preview"), p.Leases, p.Jobs, userLease(t.Tenant, t.ImportID, t.User.ID, schema.Companies.Name)); err != nil {
+			return linked{}, err
+		}
+		recs, err := p.Records.Query(ctx, t.Tenant, t.User.ID, schema.Companies.Name)
+		if err != nil {
+			return linked{}, err
+		}
+		loaded[schema.Companies.Name] = recs
+		ops, err := newCompanies(t, rows, byName, recs)
 		if err != nil {
 			return linked{}, err
 		}

@@ -84,7 +84,10 @@ type UndoConflicts struct {
 // started again from the first batch (after its execution was stopped)
 // finishes the same: undo counts what is undone already as done.
 type Undo struct {
-	Records  undo.Store
+	Records undo.Store
+	// Leases: a batch holds the leases of the users and entities it
+	// writes, as apply and restore do.
+	Leases   crm.Leases
 	Runs     crm.UndoRuns
 	Jobs     crm.Jobs
 	Files    crm.Files
@@ -153,7 +156,7 @@ func (u *Undo) batch(ctx context.Context, s UndoState) (UndoState, error) {
 	if size <= 0 {
 		size = DefaultUndoBatch
 	}
-	res, err := undo.Run(ctx, u.Records, s.Tenant, s.ImportID, undo.Options{Act: true, Force: s.Force, From: s.Next, Batch: size})
+	res, err := undo.Run(ctx, u.Records, s.Tenant, s.ImportID, undo.Options{Act: true, Force: s.Force, From: s.Next, Batch: size, Lock: u.lock(s)})
 	if err != nil {
 		return s, err
 	}
@@ -273,4 +276,23 @@ func ReadUndoConflicts(ctx context.Context, files crm.Files, tenant, importID st
 		return UndoConflicts{}, crm.Wrap(err, crm.Internal, "decode the conflicts of the undo of %s", importID)
 	}
 	return f, nil
+}
+
+// lock takes the lease of a user's records of an entity for the batch,
+// under the undone import's id. Another import holding it is Busy: the
+// workflow waits and runs the batch again.
+func (u *Undo) lock(s UndoState) func(ctx context.Context, user, entity string) (func(), error) {
+	if u.Leases == nil {
+		return nil
+	}
+	return func(ctx context.Context, user, entity string) (func(), error) {
+		l := userLease(s.Tenant, s.ImportID, user, entity)
+		if err := u.Leases.Acquire(ctx, l); err != nil {
+			return nil, err
+		}
+		return func() {
+			// A lease not released lapses within crm.LeaseTime.
+			_ = u.Leases.Release(context.WithoutCancel(ctx), l)
+		}, nil
+	}
 }

@@ -3,6 +3,8 @@ package steps
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -63,8 +65,10 @@ func (w *Wait) Handle(ctx context.Context, in WaitInput) (WaitingEvent, error) {
 		// The lease is never held across a wait for the tenant: another
 		// import may write the user's records meanwhile, and apply then
 		// reports what it changed as conflicts.
-		if err := w.Leases.Release(ctx, userLease(s.Tenant, s.ImportID, u.ID, wz.Plan.Entity)); err != nil {
-			log.Warn("lease not released before the wait", "error", err)
+		for _, entity := range append([]string{wz.Plan.Entity}, slices.Sorted(maps.Keys(wz.Plan.Preview.Linked))...) {
+			if err := w.Leases.Release(ctx, userLease(s.Tenant, s.ImportID, u.ID, entity)); err != nil {
+				log.Warn("lease not released before the wait", "entity", entity, "error", err)
+			}
 		}
 	}
 	// Nor is the import's slot among the tenant's running imports: a wait

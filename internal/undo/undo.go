@@ -40,6 +40,11 @@ type Options struct {
 	// 0 reads to the end. An undo cut into batches, each its own
 	// invocation, stays well within a Lambda's time.
 	Batch int
+	// Lock, when set, is called before the act reads and writes one user's
+	// records of an entity, and its release after: the user's lease, so an
+	// import's apply, which writes without a condition after its own
+	// re-read, never lands between the undo's look and its write.
+	Lock func(ctx context.Context, user, entity string) (release func(), err error)
 }
 
 // Result is what the undo did (or, in a dry run, would do). Counted as
@@ -129,6 +134,13 @@ func undoPage(ctx context.Context, store Store, tenant, importID string, opt Opt
 	var steps []step
 	for _, group := range groups(page) {
 		first, last := group[0], group[len(group)-1]
+		if opt.Act && opt.Lock != nil {
+			release, err := opt.Lock(ctx, first.User, first.Entity)
+			if err != nil {
+				return err
+			}
+			defer release() // after the page's writes
+		}
 		s := crm.Scope{Tenant: tenant, User: first.User, Entity: first.Entity, ImportID: importID}
 		now, err := store.Current(ctx, s, first.ID, last.ID)
 		if err != nil {

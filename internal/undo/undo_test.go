@@ -226,3 +226,37 @@ func TestRunAfterACrashMidWayFinishesTheSame(t *testing.T) {
 		}
 	}
 }
+
+// The act holds the lease of each user's entity it writes (Lock), and
+// gives it back after the page's writes; a dry run takes none; a lease
+// another import holds stops the batch before anything is written.
+func TestRunLocksWhatItWrites(t *testing.T) {
+	ctx := context.Background()
+	var held, taken []string
+	lock := func(_ context.Context, user, entity string) (func(), error) {
+		taken = append(taken, user+"/"+entity)
+		held = append(held, user+"/"+entity)
+		return func() { held = held[:len(held)-1] }, nil
+	}
+	r := imported(t)
+	if _, err := undo.Run(ctx, r, tenant, job, undo.Options{Lock: lock}); err != nil || len(taken) != 0 {
+		t.Fatalf("dry run = %v, leases taken %q; want none", err, taken)
+	}
+	if _, err := undo.Run(ctx, r, tenant, job, undo.Options{Act: true, Lock: lock}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{user + "/customers"}; !slices.Equal(taken, want) || len(held) != 0 {
+		t.Errorf("leases taken %q, still held %q; want %q, none held", taken, held, want)
+	}
+
+	busy := imported(t)
+	refuse := func(context.Context, string, string) (func(), error) {
+		return nil, crm.Errorf(crm.Busy, "another import holds the records")
+	}
+	if _, err := undo.Run(ctx, busy, tenant, job, undo.Options{Act: true, Lock: refuse}); crm.KindOf(err) != crm.Busy {
+		t.Fatalf("undo under a held lease = %v, want Busy", err)
+	}
+	if _, ok := busy.Get(tenant, user, "customers", "c1"); !ok {
+		t.Error("undo under a held lease deleted c1, want nothing written")
+	}
+}
