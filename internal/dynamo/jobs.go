@@ -292,14 +292,21 @@ func (s *Jobs) updateOpen(ctx context.Context, in *dynamodb.UpdateItemInput, ten
 
 // notEnded makes in conditional on the job existing and not having ended.
 func notEnded(in *dynamodb.UpdateItemInput) {
+	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (" + ended(in.ExpressionAttributeValues) + ")")
+	in.ExpressionAttributeNames["#status"] = "status"
+}
+
+// ended is the condition "#status IN (the terminal statuses)", its values
+// added to values: one statement of what an ended job is, for every write
+// conditional on it.
+func ended(values map[string]types.AttributeValue) string {
 	var names []string
 	for i, st := range crm.TerminalStatuses {
 		p := ":ended" + strconv.Itoa(i)
 		names = append(names, p)
-		in.ExpressionAttributeValues[p] = &types.AttributeValueMemberS{Value: string(st)}
+		values[p] = &types.AttributeValueMemberS{Value: string(st)}
 	}
-	in.ConditionExpression = aws.String("attribute_exists(pk) AND NOT (#status IN (" + strings.Join(names, ", ") + "))")
-	in.ExpressionAttributeNames["#status"] = "status"
+	return "#status IN (" + strings.Join(names, ", ") + ")"
 }
 
 // Open returns the jobs that have not ended and were created before

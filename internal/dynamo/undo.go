@@ -278,18 +278,12 @@ func (s *Jobs) SetUndone(ctx context.Context, tenant, id string, u crm.Undone) e
 	if err != nil {
 		return crm.Wrap(err, crm.Internal, "encode the undo of import %s", id)
 	}
-	var ended []string
 	values := map[string]types.AttributeValue{":u": av}
-	for i, st := range crm.TerminalStatuses {
-		p := ":ended" + strconv.Itoa(i)
-		ended = append(ended, p)
-		values[p] = &types.AttributeValueMemberS{Value: string(st)}
-	}
 	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 aws.String(s.table),
 		Key:                       jobKey(tenant, id),
 		UpdateExpression:          aws.String("SET undone = :u"),
-		ConditionExpression:       aws.String("attribute_exists(pk) AND #status IN (" + strings.Join(ended, ", ") + ")"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND " + ended(values)),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: values,
 	})

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -61,22 +59,16 @@ func (s *Jobs) StartUndo(ctx context.Context, tenant, id string, run crm.UndoRun
 	if err != nil {
 		return crm.Wrap(err, crm.Internal, "encode the undo of import %s", id)
 	}
-	var ended []string
 	values := map[string]types.AttributeValue{
 		":run":     av,
 		":running": &types.AttributeValueMemberS{Value: string(crm.UndoRunning)},
 		":replace": &types.AttributeValueMemberS{Value: replace},
 	}
-	for i, st := range crm.TerminalStatuses {
-		p := ":ended" + strconv.Itoa(i)
-		ended = append(ended, p)
-		values[p] = &types.AttributeValueMemberS{Value: string(st)}
-	}
 	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:        aws.String(s.table),
 		Key:              jobKey(tenant, id),
 		UpdateExpression: aws.String("SET #undo = :run"),
-		ConditionExpression: aws.String("attribute_exists(pk) AND #status IN (" + strings.Join(ended, ", ") + ") AND " +
+		ConditionExpression: aws.String("attribute_exists(pk) AND " + ended(values) + " AND " +
 			"(attribute_not_exists(#undo) OR #undo.#status <> :running OR #undo.#execution = :replace)"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status", "#undo": "undo", "#execution": "execution"},
 		ExpressionAttributeValues: values,
