@@ -36,7 +36,7 @@ Administrators only.`,
 				return err
 			}
 			t := newTable(w)
-			t.AppendHeader(table.Row{"Time", "Import", "Entity", "File", "Status", "Kind"})
+			t.AppendHeader(table.Row{"Time", "Import", "Entity", "File", "Import status", "Kind"})
 			for _, rp := range list.RestorePoints {
 				t.AppendRow(table.Row{when(rp.Time), rp.Import, rp.Entity, rp.File, rp.Status, rp.Kind})
 			}
