@@ -94,7 +94,12 @@ func runCheck(cmd *cobra.Command, path string, fl checkFlags, stdout io.Writer) 
 	}
 
 	if fl.json {
-		err = writeJSON(stdout, rep)
+		// Everything the text report shows: the report (rows per agent in
+		// assignees) and the preview rows.
+		err = writeJSON(stdout, struct {
+			*check.Report
+			Preview []crm.Row `json:"preview"`
+		}{rep, nonNilSlice(preview)})
 	} else {
 		err = printReport(stdout, path, rep, preview)
 	}
@@ -140,9 +145,12 @@ func printReport(w io.Writer, path string, rep *check.Report, preview []crm.Row)
 		p.line("Sheet      %s", rep.File.Sheet)
 	}
 	p.line("Entity     %s", rep.Entity)
-	if rep.LocaleConfigured {
+	switch {
+	case rep.LocaleConfigured:
 		p.line("Locale     %s", rep.Locale)
-	} else {
+	case rep.LocaleFromTitles != "":
+		p.line("Locale     %s (%s, with --locale; numbers and dates are read as each column's values show)", rep.Locale, rep.LocaleNote())
+	default:
 		p.line("Locale     %s (not configured: numbers and dates are read as each column's values show; choose one with --locale)", rep.Locale)
 	}
 	p.line("Rows       %d", rep.Rows)

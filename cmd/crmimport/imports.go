@@ -299,6 +299,9 @@ func printAPIReport(w io.Writer, id string, rep apiclient.Report) error {
 	p := &printer{w: w}
 	p.line("Import     %s", id)
 	p.line("Format     %s", rep.Format)
+	if rep.LocaleNote != "" {
+		p.line("Locale     %s (%s)", rep.Locale, rep.LocaleNote)
+	}
 	if rep.Encoding != "" {
 		p.line("Encoding   %s", rep.Encoding)
 	}

@@ -379,8 +379,9 @@ func TestTemplateRefusesOnlyATerminal(t *testing.T) {
 }
 
 // The reviewer's file: a German Windows-1252 ";" CSV checked without a
-// locale. 2.500,75 shows the column's decimal comma, so 1.234 is 1234, not
-// 1.234, and 0.5 cannot be read the column's way: a row error, exit 1.
+// locale: its German titles make it de-DE. 2.500,75 shows the column's
+// decimal comma, so 1.234 is 1234, not 1.234, and 0.5 cannot be read the
+// column's way: a row error, exit 1.
 func TestCheckReadsAColumnOneWay(t *testing.T) {
 	text := "Name;Umsatz;Letzter Besuch\nMüller;1.234;01.02.2025\nSchmidt;2.500,75;03/04/2026\nWeiß;0.5;25/04/2026\n"
 	cp1252, err := charmap.Windows1252.NewEncoder().String(text)
@@ -392,8 +393,7 @@ func TestCheckReadsAColumnOneWay(t *testing.T) {
 	for _, want := range []string{
 		"| revenue | 1234 | 2500.75 | |",
 		"| last_visit | 2025-02-01 | 2026-04-03 | 2026-04-25 |",
-		"Locale     en-US (not configured",
-		`Warning: column "Umsatz" writes numbers with a decimal comma (2.500,75 in row 3), unlike the default locale en-US`,
+		"Locale     de-DE (from the German column titles",
 		"reads as 0.5 with a decimal point, but other rows of this column use a",
 	} {
 		if !contains(out, want) {

@@ -22,7 +22,11 @@ const (
 // reportView is the check report as the API shows it: what the reader
 // detected, the mapping, and one page of the row errors.
 type reportView struct {
-	Format         string           `json:"format"`
+	Format string `json:"format"`
+	// Locale is how dates, numbers and phone numbers were read;
+	// LocaleNote says where it came from when the column titles gave it.
+	Locale         string           `json:"locale"`
+	LocaleNote     string           `json:"localeNote,omitempty"`
 	Encoding       string           `json:"encoding,omitempty"`
 	Delimiter      string           `json:"delimiter,omitempty"`
 	Sheet          string           `json:"sheet,omitempty"`
@@ -69,7 +73,7 @@ func (h *Handler) getReport(ctx context.Context, tenant string, req events.APIGa
 		return nil, err
 	}
 	v := reportView{
-		Format: rep.File.Format, Encoding: rep.File.Encoding, Delimiter: rep.File.Delimiter, Sheet: rep.File.Sheet,
+		Format: rep.File.Format, Locale: rep.Locale, LocaleNote: rep.LocaleNote(), Encoding: rep.File.Encoding, Delimiter: rep.File.Delimiter, Sheet: rep.File.Sheet,
 		Rows: rep.Rows, RowsWithErrors: rep.RowsWithErrors,
 		Mapping: nonNil(rep.Mapping), Unmapped: nonNil(rep.Unmapped), Warnings: nonNil(rep.Warnings), Missing: nonNil(rep.Missing), Preset: rep.Preset,
 		Total: len(rep.Errors), ErrorCount: max(rep.ErrorCount, len(rep.Errors)), Offset: offset, Limit: limit,

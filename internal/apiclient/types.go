@@ -100,6 +100,8 @@ type Upload struct {
 // Report is an import's check report with one page of its row errors.
 type Report struct {
 	Format         string           `json:"format"`
+	Locale         string           `json:"locale"`
+	LocaleNote     string           `json:"localeNote,omitempty"`
 	Encoding       string           `json:"encoding,omitempty"`
 	Delimiter      string           `json:"delimiter,omitempty"`
 	Sheet          string           `json:"sheet,omitempty"`

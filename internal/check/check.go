@@ -48,7 +48,10 @@ type Report struct {
 	// Options.Locale chose a locale: Locale is then the default, and each
 	// number and date column is read as its own values show (Warnings say
 	// where that differs from Locale).
-	LocaleConfigured bool             `json:"locale_configured"`
+	LocaleConfigured bool `json:"locale_configured"`
+	// LocaleFromTitles is the language of the column titles Locale was
+	// taken from when nothing named one ("it": it-IT), "" otherwise.
+	LocaleFromTitles string           `json:"locale_from_titles,omitempty"`
 	File             File             `json:"file"`
 	Rows             int              `json:"rows"`             // data rows read (blank rows are skipped)
 	RowsWithErrors   int              `json:"rows_with_errors"` // rows that must not be applied

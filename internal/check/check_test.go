@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/schema"
 
 	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/sheet"
@@ -397,4 +398,43 @@ func TestAFileWithNoColumnOfARequiredGroup(t *testing.T) {
 			}
 		})
 	}
+}
+
+// With no locale named, Italian column titles read the file as it-IT, so
+// an Italian phone number without +39 is Italian; a locale named wins.
+func TestTheTitlesLanguageGivesTheLocale(t *testing.T) {
+	header := []string{"Ragione sociale", "Città", "Telefono"}
+	row := []string{"Rossi S.r.l.", "Milano", "02 1234 5678"}
+	tests := []struct {
+		name, locale, wantLocale, wantFrom, wantPhone string
+	}{
+		{"Italian titles", "", "it-IT", "it", "+390212345678"},
+		{"a locale named wins", "de-DE", "de-DE", "", "+49212345678"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, recs, err := collect(t, texts(header, row), Options{Entity: "customers", Locale: tt.locale})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Locale != tt.wantLocale || rep.LocaleFromTitles != tt.wantFrom || recs[0].Fields["phone"] != tt.wantPhone {
+				t.Errorf("RunReader() locale %q from %q, phone %q (errors %v); want %q from %q, %q",
+					rep.Locale, rep.LocaleFromTitles, recs[0].Fields["phone"], recs[0].Errors, tt.wantLocale, tt.wantFrom, tt.wantPhone)
+			}
+		})
+	}
+	for h, want := range map[string]string{"Name,City,Phone": "", "Name,Straße,PLZ,Ort": "de-DE", "Record Id,Account Name,Billing City": ""} {
+		if loc, _ := localeOfTitles(mustSchema(t, "customers"), strings.Split(h, ",")); loc != want {
+			t.Errorf("localeOfTitles(%q) = %q, want %q", h, loc, want)
+		}
+	}
+}
+
+func mustSchema(t *testing.T, entity string) *schema.Entity {
+	t.Helper()
+	e, err := schema.Lookup(entity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

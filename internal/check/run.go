@@ -118,11 +118,24 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 			cfg = recognised.Config
 		}
 	}
+	// Without a locale named anywhere, the titles' language suggests one.
+	named := opts.Locale != "" || cfg.Locale != config.DefaultLocale
+	var titleLang schema.Lang
+	if !named {
+		if e, err := cfg.Schema(); err == nil {
+			if loc, lang := localeOfTitles(e, r.Header()); loc != "" {
+				withLocale := *cfg
+				withLocale.Locale, titleLang = loc, lang
+				cfg = &withLocale
+			}
+		}
+	}
 	c, err := newChecker(cfg, r.Header(), opts.MaxErrors)
 	if err != nil {
 		return nil, err
 	}
 	c.report.Config = cfg
+	c.report.LocaleFromTitles = string(titleLang)
 	if p := recognised; p != nil {
 		c.report.Preset = p.String()
 		if p.Entity != cfg.Entity {
@@ -130,7 +143,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 		}
 	}
 	c.report.File = fileOf(r.Info())
-	r = c.learn(r, opts.Locale != "" || cfg.Locale != config.DefaultLocale)
+	r = c.learn(r, named)
 
 	ctx, cancel := context.WithCancel(ctx)
 	p := c.start(ctx, r)
