@@ -25,7 +25,7 @@ type reportView struct {
 	Format string `json:"format"`
 	// Locale is how dates, numbers and phone numbers were read;
 	// LocaleNote says where it came from when the column titles gave it.
-	Locale         string           `json:"locale"`
+	Locale         string           `json:"locale,omitempty"`
 	LocaleNote     string           `json:"localeNote,omitempty"`
 	Encoding       string           `json:"encoding,omitempty"`
 	Delimiter      string           `json:"delimiter,omitempty"`
