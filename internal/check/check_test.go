@@ -423,6 +423,11 @@ func TestTheTitlesLanguageGivesTheLocale(t *testing.T) {
 			}
 		})
 	}
+	// A configuration that names en-US, the default, keeps it.
+	named := parseConfig(t, `{"version": 1, "entity": "customers", "locale": "en-US"}`)
+	if rep, _, err := collect(t, texts(header, row), Options{Config: named}); err != nil || rep.Locale != "en-US" || rep.LocaleFromTitles != "" {
+		t.Errorf("RunReader(locale en-US named) = %q from %q, %v; want en-US as named", rep.Locale, rep.LocaleFromTitles, err)
+	}
 	for h, want := range map[string]string{"Name,City,Phone": "", "Name,Straße,PLZ,Ort": "de-DE", "Record Id,Account Name,Billing City": ""} {
 		if loc, _ := localeOfTitles(mustSchema(t, "customers"), strings.Split(h, ",")); loc != want {
 			t.Errorf("localeOfTitles(%q) = %q, want %q", h, loc, want)

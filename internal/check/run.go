@@ -121,7 +121,7 @@ func RunReader(ctx context.Context, r sheet.Reader, opts Options, each func(crm.
 	// Without a locale named anywhere, the titles' language suggests one.
 	named := opts.Locale != "" || cfg.Locale != config.DefaultLocale
 	var titleLang schema.Lang
-	if !named {
+	if opts.Locale == "" && !cfg.LocaleNamed() {
 		if e, err := cfg.Schema(); err == nil {
 			if loc, lang := localeOfTitles(e, r.Header()); loc != "" {
 				withLocale := *cfg

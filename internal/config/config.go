@@ -81,6 +81,8 @@ type Config struct {
 	// Unattended: an import under this configuration runs without waiting
 	// for the tenant's selection and decisions, as a scheduled sync does.
 	Unattended bool `json:"unattended,omitempty"`
+
+	localeNamed bool // Parse saw a locale (LocaleNamed)
 }
 
 // Defaults for settings a configuration leaves out.
@@ -112,12 +114,18 @@ func Parse(data []byte) (*Config, error) {
 	if dec.More() {
 		return nil, invalid("the configuration has more than one JSON object")
 	}
+	c.localeNamed = c.Locale != ""
 	c.fill()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
+
+// LocaleNamed tells whether the configuration named its locale, en-US
+// included, rather than taking the default: a file's titles then do not
+// choose it (check).
+func (c *Config) LocaleNamed() bool { return c.localeNamed || c.Locale != DefaultLocale }
 
 // LoadFile reads the configuration file at path.
 func LoadFile(path string) (*Config, error) {
