@@ -105,12 +105,8 @@ func (h *Handler) postRestore(ctx context.Context, tenant string, req events.API
 	}
 	id := req.PathParameters["id"]
 	var body restoreRequest
-	if raw, err := bodyOf(req); err != nil {
+	if err := decodeOptionalBody(req, &body); err != nil {
 		return nil, err
-	} else if len(raw) > 0 {
-		if err := decodeBody(req, &body); err != nil {
-			return nil, err
-		}
 	}
 	j, err := h.Jobs.Get(ctx, tenant, id)
 	if crm.KindOf(err) == crm.NotFound {

@@ -68,12 +68,8 @@ func (h *Handler) postUndo(ctx context.Context, tenant string, req events.APIGat
 		return nil, crm.Errorf(crm.Invalid, "the import id is missing")
 	}
 	var body undoRequest
-	if raw, err := bodyOf(req); err != nil {
+	if err := decodeOptionalBody(req, &body); err != nil {
 		return nil, err
-	} else if len(raw) > 0 {
-		if err := decodeBody(req, &body); err != nil {
-			return nil, err
-		}
 	}
 	j, err := h.Jobs.Get(ctx, tenant, id)
 	if crm.KindOf(err) == crm.NotFound {

@@ -315,6 +315,21 @@ func decodeBody(req events.APIGatewayV2HTTPRequest, v any) error {
 	if len(body) == 0 {
 		return crm.Errorf(crm.Invalid, "the request needs a JSON body")
 	}
+	return decodeJSON(body, v)
+}
+
+// decodeOptionalBody is decodeBody for a route whose body may be left out
+// (v keeps its zero value then): undo's and restore's, where no body is the
+// dry run or the whole tenant.
+func decodeOptionalBody(req events.APIGatewayV2HTTPRequest, v any) error {
+	body, err := bodyOf(req)
+	if err != nil || len(body) == 0 {
+		return err
+	}
+	return decodeJSON(body, v)
+}
+
+func decodeJSON(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
