@@ -12,7 +12,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/crmimport/crm-import/internal/config"
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/schema"
 	"github.com/crmimport/crm-import/internal/spreadsheet"
@@ -101,12 +100,9 @@ func (h *Handler) configSchema(ctx context.Context, tenant, name string, e *sche
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := config.Parse(raw)
+	cfg, err := parseSaved(name, raw, e.Name)
 	if err != nil {
-		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, crm.Message(err))
-	}
-	if cfg.Entity != e.Name {
-		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, not %s", name, cfg.Entity, e.Name)
+		return nil, err
 	}
 	return cfg.Schema()
 }

@@ -152,12 +152,8 @@ func (h *Handler) chooseConfig(ctx context.Context, tenant, entity string, in cr
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := config.Parse(raw)
-		if err != nil {
-			return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, crm.Message(err))
-		}
-		if cfg.Entity != entity {
-			return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, not %s", name, cfg.Entity, entity)
+		if _, err := parseSaved(name, raw, entity); err != nil {
+			return nil, err
 		}
 		job.Config = name
 		return nil, nil
@@ -223,4 +219,17 @@ func roleOf(req events.APIGatewayV2HTTPRequest) string {
 		return Supervisor
 	}
 	return User
+}
+
+// parseSaved reads the saved configuration name (its JSON raw), which must
+// import entity; what is wrong is crm.Invalid, naming the configuration.
+func parseSaved(name string, raw []byte, entity string) (*config.Config, error) {
+	cfg, err := config.Parse(raw)
+	if err != nil {
+		return nil, crm.Wrap(err, crm.Invalid, "saved configuration %q: %s", name, crm.Message(err))
+	}
+	if cfg.Entity != entity {
+		return nil, crm.Errorf(crm.Invalid, "saved configuration %q imports %s, not %s", name, cfg.Entity, entity)
+	}
+	return cfg, nil
 }
