@@ -33,20 +33,12 @@ func (p *Preview) link(ctx context.Context, t UserTask, cfg *config.Config, enti
 	for title, field := range cfg.Mapping {
 		columns[field] = title
 	}
-	loaded := map[string][]crm.Record{}
 	var refs []links.Link
 	var byName []links.Link // links by name to companies: those create_linked creates
 	for _, f := range entity.Fields {
 		column, mapped := columns[f.Name]
 		if f.Type != schema.Reference || !mapped || f.Ref == entity.Name {
 			continue
-		}
-		if _, ok := loaded[f.Ref]; !ok {
-			recs, err := p.Records.Query(ctx, t.Tenant, t.User.ID, f.Ref)
-			if err != nil {
-				return linked{}, err
-			}
-			loaded[f.Ref] = recs
 		}
 		l := links.Link{Field: f.Name, Column: column, Entity: f.Ref}
 		if strings.HasSuffix(f.Name, "_number") {
@@ -59,20 +51,28 @@ func (p *Preview) link(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if len(refs) == 0 {
 		return linked{}, nil
 	}
-	var out linked
-	if cfg.CreateLinked && len(byName) > 0 {
+	creating := cfg.CreateLinked && len(byName) > 0
+	if creating {
 		// The companies this import may create are the user's too: their
 		// lease is taken before they are read, as the rows' own entity's,
 		// and apply holds it while it writes them.
 		if err := acquire(ctx, t.Logger(p.Log, "preview"), p.Leases, p.Jobs, userLease(t.Tenant, t.ImportID, t.User.ID, schema.Companies.Name)); err != nil {
 			return linked{}, err
 		}
-		recs, err := p.Records.Query(ctx, t.Tenant, t.User.ID, schema.Companies.Name)
-		if err != nil {
-			return linked{}, err
+	}
+	loaded := map[string][]crm.Record{}
+	for _, l := range refs {
+		if _, ok := loaded[l.Entity]; !ok {
+			recs, err := p.Records.Query(ctx, t.Tenant, t.User.ID, l.Entity)
+			if err != nil {
+				return linked{}, err
+			}
+			loaded[l.Entity] = recs
 		}
-		loaded[schema.Companies.Name] = recs
-		ops, err := newCompanies(t, rows, byName, recs)
+	}
+	var out linked
+	if creating {
+		ops, err := newCompanies(t, rows, byName, loaded[schema.Companies.Name])
 		if err != nil {
 			return linked{}, err
 		}
