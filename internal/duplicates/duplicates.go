@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
+	"github.com/crmimport/crm-import/internal/links"
 	"github.com/crmimport/crm-import/internal/schema"
 )
 
@@ -98,7 +99,7 @@ func New(importID, entity string) *Finder {
 // Add takes one of the tenant's records of the entity, user's.
 func (f *Finder) Add(user string, r crm.Record) {
 	f.checked++
-	ref := Ref{ID: r.ID, User: user, Name: nameOf(r.Fields), Import: r.ImportID == f.importID && f.importID != ""}
+	ref := Ref{ID: r.ID, User: user, Name: links.NameOf(r.Fields), Import: r.ImportID == f.importID && f.importID != ""}
 	for _, kv := range keys(r.Fields) {
 		k := kv.kind + "\x00" + kv.value
 		refs := f.byKey[k]
@@ -191,7 +192,7 @@ func keys(fields map[string]string) []key {
 	if v := strings.ToUpper(compact(fields["national_id"])); v != "" {
 		out = append(out, key{NationalID, v})
 	}
-	name, postcode := schema.Fold(nameOf(fields)), strings.ToUpper(compact(fields["postcode"]))
+	name, postcode := schema.Fold(links.NameOf(fields)), strings.ToUpper(compact(fields["postcode"]))
 	if name != "" && postcode != "" {
 		out = append(out, key{NamePostcode, name + " " + postcode})
 	}
@@ -201,10 +202,3 @@ func keys(fields map[string]string) []key {
 type key struct{ kind, value string }
 
 func compact(s string) string { return strings.Join(strings.Fields(s), "") }
-
-func nameOf(fields map[string]string) string {
-	if n := strings.TrimSpace(fields["name"]); n != "" {
-		return n
-	}
-	return strings.TrimSpace(strings.TrimSpace(fields["first_name"]) + " " + strings.TrimSpace(fields["last_name"]))
-}

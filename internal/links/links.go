@@ -61,10 +61,16 @@ func (ix *Index) valueOf(fields map[string]string) string {
 	if ix.link.By != "" {
 		return fields[ix.link.By]
 	}
+	return NameOf(fields)
+}
+
+// NameOf is how the tenant knows a record by name: its name, or a
+// person's first and last name.
+func NameOf(fields map[string]string) string {
 	if n := strings.TrimSpace(fields["name"]); n != "" {
 		return n
 	}
-	return strings.TrimSpace(fields["first_name"] + " " + fields["last_name"])
+	return strings.TrimSpace(strings.TrimSpace(fields["first_name"]) + " " + strings.TrimSpace(fields["last_name"]))
 }
 
 // Resolve adds each linked record's id to the rows (Field + IDSuffix), and
