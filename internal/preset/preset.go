@@ -32,12 +32,12 @@ type Preset struct {
 // the check report.
 func (p *Preset) String() string {
 	if p.Source == Ours {
-		how := "each row stays with the user the column %q names"
+		how := fmt.Sprintf("each row stays with the user the column %q names", p.Owner)
 		if p.Owner == "" {
-			how = "the file has no user column%s, so its rows go to the one user they can"
+			how = "the file has no user column, so its rows go to the one user they can"
 		}
-		return fmt.Sprintf("an export of this CRM's %s: imported in mode %s, each row updating the record its column %q names; "+how+"; a configuration chosen for the import replaces these settings",
-			p.Module, p.Config.Mode, schema.RecordIDTitle, p.Owner)
+		return fmt.Sprintf("an export of this CRM's %s: imported in mode %s, each row updating the record its column %q names; %s; a configuration chosen for the import replaces these settings",
+			p.Module, p.Config.Mode, schema.RecordIDTitle, how)
 	}
 	return fmt.Sprintf("%s export of %s: imported in mode %s with the key %s (the column %q, kept as the external id, so the next export updates these records instead of creating them again); each row's user is the one the column %q names by name; a configuration chosen for the import replaces these settings",
 		p.Source, p.Module, p.Config.Mode, externalID, zohoID, p.Owner)
