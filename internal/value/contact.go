@@ -44,7 +44,25 @@ func Email(s string) (string, error) {
 // the locale's region.
 func (l Locale) Phone(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	n, err := phonenumbers.Parse(compactPhone(s), l.Region)
+	compact := compactPhone(s)
+	if e164, valid, ok := internationalDigits(compact); ok {
+		if !valid {
+			return "", errInvalidPhone
+		}
+		return e164, nil
+	}
+	return l.libraryPhone(s, compact)
+}
+
+// errInvalidPhone is the reason of a number that has the shape of a phone
+// number but is none.
+var errInvalidPhone = &Error{Reason: "is not a valid phone number"}
+
+// libraryPhone is Phone by libphonenumber alone, for every number the fast
+// paths do not read; s is the cell's text, compact the same without its
+// spacing.
+func (l Locale) libraryPhone(s, compact string) (string, error) {
+	n, err := phonenumbers.Parse(compact, l.Region)
 	if err != nil {
 		return "", fail("is not a phone number")
 	}
@@ -52,7 +70,7 @@ func (l Locale) Phone(s string) (string, error) {
 		if n.GetCountryCode() == int32(phonenumbers.GetCountryCodeForRegion(l.Region)) && !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") {
 			return "", fail("is not a phone number of %s; write numbers of other countries with their country code, like +49 30 901820", regionName(l.Region))
 		}
-		return "", fail("is not a valid phone number")
+		return "", errInvalidPhone
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
