@@ -1,0 +1,118 @@
+package value
+
+import (
+	"math/rand/v2"
+	"net/mail"
+	"strings"
+	"testing"
+)
+
+// emailBefore is Email before dotAtoms: net/mail for every address.
+func emailBefore(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, ";,") && strings.Count(s, "@") > 1 {
+		return "", fail("holds several e-mail addresses; a cell takes one, like name@example.com")
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "", fail("is not an e-mail address: expected one like name@example.com")
+	}
+	local, domain, _ := strings.Cut(a.Address, "@")
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", fail("is not an e-mail address: the part after @ is not a domain like example.com")
+	}
+	return local + "@" + strings.ToLower(domain), nil
+}
+
+// randomText makes n strings of 0 to max bytes drawn from alphabet.
+func randomText(seed uint64, n, max int, alphabet []string) []string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for j := r.IntN(max + 1); j > 0; j-- {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+// TestEmailShortcutReadsAsNetMail: every address, well formed or not, is
+// accepted as before, in the same form, or refused with the same reason.
+func TestEmailShortcutReadsAsNetMail(t *testing.T) {
+	corpus := []string{"", "a@b", "a@b.c", "info@example.com", "Info.X@Example.COM", " a@example.com ", ".a@example.com",
+		"a.@example.com", "a..b@example.com", "a@.example.com", "a@example.com.", "a@example..com", "a@@example.com",
+		"@example.com", "a@", "A <a@example.com>", "<a@example.com>", "\"a b\"@example.com", "a@[10.0.0.1]",
+		"a@example.com (Anna)", "a@example.com, b@example.com", "a@example.com;b@example.com", "a b@example.com",
+		"müller@example.de", "a@exämple.de", "a\x00@example.com", "a@example.com\x7f", "!#$%&'*+/=?^_`{|}~-@example.com",
+		"a(b)@example.com", "a@b@example.com", "a\\b@example.com", "a@-example-.com", "a@123.45"}
+	alphabet := []string{"a", "Z", "0", ".", "@", "-", "_", "+", " ", ",", ";", "\"", "<", ">", "(", ")", "[", "]",
+		":", "\\", "!", "~", "é", "\x00", "\t", "E", "x", ".com", "@example.com", "\xff"}
+	corpus = append(corpus, randomText(1, 30_000, 16, alphabet)...)
+	corpus = append(corpus, addresses(30_000, alphabet)...)
+	shortcut := 0
+	for _, s := range corpus {
+		got, err := Email(s)
+		want, wantErr := emailBefore(s)
+		if got != want || errText(err) != errText(wantErr) {
+			t.Errorf("Email(%q) = %q, %v, want %q, %v", s, got, err, want, wantErr)
+		}
+		if dotAtoms(strings.TrimSpace(s)) {
+			shortcut++
+		}
+	}
+	t.Logf("%d addresses, %d by the shortcut", len(corpus), shortcut)
+	if shortcut < 1000 {
+		t.Errorf("only %d of %d addresses took the shortcut; the corpus does not test it", shortcut, len(corpus))
+	}
+}
+
+// TestNumberShortcutsChangeNothing: the replacers leave a plain number as
+// it is, and ungroup's one-group shortcut reads as the general path.
+func TestNumberShortcutsChangeNothing(t *testing.T) {
+	alphabet := []string{"0", "1", "9", ".", ",", "-", "+", "(", ")", "_", " ", "'", "€", "%", "kr", "\u00a0", "e"}
+	for _, s := range randomText(2, 50_000, 12, alphabet) {
+		if plainNumber(s) && (numberNoise.Replace(s) != s || spaceGroups.Replace(s) != s) {
+			t.Errorf("plainNumber(%q) = true, but a replacer changes it", s)
+		}
+		for _, group := range []byte{0, '.', ','} {
+			got, ok := ungroup(s, group)
+			want, wantOK := ungroupAll(s, group)
+			if got != want || ok != wantOK {
+				t.Errorf("ungroup(%q, %q) = %q, %v, want %q, %v", s, group, got, ok, want, wantOK)
+			}
+		}
+	}
+}
+
+// addresses makes n addresses of atoms joined by dots, one in three with a
+// character of alphabet put in somewhere.
+func addresses(n int, alphabet []string) []string {
+	r := rand.New(rand.NewPCG(3, 7))
+	atext := randomText(4, 200, 6, []string{"a", "b", "Q", "z", "0", "7", "-", "_", "+", "!", "#", "'", "~", "`", "{", "|", "/", "=", "?", "^", "%", "$", "&", "*"})
+	atoms := func() string {
+		parts := make([]string, 1+r.IntN(3))
+		for i := range parts {
+			parts[i] = atext[r.IntN(len(atext))]
+		}
+		return strings.Join(parts, ".")
+	}
+	out := make([]string, n)
+	for i := range out {
+		s := atoms() + "@" + atoms()
+		if r.IntN(3) == 0 {
+			at := r.IntN(len(s) + 1)
+			s = s[:at] + alphabet[r.IntN(len(alphabet))] + s[at:]
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
