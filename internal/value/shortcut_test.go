@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"testing"
+	"time"
 )
 
 // emailBefore is Email before dotAtoms: net/mail for every address.
@@ -115,4 +116,29 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// TestDateShortcutsChangeNothing: formatDay writes every day ymd can return
+// as time.Format does, and day reads an ISO day as its general path does.
+func TestDateShortcutsChangeNothing(t *testing.T) {
+	for day := time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() <= 9999; day = day.AddDate(0, 0, 1+day.YearDay()%97) {
+		if got, want := formatDay(day), day.Format(time.DateOnly); got != want {
+			t.Fatalf("formatDay(%v) = %q, want %q", day, got, want)
+		}
+	}
+	de := locale(t, "de-DE")
+	alphabet := []string{"0", "1", "2", "3", "9", "-", "-", "/", ".", " "}
+	corpus := randomText(5, 30_000, 10, alphabet)
+	for _, s := range randomText(6, 30_000, 8, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}) {
+		if len(s) == 8 {
+			corpus = append(corpus, s[:4]+"-"+s[4:6]+"-"+s[6:])
+		}
+	}
+	for _, s := range append(corpus, "2026-02-29", "2028-02-29", "0999-01-01", "2026-13-01", "2026-00-10", "2026-12-32") {
+		got, err := de.day(s)
+		want, wantErr := de.dayGeneral(s)
+		if !got.Equal(want) || errText(err) != errText(wantErr) {
+			t.Errorf("day(%q) = %v, %v, want %v, %v", s, got, err, want, wantErr)
+		}
+	}
 }
