@@ -29,22 +29,19 @@ func internationalDigits(s string) (e164 string, valid, ok bool) {
 	if digits[0] == '0' {
 		return "", false, false // no calling code starts with 0: the library tries again without the +
 	}
-	cc, nsn := 0, ""
-	for i := 1; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE; i++ {
-		n := atoi(digits[:i])
-		if len(phonenumbers.GetRegionCodesForCountryCode(n)) > 0 {
-			cc, nsn = n, digits[i:]
-			break
-		}
+	var code *callingCode
+	nsn := ""
+	for i := 1; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE && code == nil; i++ {
+		code, nsn = codeOf(atoi(digits[:i])), digits[i:]
 	}
-	if cc == 0 || len(nsn) < phonenumbers.MIN_LENGTH_FOR_NSN || len(nsn) > phonenumbers.MAX_LENGTH_FOR_NSN {
+	if code == nil || len(nsn) < phonenumbers.MIN_LENGTH_FOR_NSN || len(nsn) > phonenumbers.MAX_LENGTH_FOR_NSN {
 		return "", false, false
 	}
-	p := planOf(phonenumbers.GetRegionCodeForCountryCode(cc), cc)
-	if p == nil || (p.nationalPrefix != nil && p.nationalPrefix.MatchString(nsn)) {
+	// The national prefix is the main region's (GetRegionCodeForCountryCode).
+	if main := code.plans[0]; main == nil || main.startsNational(nsn) {
 		return "", false, false
 	}
-	return s, validNumber(cc, nsn), true
+	return s, code.valid(nsn), true
 }
 
 // atoi reads a string of ASCII digits.

@@ -1,9 +1,9 @@
 package value
 
 import (
-	"regexp"
-	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -23,16 +23,27 @@ type numberPlan struct {
 	kinds []numberDesc
 	// leadingDigits tells the regions of one calling code apart (nil:
 	// validate the number to tell).
-	leadingDigits *regexp.Regexp
+	leadingDigits *digitMatcher
 	// nationalPrefix matches a national prefix (a trunk 0) at the start of
-	// a national number; nil when the region has none to strip.
-	nationalPrefix *regexp.Regexp
+	// a national number; nil when the region has none, or it is the
+	// literal nationalDigits.
+	nationalPrefix *digitMatcher
+	nationalDigits string
+}
+
+// startsNational says whether the national number nsn starts with the
+// region's national prefix, as the library's "^(?:" + prefix + ")" finds.
+func (p *numberPlan) startsNational(nsn string) bool {
+	if p.nationalPrefix != nil {
+		return p.nationalPrefix.MatchString(nsn)
+	}
+	return p.nationalDigits != "" && strings.HasPrefix(nsn, p.nationalDigits)
 }
 
 // numberDesc is one type of number: its lengths and its pattern.
 type numberDesc struct {
 	lengths []int32
-	pattern *regexp.Regexp // nil: the region has no number of this type
+	pattern *digitMatcher // nil: the region has no number of this type
 }
 
 // matches is the library's isNumberMatchingDesc.
@@ -74,7 +85,7 @@ func newNumberPlan(m *phonenumbers.PhoneMetadata) *numberPlan {
 		if d.GetNationalNumberPattern() == "" {
 			return numberDesc{}
 		}
-		return numberDesc{lengths: d.GetPossibleLength(), pattern: regexp.MustCompile("^(?:" + d.GetNationalNumberPattern() + ")$")}
+		return numberDesc{lengths: d.GetPossibleLength(), pattern: compileDigits("^(?:" + d.GetNationalNumberPattern() + ")$")}
 	}
 	p := &numberPlan{general: desc(m.GetGeneralDesc())}
 	p.kinds = append(p.kinds, desc(m.GetFixedLine()))
@@ -88,10 +99,13 @@ func newNumberPlan(m *phonenumbers.PhoneMetadata) *numberPlan {
 		}
 	}
 	if ld := m.GetLeadingDigits(); ld != "" {
-		p.leadingDigits = regexp.MustCompile("^(?:" + ld + ")")
+		p.leadingDigits = compileDigits("^(?:" + ld + ")")
 	}
-	if np := m.GetNationalPrefixForParsing(); np != "" {
-		p.nationalPrefix = regexp.MustCompile("^(?:" + np + ")")
+	switch np := m.GetNationalPrefixForParsing(); {
+	case np != "" && allDigits(np): // most regions: 0, or 1
+		p.nationalDigits = np
+	case np != "":
+		p.nationalPrefix = compileDigits("^(?:" + np + ")")
 	}
 	return p
 }
@@ -119,50 +133,60 @@ var metadata = sync.OnceValues(func() (map[string]*phonenumbers.PhoneMetadata, m
 // country (REGION_CODE_FOR_NON_GEO_ENTITY).
 const nonGeographic = "001"
 
-// plans holds the numbering plans compiled so far, by region ("001/800"
-// for a non-geographic code): a file's numbers come from a few regions, and
-// compiling all 250 would cost more than checking most files.
-var plans sync.Map // string -> *numberPlan
-
-// planOf returns the plan of region, or of calling code cc when region is
-// "001"; nil when the library has no metadata for it.
-func planOf(region string, cc int) *numberPlan {
-	key := region
-	if region == nonGeographic {
-		key = region + "/" + strconv.Itoa(cc)
-	}
-	if p, ok := plans.Load(key); ok {
-		return p.(*numberPlan)
-	}
-	regions, global := metadata()
-	m := regions[region]
-	if region == nonGeographic {
-		m = global[int32(cc)]
-	}
-	if m == nil {
-		return nil
-	}
-	p, _ := plans.LoadOrStore(key, newNumberPlan(m))
-	return p.(*numberPlan)
+// callingCode is what the library knows of one calling code: its regions,
+// the main one first (GetRegionCodesForCountryCode), and their plans.
+type callingCode struct {
+	regions []string
+	plans   []*numberPlan // by region; nil where the library has no metadata
 }
 
-// validNumber is phonenumbers.IsValidNumber for the number of calling code
-// cc and national significant number nsn, on the compiled plans: the
-// number's region is the calling code's only one, or the first whose
-// leading digits, or else whose plan, the number fits
-// (getRegionCodeForNumberFromRegionList); the number is valid if that
-// region's plan knows it.
-func validNumber(cc int, nsn string) bool {
-	regions := phonenumbers.GetRegionCodesForCountryCode(cc)
-	switch len(regions) {
-	case 0:
-		return false
-	case 1:
-		p := planOf(regions[0], cc)
-		return p != nil && p.known(nsn)
+// callingCodes holds the calling codes looked up so far, compiled on first
+// use: a file's numbers come from a few countries, and compiling all 250
+// regions' patterns would cost more than checking most files.
+var callingCodes [1000]atomic.Pointer[callingCode]
+
+// codeOf returns calling code cc, or nil when no region has it.
+func codeOf(cc int) *callingCode {
+	if cc <= 0 || cc >= len(callingCodes) {
+		return nil
 	}
-	for _, r := range regions {
-		p := planOf(r, cc)
+	if c := callingCodes[cc].Load(); c != nil {
+		return c.orNil()
+	}
+	c := &callingCode{regions: phonenumbers.GetRegionCodesForCountryCode(cc)}
+	regions, global := metadata()
+	for _, r := range c.regions {
+		m := regions[r]
+		if r == nonGeographic {
+			m = global[int32(cc)]
+		}
+		var p *numberPlan
+		if m != nil {
+			p = newNumberPlan(m)
+		}
+		c.plans = append(c.plans, p)
+	}
+	callingCodes[cc].Store(c)
+	return c.orNil()
+}
+
+func (c *callingCode) orNil() *callingCode {
+	if len(c.regions) == 0 {
+		return nil
+	}
+	return c
+}
+
+// valid is phonenumbers.IsValidNumber for the national significant number
+// nsn of this calling code, on the compiled plans: the number's region is
+// the calling code's only one, or the first whose leading digits, or else
+// whose plan, the number fits (getRegionCodeForNumberFromRegionList); the
+// number is valid if that region's plan knows it.
+func (c *callingCode) valid(nsn string) bool {
+	if len(c.plans) == 1 {
+		return c.plans[0] != nil && c.plans[0].known(nsn)
+	}
+	for _, p := range c.plans {
 		if p == nil {
 			continue // the library finds no metadata, hence no type, either
 		}
