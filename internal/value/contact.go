@@ -92,6 +92,12 @@ func (l Locale) Phone(s string) (string, error) {
 		}
 		return e164, nil
 	}
+	if e164, valid, ok := nationalDigits(compact, l.Region); ok {
+		if !valid {
+			return "", l.notOfRegion(s)
+		}
+		return e164, nil
+	}
 	return l.libraryPhone(s, compact)
 }
 
@@ -108,12 +114,22 @@ func (l Locale) libraryPhone(s, compact string) (string, error) {
 		return "", fail("is not a phone number")
 	}
 	if !phonenumbers.IsValidNumber(n) {
-		if n.GetCountryCode() == int32(phonenumbers.GetCountryCodeForRegion(l.Region)) && !strings.HasPrefix(s, "+") && !strings.HasPrefix(s, "00") {
-			return "", fail("is not a phone number of %s; write numbers of other countries with their country code, like +49 30 901820", regionName(l.Region))
+		if n.GetCountryCode() == int32(phonenumbers.GetCountryCodeForRegion(l.Region)) && !strings.HasPrefix(s, "+") {
+			return "", l.notOfRegion(s)
 		}
 		return "", errInvalidPhone
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// notOfRegion is the reason of an invalid number s, written without +, that
+// was read as a number of the locale's region: unless it starts with 00,
+// the tenant may have meant another country's.
+func (l Locale) notOfRegion(s string) error {
+	if strings.HasPrefix(s, "00") {
+		return errInvalidPhone
+	}
+	return fail("is not a phone number of %s; write numbers of other countries with their country code, like +49 30 901820", regionName(l.Region))
 }
 
 // compactPhone drops the spaces, dashes, dots and slashes of a number that

@@ -1,6 +1,7 @@
 package value
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,14 @@ type numberPlan struct {
 	// literal nationalDigits.
 	nationalPrefix *digitMatcher
 	nationalDigits string
+	// transforms: the national prefix is replaced by a rule, not stripped.
+	transforms bool
+	// What reading a number written without + needs: the region's own
+	// calling code, its international prefix (00), and the general
+	// description's lengths that are possible only locally.
+	countryCode int
+	idd         *digitMatcher
+	localOnly   []int32
 }
 
 // startsNational says whether the national number nsn starts with the
@@ -107,7 +116,30 @@ func newNumberPlan(m *phonenumbers.PhoneMetadata) *numberPlan {
 	case np != "":
 		p.nationalPrefix = compileDigits("^(?:" + np + ")")
 	}
+	p.transforms = m.GetNationalPrefixTransformRule() != ""
+	p.countryCode = int(m.GetCountryCode())
+	p.idd = compileDigits("^(?:" + m.GetInternationalPrefix() + ")")
+	p.localOnly = m.GetGeneralDesc().GetPossibleLengthLocalOnly()
 	return p
+}
+
+// possibleLength is whether the library's testNumberLength(n digits, the
+// plan, UNKNOWN) is IS_POSSIBLE or TOO_LONG, the lengths a national number
+// may have once its national prefix is stripped.
+func (p *numberPlan) possibleLength(n int) bool {
+	lengths := p.general.lengths
+	if len(lengths) == 0 || lengths[0] == -1 || slices.Contains(p.localOnly, int32(n)) {
+		return false
+	}
+	switch {
+	case lengths[0] == int32(n):
+		return true
+	case lengths[0] > int32(n):
+		return false // TOO_SHORT
+	case lengths[len(lengths)-1] < int32(n):
+		return true // TOO_LONG
+	}
+	return slices.Contains(lengths[1:], int32(n))
 }
 
 // metadata is libphonenumber's own metadata (MetadataCollection returns the
