@@ -137,18 +137,25 @@ func (l Locale) notOfRegion(s string) error {
 // ignores them too, but its patterns take about half as long on the
 // shorter text. Anything else (an extension, letters) is left as it is.
 func compactPhone(s string) string {
-	for i, r := range s {
-		switch {
-		case r >= '0' && r <= '9', r == ' ', r == '-', r == '.', r == '/', r == '(', r == ')':
-		case r == '+' && i == 0:
-		default:
+	drop := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '(', c == ')':
+		case c == ' ', c == '-', c == '.', c == '/':
+			drop++
+		case c == '+' && i == 0:
+		default: // an extension, letters, or any other character
 			return s
 		}
 	}
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '.' || r == '/' {
-			return -1
+	if drop == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)-drop)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '-' && c != '.' && c != '/' {
+			b = append(b, c)
 		}
-		return r
-	}, s)
+	}
+	return string(b)
 }

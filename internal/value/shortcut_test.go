@@ -142,3 +142,30 @@ func TestDateShortcutsChangeNothing(t *testing.T) {
 		}
 	}
 }
+
+// compactPhoneBefore is compactPhone as it was, rune by rune.
+func compactPhoneBefore(s string) string {
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == ' ', r == '-', r == '.', r == '/', r == '(', r == ')':
+		case r == '+' && i == 0:
+		default:
+			return s
+		}
+	}
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '.' || r == '/' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func TestCompactPhoneAsBefore(t *testing.T) {
+	alphabet := []string{"0", "4", "9", " ", "-", ".", "/", "(", ")", "+", "x", "é", "\u00a0", "\xff", "\u0663"}
+	for _, s := range randomText(10, 50_000, 14, alphabet) {
+		if got, want := compactPhone(s), compactPhoneBefore(s); got != want {
+			t.Errorf("compactPhone(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
