@@ -31,7 +31,7 @@ func (l Locale) Number(s string) (string, error) {
 // 1,234, 42). A column whose cells prove different separators mixes
 // conventions, which Number alone cannot see.
 func (l Locale) ReadNumber(s string) (v string, decimal byte, err error) {
-	plain := plainNumber(s)
+	text, plain := s, plainNumber(s)
 	if !plain {
 		s = numberNoise.Replace(s)
 	}
@@ -66,8 +66,7 @@ func (l Locale) ReadNumber(s string) (v string, decimal byte, err error) {
 	if !ok {
 		return "", 0, l.notANumber()
 	}
-	v, _ = canonical(neg, intPart+"."+frac)
-	return v, decimal, nil
+	return canonicalOf(neg, intPart, frac, text), decimal, nil
 }
 
 // plainNumber says whether s holds only digits, separators and signs,
@@ -185,19 +184,31 @@ func ungroupAll(s string, group byte) (string, bool) {
 // the fraction, so equal numbers are equal strings.
 func canonical(neg bool, s string) (string, error) {
 	whole, frac, _ := strings.Cut(s, ".")
+	return canonicalOf(neg, whole, frac, ""), nil
+}
+
+// canonicalOf is canonical of whole.frac, written with one allocation, or
+// none when it is text itself (a cell already written canonically).
+func canonicalOf(neg bool, whole, frac, text string) string {
 	whole = strings.TrimLeft(whole, "0")
 	frac = strings.TrimRight(frac, "0")
 	if whole == "" {
 		whole = "0"
 	}
-	out := whole
+	var buf [64]byte
+	b := buf[:0]
+	if neg && (whole != "0" || frac != "") {
+		b = append(b, '-')
+	}
+	b = append(b, whole...)
 	if frac != "" {
-		out += "." + frac
+		b = append(b, '.')
+		b = append(b, frac...)
 	}
-	if neg && out != "0" {
-		out = "-" + out
+	if string(b) == text {
+		return text
 	}
-	return out, nil
+	return string(b)
 }
 
 // FormatNumber writes a number cell's value canonically.

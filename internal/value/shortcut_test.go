@@ -169,3 +169,36 @@ func TestCompactPhoneAsBefore(t *testing.T) {
 		}
 	}
 }
+
+// canonicalBefore is canonical as it was, by concatenation.
+func canonicalBefore(neg bool, s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	whole = strings.TrimLeft(whole, "0")
+	frac = strings.TrimRight(frac, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	out := whole
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out
+}
+
+func TestCanonicalAsBefore(t *testing.T) {
+	digits := []string{"0", "0", "1", "5", "9"}
+	wholes, fracs := randomText(11, 3000, 6, digits), randomText(12, 3000, 5, digits)
+	for i := range wholes {
+		for _, neg := range []bool{false, true} {
+			want := canonicalBefore(neg, wholes[i]+"."+fracs[i])
+			for _, text := range []string{"", want, wholes[i] + "." + fracs[i]} {
+				if got := canonicalOf(neg, wholes[i], fracs[i], text); got != want {
+					t.Errorf("canonicalOf(%v, %q, %q, %q) = %q, want %q", neg, wholes[i], fracs[i], text, got, want)
+				}
+			}
+		}
+	}
+}
