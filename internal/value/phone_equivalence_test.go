@@ -136,3 +136,21 @@ func TestPhoneFastPathsReadAsTheLibrary(t *testing.T) {
 		t.Errorf("only %d and %d of %d numbers took the fast paths; the corpus does not test them", fast, national, total)
 	}
 }
+
+// FuzzPhoneFastPaths: whatever the text, Phone reads it as libphonenumber
+// alone does, in a locale whose national numbers take the fast path.
+func FuzzPhoneFastPaths(f *testing.F) {
+	for _, s := range []string{"+4930901820", "030 901820", "+49 030 901820", "0049 30 901820", "+1 201 555 0123", "4930901820", "+999", "00"} {
+		f.Add(s)
+	}
+	de, us := locale(f, "de-DE"), locale(f, "en-US")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, l := range []Locale{de, us} {
+			got, err := l.Phone(s)
+			want, wantErr := l.libraryOnly(s)
+			if got != want || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Fatalf("Phone(%s, %q) = %q, %v, want %q, %v", l.Tag, s, got, err, want, wantErr)
+			}
+		}
+	})
+}
