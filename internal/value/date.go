@@ -60,7 +60,24 @@ func (l Locale) Date(s string) (string, error) {
 			return "", fail("has a time of day (%s), but this column holds a day only: remove the time, or map the column to a date-and-time field", timePart)
 		}
 	}
-	return t.Format(time.DateOnly), nil
+	var buf [10]byte
+	if day := appendDay(buf[:0], t); string(day) != datePart {
+		return string(day), nil
+	}
+	return datePart, nil // the same text, without another copy of it
+}
+
+// formatDay is t.Format(time.DateOnly) for the days ymd returns, whose
+// years have four digits, at a tenth of its cost.
+func formatDay(t time.Time) string {
+	var buf [10]byte
+	return string(appendDay(buf[:0], t))
+}
+
+func appendDay(b []byte, t time.Time) []byte {
+	y, m, d := t.Date()
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
 // DateOrderOf says in which order the day and month of the date s must be
@@ -164,6 +181,13 @@ func splitDateTime(s string) (string, string) {
 
 // day reads the date part, returning midnight UTC of that day.
 func (l Locale) day(s string) (time.Time, error) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) {
+		return l.ymd(s[:4], s[5:7], s[8:]) // 2026-12-31, as dayGeneral reads it, without splitting
+	}
+	return l.dayGeneral(s)
+}
+
+func (l Locale) dayGeneral(s string) (time.Time, error) {
 	if allDigits(s) {
 		if len(s) == 8 { // 20261231
 			return l.ymd(s[:4], s[4:6], s[6:])

@@ -31,7 +31,11 @@ func (l Locale) Number(s string) (string, error) {
 // 1,234, 42). A column whose cells prove different separators mixes
 // conventions, which Number alone cannot see.
 func (l Locale) ReadNumber(s string) (v string, decimal byte, err error) {
-	s = strings.TrimSpace(numberNoise.Replace(s))
+	text, plain := s, plainNumber(s)
+	if !plain {
+		s = numberNoise.Replace(s)
+	}
+	s = strings.TrimSpace(s)
 	neg := false
 	switch {
 	case strings.HasPrefix(s, "-"), strings.HasPrefix(s, "−"):
@@ -47,7 +51,10 @@ func (l Locale) ReadNumber(s string) (v string, decimal byte, err error) {
 		neg = true
 		s = s[:len(s)-1]
 	}
-	s = spaceGroups.Replace(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if !plain {
+		s = spaceGroups.Replace(s)
+	}
 	if strings.ContainsAny(s, "eE") { // 1.5E+06 from a spreadsheet's scientific format
 		if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, ",") {
 			v, _ := canonical(neg, strconv.FormatFloat(f, 'f', -1, 64))
@@ -59,8 +66,21 @@ func (l Locale) ReadNumber(s string) (v string, decimal byte, err error) {
 	if !ok {
 		return "", 0, l.notANumber()
 	}
-	v, _ = canonical(neg, intPart+"."+frac)
-	return v, decimal, nil
+	return canonicalOf(neg, intPart, frac, text), decimal, nil
+}
+
+// plainNumber says whether s holds only digits, separators and signs,
+// none of which numberNoise or spaceGroups replace: most cells, which the
+// replacers would only copy.
+func plainNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == ',', c == '-', c == '+', c == '(', c == ')':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (l Locale) notANumber() error {
@@ -134,6 +154,16 @@ func notGrouped(whole string) bool {
 // ungroup removes the thousands separators from the integer part s: group
 // (if not 0) or '_' (a space). Every group but the first has three digits.
 func ungroup(s string, group byte) (string, bool) {
+	if strings.IndexByte(s, '_') < 0 && (group == 0 || strings.IndexByte(s, group) < 0) {
+		if !allDigits(s) { // one group, as ungroupAll would find
+			return "", false
+		}
+		return s, true
+	}
+	return ungroupAll(s, group)
+}
+
+func ungroupAll(s string, group byte) (string, bool) {
 	var groups []string
 	start := 0
 	for i := 0; i <= len(s); i++ {
@@ -154,19 +184,31 @@ func ungroup(s string, group byte) (string, bool) {
 // the fraction, so equal numbers are equal strings.
 func canonical(neg bool, s string) (string, error) {
 	whole, frac, _ := strings.Cut(s, ".")
+	return canonicalOf(neg, whole, frac, ""), nil
+}
+
+// canonicalOf is canonical of whole.frac, written with one allocation, or
+// none when it is text itself (a cell already written canonically).
+func canonicalOf(neg bool, whole, frac, text string) string {
 	whole = strings.TrimLeft(whole, "0")
 	frac = strings.TrimRight(frac, "0")
 	if whole == "" {
 		whole = "0"
 	}
-	out := whole
+	var buf [64]byte
+	b := buf[:0]
+	if neg && (whole != "0" || frac != "") {
+		b = append(b, '-')
+	}
+	b = append(b, whole...)
 	if frac != "" {
-		out += "." + frac
+		b = append(b, '.')
+		b = append(b, frac...)
 	}
-	if neg && out != "0" {
-		out = "-" + out
+	if string(b) == text {
+		return text
 	}
-	return out, nil
+	return string(b)
 }
 
 // FormatNumber writes a number cell's value canonically.
