@@ -61,12 +61,21 @@ duplicates) took minutes. An attribute value is already in its wire form
 are all such is now put in the answer as it is; a binary value (B, BS),
 which the serializer base64-encodes, still goes the serializer's way.
 
+With MOTO_OP_SECONDS set to a file, moto_server writes there, every two
+seconds, the CPU seconds (of the thread that answered) and the wall seconds
+it spent on each operation, and how many it answered: where the local
+cloud's time goes, apart from the time a request waits for the
+interpreter's lock or the write lock.
+
 Takes the same arguments as moto_server.
 """
 
 import copy
 import functools
+import json
+import os
 import threading
+import time
 import types
 
 import moto.dynamodb.models as dynamodb_models
@@ -74,7 +83,7 @@ import moto.s3.notifications as s3_notifications
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.events.models import Rule
-from moto.server import main
+from moto.server import DomainDispatcherApplication, main
 from moto.stepfunctions.models import StateMachineInstance
 from moto.core.exceptions import AWSError
 from moto.core.serialize import BaseJSONSerializer
@@ -381,6 +390,57 @@ def _serialize_type_structure_of_wire_value(self, serialized, value, shape, key)
 
 BaseJSONSerializer._serialize_type_map = _serialize_type_map_of_wire_values
 BaseJSONSerializer._serialize_type_structure = _serialize_type_structure_of_wire_value
+
+class _OpSeconds:
+    """CPU and wall seconds, and calls, by operation, written to a file."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.Lock()
+        self.ops = {}
+
+    def add(self, op, cpu, wall):
+        with self.lock:
+            entry = self.ops.setdefault(op, {"calls": 0, "cpu": 0.0, "wall": 0.0})
+            entry["calls"] += 1
+            entry["cpu"] += cpu
+            entry["wall"] += wall
+
+    def write_every(self, seconds):
+        while True:
+            time.sleep(seconds)
+            with self.lock:
+                data = json.dumps(self.ops, indent=1, sort_keys=True)
+            with open(self.path + ".tmp", "w") as f:
+                f.write(data)
+            os.replace(self.path + ".tmp", self.path)
+
+
+def _operation(environ):
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    path = environ.get("PATH_INFO", "/").strip("/").split("/", 1)[0]
+    return environ.get("REQUEST_METHOD", "") + " /" + path
+
+
+def _timing(op_seconds):
+    answer = DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):
+        cpu, wall = time.thread_time(), time.perf_counter()
+        try:
+            return answer(self, environ, start_response)
+        finally:
+            op_seconds.add(_operation(environ), time.thread_time() - cpu, time.perf_counter() - wall)
+
+    return call
+
+
+if os.environ.get("MOTO_OP_SECONDS"):
+    _op_seconds = _OpSeconds(os.environ["MOTO_OP_SECONDS"])
+    DomainDispatcherApplication.__call__ = _timing(_op_seconds)
+    threading.Thread(target=_op_seconds.write_every, args=(2,), daemon=True).start()
 
 if __name__ == "__main__":
     main()
