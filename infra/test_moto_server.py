@@ -296,6 +296,33 @@ class ItemAnswerTest(unittest.TestCase):
 
 
 @mock_aws
+class QueryCopyTest(unittest.TestCase):
+    def test_query_copies_no_item_and_scan_still_does(self):
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        make_table(client, "t", 0)
+        with Counter() as counted:
+            self.assertEqual(query(client, "t")["Count"], 5, "query(p#0) Count")
+        self.assertEqual(counted.copies, 0, "items a Query deep-copies")
+        with Counter() as counted:
+            self.assertEqual(client.scan(TableName="t")["Count"], 5, "scan(t) Count")
+        self.assertEqual(counted.copies, 5, "items a Scan deep-copies (moto's own way)")
+
+    def test_item_sizes_are_moto_s(self):
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        client.put_item(TableName="t", Item=EVERY_KIND)
+        item = next(iter(moto_server.dynamodb_models.dynamodb_backends["123456789012"]["us-east-1"].tables["t"].all_items()))
+        for name, value in item.attrs.items():
+            with self.subTest(name):
+                self.assertEqual(moto_server._size(value), moto_server._dynamo_type_size(value), f"size({name})")
+
+
+@mock_aws
 class TransactWriteItemsTest(unittest.TestCase):
     def transact(self, client, name, fail):
         items = [{"Put": {"TableName": name, "Item": {"pk": {"S": "p#0"}, "sk": {"S": "C#new"}}}},
