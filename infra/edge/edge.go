@@ -38,12 +38,13 @@ type config struct {
 
 // edge is the HTTP handler of the local cloud's single endpoint.
 type edge struct {
-	cfg    config
-	logger *slog.Logger
-	proxy  *httputil.ReverseProxy
-	stats  *stats
-	memory *memory
-	faults *faults
+	cfg     config
+	logger  *slog.Logger
+	proxy   *httputil.ReverseProxy
+	stats   *stats
+	actions *actions
+	memory  *memory
+	faults  *faults
 
 	// Clients talk to moto directly, so the edge's own calls are neither
 	// counted nor routed back through itself.
@@ -70,11 +71,12 @@ func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, err
 		BaseEndpoint: aws.String(cfg.MotoURL),
 	}
 	e := &edge{
-		cfg:    cfg,
-		logger: logger,
-		stats:  newStats(),
-		memory: newMemory(),
-		faults: &faults{},
+		cfg:     cfg,
+		logger:  logger,
+		stats:   newStats(),
+		actions: newActions(),
+		memory:  newMemory(),
+		faults:  &faults{},
 		proxy: &httputil.ReverseProxy{
 			Rewrite: func(r *httputil.ProxyRequest) {
 				r.SetURL(target)
@@ -146,6 +148,7 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	svc, op := classify(r)
 	key := accessKeyOf(r)
 	e.stats.add(key, svc, op)
+	e.actions.add(r, key, svc, op)
 	if name, ok := invokePath(r); ok {
 		e.serveInvoke(w, r, name)
 		return
@@ -173,6 +176,8 @@ func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
 		e.stats.reset(filterOf(r))
 		w.WriteHeader(http.StatusNoContent)
+	case r.URL.Path == "/_edge/actions" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.actions.snapshot())
 	case r.URL.Path == "/_edge/memory" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.memory.snapshot(r.URL.Query().Get("function")))
 	case r.URL.Path == "/_edge/memory/reset" && r.Method == http.MethodPost:

@@ -93,15 +93,30 @@ var (
 
 // Main runs the tests and releases the local cloud if this binary asked
 // for it. Call it from TestMain.
-func Main(m *testing.M) {
-	os.Exit(run(m))
+//
+// Each of after runs once the tests have passed, if they used the project's
+// edge, with the cloud they used: a check over what the whole run did (the
+// actions each function needed); its error fails the run.
+func Main(m *testing.M, after ...func(Cloud) error) {
+	os.Exit(run(m, after))
 }
 
-func run(m *testing.M) int {
+func run(m *testing.M, after []func(Cloud) error) int {
 	mu.Lock()
 	inMain = true
 	mu.Unlock()
 	code := m.Run()
+	mu.Lock()
+	used := cached
+	mu.Unlock()
+	if code == 0 && used != nil && used.edge {
+		for _, check := range after {
+			if err := check(*used); err != nil {
+				fmt.Fprintln(os.Stderr, "FAIL:", err)
+				code = 1
+			}
+		}
+	}
 	if err := release(); err != nil {
 		fmt.Fprintln(os.Stderr, "cloudtest:", err)
 		if code == 0 {

@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	code := run(m)
+	code := run(m, nil)
 	if dir != "" {
 		os.RemoveAll(dir)
 	}

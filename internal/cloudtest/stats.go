@@ -141,3 +141,24 @@ func (s Stats) String() string {
 	b, _ := json.Marshal(map[string]map[string]int(s))
 	return fmt.Sprint(string(b))
 }
+
+// FunctionActions reads the IAM actions each deployed function's requests
+// have needed since the edge started (never reset), by deployed name.
+func (c Cloud) FunctionActions() (map[string][]string, error) {
+	if !c.edge {
+		return nil, fmt.Errorf("function actions need the project's edge; %s is another endpoint", c.Endpoint)
+	}
+	resp, err := http.Get(strings.TrimRight(c.Endpoint, "/") + "/_edge/actions")
+	if err != nil {
+		return nil, fmt.Errorf("edge actions: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("edge actions: %s", resp.Status)
+	}
+	var out map[string][]string
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return nil, fmt.Errorf("edge actions: %w", err)
+	}
+	return out, nil
+}

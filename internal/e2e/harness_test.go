@@ -25,7 +25,7 @@ import (
 	"github.com/crmimport/crm-import/internal/steps"
 )
 
-func TestMain(m *testing.M) { cloudtest.Main(m) }
+func TestMain(m *testing.M) { cloudtest.Main(m, everyActionAllowed) }
 
 // stack is the deployed stack as a test drives it.
 type stack struct {
