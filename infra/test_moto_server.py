@@ -125,6 +125,203 @@ class QueryTest(unittest.TestCase):
         self.assertEqual(client.scan(TableName="t")["Count"], 205, "scan(t) Count after a Query of a missing partition")
 
 
+def make_partition(client, name, outside):
+    """A table with one partition: 5 items C#000..C#004 in the range the
+    tests query, and `outside` items after it (D#...)."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    keys = [f"C#{i:03d}" for i in range(5)] + [f"D#{i:05d}" for i in range(outside)]
+    for start in range(0, len(keys), 25):
+        client.batch_write_item(RequestItems={name: [
+            {"PutRequest": {"Item": {"pk": {"S": "p"}, "sk": {"S": k}}}} for k in keys[start:start + 25]
+        ]})
+
+
+# Key conditions on the sort key, each with the sort keys it finds among
+# C#000..C#004 and D#00000..D#00009.
+RANGE_CONDITIONS = [
+    ("between", "sk BETWEEN :a AND :b", {":a": "C#001", ":b": "C#003"}, ["C#001", "C#002", "C#003"]),
+    ("begins_with", "begins_with(sk, :a)", {":a": "C#00"}, [f"C#{i:03d}" for i in range(5)]),
+    ("equal", "sk = :a", {":a": "C#002"}, ["C#002"]),
+    ("less than", "sk < :a", {":a": "C#002"}, ["C#000", "C#001"]),
+    ("at most", "sk <= :a", {":a": "C#001"}, ["C#000", "C#001"]),
+    ("greater than", "sk > :a", {":a": "D#00007"}, ["D#00008", "D#00009"]),
+    ("at least", "sk >= :a", {":a": "D#00008"}, ["D#00008", "D#00009"]),
+]
+
+
+def range_query(client, name, condition, values, **kwargs):
+    return client.query(
+        TableName=name,
+        KeyConditionExpression="pk = :pk AND " + condition,
+        ExpressionAttributeValues={":pk": {"S": "p"}, **{k: {"S": v} for k, v in values.items()}},
+        **kwargs,
+    )
+
+
+@mock_aws
+class RangeQueryTest(unittest.TestCase):
+    def test_range_query_examines_what_it_finds_not_the_partition(self):
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        costs = {}
+        for outside in (0, 2000):
+            name = f"t{outside}"
+            make_partition(client, name, outside)
+            with Counter() as counted:
+                out = range_query(client, name, "sk BETWEEN :a AND :b", {":a": "C#000", ":b": "C#004"})
+            self.assertEqual(out["Count"], 5, f"range_query({name}) Count")
+            costs[outside] = counted.comparisons
+        self.assertEqual(costs[2000], costs[0],
+                         f"comparisons of a range Query in a partition of 2000 more items = {costs[2000]}, want {costs[0]} (as in one of none)")
+
+    def test_range_queries_find_what_moto_finds(self):
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        make_partition(client, "t", 10)
+        for name, condition, values, want in RANGE_CONDITIONS:
+            with self.subTest(name):
+                got = [i["sk"]["S"] for i in range_query(client, "t", condition, values)["Items"]]
+                self.assertEqual(got, want, f"range_query({condition}, {values})")
+                backwards = [i["sk"]["S"] for i in range_query(client, "t", condition, values, ScanIndexForward=False)["Items"]]
+                self.assertEqual(backwards, list(reversed(want)), f"range_query({condition}, {values}) backwards")
+                pages, start = [], {}
+                while True:
+                    page = range_query(client, "t", condition, values, Limit=2, **start)
+                    pages += [i["sk"]["S"] for i in page["Items"]]
+                    if "LastEvaluatedKey" not in page:
+                        break
+                    start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+                self.assertEqual(pages, want, f"range_query({condition}, {values}) in pages of 2")
+
+
+# An item with every kind of attribute value, nested ones included.
+EVERY_KIND = {
+    "pk": {"S": "p"}, "sk": {"S": "C#000"},
+    "s": {"S": "Müller & Söhne"}, "empty": {"S": ""}, "n": {"N": "12.50"},
+    "yes": {"BOOL": True}, "null": {"NULL": True},
+    "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]},
+    "b": {"B": b"\x00\xffbin"}, "bs": {"BS": [b"x", b"y"]},
+    "l": {"L": [{"S": "x"}, {"N": "1"}, {"M": {"deep": {"B": b"z"}}}]},
+    "m": {"M": {"name": {"S": "n"}, "tags": {"L": [{"S": "t"}]}, "none": {"NULL": True}}},
+}
+
+
+class SerializerCounter:
+    """Counts the attribute values moto's response serializer walks: one
+    get_value call for each member of each structure it serializes."""
+
+    def __enter__(self):
+        self.calls = 0
+        self._get_value = moto_server.BaseJSONSerializer.get_value
+        counter = self
+
+        def get_value(serializer, *args, **kwargs):
+            counter.calls += 1
+            return counter._get_value(serializer, *args, **kwargs)
+
+        moto_server.BaseJSONSerializer.get_value = get_value
+        return self
+
+    def __exit__(self, *exc):
+        moto_server.BaseJSONSerializer.get_value = self._get_value
+
+
+@mock_aws
+class ItemAnswerTest(unittest.TestCase):
+    def setUp(self):
+        self.client = boto3.client("dynamodb", region_name="us-east-1")
+        self.client.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+    def put_records(self, n):
+        for start in range(0, n, 25):
+            self.client.batch_write_item(RequestItems={"t": [{"PutRequest": {"Item": {
+                "pk": {"S": "r"}, "sk": {"S": f"C#{i:05d}"}, "version": {"N": "1"},
+                "fields": {"M": {f"f{k}": {"S": f"value {k} of {i}"} for k in range(10)}},
+            }}} for i in range(start, min(start + 25, n))]})
+
+    def records(self):
+        return self.client.query(TableName="t", KeyConditionExpression="pk = :pk",
+                                 ExpressionAttributeValues={":pk": {"S": "r"}})
+
+    def test_items_of_plain_values_are_not_walked_value_by_value(self):
+        self.put_records(1)
+        with SerializerCounter() as one:
+            self.assertEqual(self.records()["Count"], 1, "records() Count")
+        self.put_records(200)
+        with SerializerCounter() as many:
+            self.assertEqual(self.records()["Count"], 200, "records() Count")
+        self.assertEqual(many.calls, one.calls,
+                         f"serializer calls for 200 items of 12 values = {many.calls}, want {one.calls} (as for 1)")
+
+    def test_answers_are_as_moto_serializes_them(self):
+        self.client.put_item(TableName="t", Item=EVERY_KIND)
+        self.put_records(3)
+        calls = {
+            "get_item": lambda: self.client.get_item(TableName="t", Key={"pk": {"S": "p"}, "sk": {"S": "C#000"}}),
+            "query": lambda: self.client.query(TableName="t", KeyConditionExpression="pk = :pk",
+                                               ExpressionAttributeValues={":pk": {"S": "p"}}),
+            "scan": lambda: self.client.scan(TableName="t"),
+            "batch_get_item": lambda: self.client.batch_get_item(RequestItems={"t": {"Keys": [
+                {"pk": {"S": "p"}, "sk": {"S": "C#000"}}, {"pk": {"S": "r"}, "sk": {"S": "C#00001"}}]}}),
+            "projection": lambda: self.client.query(TableName="t", KeyConditionExpression="pk = :pk",
+                                                    ExpressionAttributeValues={":pk": {"S": "p"}},
+                                                    ProjectionExpression="sk, m.#n, l[2]", ExpressionAttributeNames={"#n": "name"}),
+            "update_item": lambda: self.client.update_item(TableName="t", Key={"pk": {"S": "p"}, "sk": {"S": "C#000"}},
+                                                           UpdateExpression="SET n = :n", ExpressionAttributeValues={":n": {"N": "12.50"}},
+                                                           ReturnValues="ALL_NEW"),
+        }
+        for name, call in calls.items():
+            with self.subTest(name):
+                patched = call()
+                saved = (moto_server.BaseJSONSerializer._serialize_type_map,
+                         moto_server.BaseJSONSerializer._serialize_type_structure)
+                moto_server.BaseJSONSerializer._serialize_type_map = moto_server._serialize_type_map
+                moto_server.BaseJSONSerializer._serialize_type_structure = moto_server._serialize_type_structure
+                try:
+                    unpatched = call()
+                finally:
+                    (moto_server.BaseJSONSerializer._serialize_type_map,
+                     moto_server.BaseJSONSerializer._serialize_type_structure) = saved
+                patched.pop("ResponseMetadata", None)
+                unpatched.pop("ResponseMetadata", None)
+                self.assertEqual(patched, unpatched, f"{name}() with the fast path, want as moto serializes it")
+
+
+@mock_aws
+class QueryCopyTest(unittest.TestCase):
+    def test_query_copies_no_item_and_scan_still_does(self):
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        make_table(client, "t", 0)
+        with Counter() as counted:
+            self.assertEqual(query(client, "t")["Count"], 5, "query(p#0) Count")
+        self.assertEqual(counted.copies, 0, "items a Query deep-copies")
+        with Counter() as counted:
+            self.assertEqual(client.scan(TableName="t")["Count"], 5, "scan(t) Count")
+        self.assertEqual(counted.copies, 5, "items a Scan deep-copies (moto's own way)")
+
+    def test_item_sizes_are_moto_s(self):
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        client.put_item(TableName="t", Item=EVERY_KIND)
+        item = next(iter(moto_server.dynamodb_models.dynamodb_backends["123456789012"]["us-east-1"].tables["t"].all_items()))
+        for name, value in item.attrs.items():
+            with self.subTest(name):
+                self.assertEqual(moto_server._size(value), moto_server._dynamo_type_size(value), f"size({name})")
+
+
 @mock_aws
 class TransactWriteItemsTest(unittest.TestCase):
     def transact(self, client, name, fail):

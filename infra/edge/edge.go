@@ -160,7 +160,9 @@ func (e *edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.servePresignedPost(w, r)
 		return
 	}
+	began := time.Now()
 	e.proxy.ServeHTTP(w, r)
+	e.stats.took(key, svc, op, time.Since(began))
 }
 
 func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
@@ -169,6 +171,8 @@ func (e *edge) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		e.serveHealth(w, r)
 	case r.URL.Path == "/_edge/stats" && r.Method == http.MethodGet:
 		writeJSON(w, http.StatusOK, e.stats.snapshot(filterOf(r)))
+	case r.URL.Path == "/_edge/stats/seconds" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, e.stats.seconds(filterOf(r)))
 	case r.URL.Path == "/_edge/stats/reset" && r.Method == http.MethodPost:
 		e.stats.reset(filterOf(r))
 		w.WriteHeader(http.StatusNoContent)

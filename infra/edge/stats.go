@@ -8,27 +8,40 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 )
 
 // stats counts requests by service and operation, so tests can assert how
-// an adapter talks to AWS ("one Query per user, not one GetItem per row").
+// an adapter talks to AWS ("one Query per user, not one GetItem per row"),
+// and adds up how long the local cloud took to answer them, so a benchmark
+// can say where an import's time went (which calls, of which function).
 //
 // Counts are also kept per access key id: test binaries share one edge, so
 // a test that signs with its own key reads only its own requests, and each
 // function signs with a key naming it.
 type stats struct {
-	mu     sync.Mutex
-	counts map[statKey]int
+	mu      sync.Mutex
+	counts  map[statKey]int
+	elapsed map[statKey]time.Duration
 }
 
 type statKey struct{ accessKey, service, op string }
 
-func newStats() *stats { return &stats{counts: map[statKey]int{}} }
+func newStats() *stats {
+	return &stats{counts: map[statKey]int{}, elapsed: map[statKey]time.Duration{}}
+}
 
 func (s *stats) add(accessKey, service, op string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts[statKey{accessKey, service, op}]++
+}
+
+// took adds d, the time one request took to be answered, to its operation.
+func (s *stats) took(accessKey, service, op string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.elapsed[statKey{accessKey, service, op}] += d
 }
 
 // functionKeyPrefix starts the access key id each function signs with.
@@ -72,12 +85,36 @@ func (s *stats) snapshot(f statsFilter) map[string]map[string]int {
 	return out
 }
 
+// seconds sums the selected answer times, in seconds, by service and
+// operation. Requests answered at once overlap, so the sum can exceed the
+// time that passed.
+func (s *stats) seconds(f statsFilter) map[string]map[string]float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]map[string]float64{}
+	for k, d := range s.elapsed {
+		if !f.match(k) {
+			continue
+		}
+		if out[k.service] == nil {
+			out[k.service] = map[string]float64{}
+		}
+		out[k.service][k.op] += d.Seconds()
+	}
+	return out
+}
+
 func (s *stats) reset(f statsFilter) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k := range s.counts {
 		if f.match(k) {
 			delete(s.counts, k)
+		}
+	}
+	for k := range s.elapsed {
+		if f.match(k) {
+			delete(s.elapsed, k)
 		}
 	}
 }

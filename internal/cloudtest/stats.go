@@ -64,6 +64,31 @@ func (c Cloud) FunctionStats(t testing.TB, function string) Stats {
 	return c.stats(t, url.Values{"function": {function}})
 }
 
+// Seconds are the edge's summed answer times: service -> operation ->
+// seconds that the local cloud took to answer those requests, as the
+// caller waited for them (calls made at once overlap).
+type Seconds map[string]map[string]float64
+
+// FunctionSeconds reads how long the requests of the deployed functions
+// whose name contains function took to be answered, by operation: where a
+// step's time went. ResetFunctionStats zeroes them too.
+func (c Cloud) FunctionSeconds(t testing.TB, function string) Seconds {
+	t.Helper()
+	resp, err := http.Get(c.adminURL(t, "/_edge/stats/seconds", url.Values{"function": {function}}))
+	if err != nil {
+		t.Fatalf("edge seconds: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("edge seconds: %s", resp.Status)
+	}
+	var s Seconds
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		t.Fatalf("edge seconds: %v", err)
+	}
+	return s
+}
+
 // ResetFunctionStats zeroes the counts FunctionStats reads.
 func (c Cloud) ResetFunctionStats(t testing.TB, function string) {
 	t.Helper()

@@ -11,9 +11,9 @@ import (
 )
 
 // TestCreatesShareOneBeforeImagePerChunk: the creates of a chunk cost one
-// image item (one UpdateItem), an update keeps its own; a retry of the
+// image item (one PutItem), an update keeps its own; a retry of the
 // chunk that writes only the creates the first attempt did not reach adds
-// to the same item, so each created ID is there once; the images count
+// to the same item (its PutItem refused, one UpdateItem), so each created ID is there once; the images count
 // and read back as one per record, and undo in batches of any size, each
 // going on where the last ended, does what one run does.
 func TestCreatesShareOneBeforeImagePerChunk(t *testing.T) {
@@ -44,12 +44,16 @@ func TestCreatesShareOneBeforeImagePerChunk(t *testing.T) {
 	if err := r.Write(ctx, first, writes); err != nil {
 		t.Fatal(err)
 	}
-	if u, b := calls.get("UpdateItem"), calls.get("BatchWriteItem"); u != 1 || b != 5 {
-		t.Errorf("Write(99 creates, 1 update) = %d UpdateItem, %d BatchWriteItem, want 1 (the creates' image), 5 (1 for the update's image, 4 for 100 records)", u, b)
+	if p, u, b := calls.get("PutItem"), calls.get("UpdateItem"), calls.get("BatchWriteItem"); p != 1 || u != 0 || b != 5 {
+		t.Errorf("Write(99 creates, 1 update) = %d PutItem, %d UpdateItem, %d BatchWriteItem, want 1 (the creates' image), 0, 5 (1 for the update's image, 4 for 100 records)", p, u, b)
 	}
+	calls.reset()
 	// The retry after a crash: the records from c-060 on were not written.
 	if err := r.Write(ctx, first, create(60, 100)); err != nil {
 		t.Fatal(err)
+	}
+	if p, u := calls.get("PutItem"), calls.get("UpdateItem"); p != 1 || u != 1 {
+		t.Errorf("Write(retry of 40 creates) = %d PutItem, %d UpdateItem, want 1 (refused: the image is there), 1 (added to)", p, u)
 	}
 	second := sc
 	second.Chunk = "c-100"

@@ -133,8 +133,8 @@ type faultyAPI struct {
 	unprocessedNext int // calls that will write half and return the rest
 	throttleNext    int // calls that will fail with throttling, writing nothing
 	crashAfter      int // BatchWriteItem calls to let through before failing; 0 = never
-	batchCalls      int // BatchWriteItem (and UpdateItem) calls seen
-	createdImages   int // UpdateItem calls: images of a chunk's creates
+	batchCalls      int // BatchWriteItem (and PutItem, UpdateItem) calls seen
+	createdImages   int // PutItem and UpdateItem calls: images of a chunk's creates
 	beforeBatches   int // of which carried before-images
 	recordBatches   int // of which carried records
 	queryCalls      int
@@ -197,18 +197,31 @@ func (f *faultyAPI) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteI
 	return out, nil
 }
 
-// UpdateItem is the write of a chunk's created image: it counts, and
-// crashes, as a batch of before-images does.
+// PutItem is the first write of a chunk's created image, UpdateItem a
+// retried chunk's: each counts, and crashes, as a batch of before-images
+// does.
+func (f *faultyAPI) PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	if f.createdImage() {
+		return nil, errCrash
+	}
+	return f.API.PutItem(ctx, in, opts...)
+}
+
 func (f *faultyAPI) UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	f.mu.Lock()
-	f.batchCalls++
-	f.createdImages++
-	crash := f.crashAfter > 0 && f.batchCalls > f.crashAfter
-	f.mu.Unlock()
-	if crash {
+	if f.createdImage() {
 		return nil, errCrash
 	}
 	return f.API.UpdateItem(ctx, in, opts...)
+}
+
+// createdImage counts a write of a created image and says whether it
+// crashes.
+func (f *faultyAPI) createdImage() (crash bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.batchCalls++
+	f.createdImages++
+	return f.crashAfter > 0 && f.batchCalls > f.crashAfter
 }
 
 // imaged are the sort keys of the records a table's before-images name

@@ -16,10 +16,12 @@ import (
 
 // API is the part of the DynamoDB client the records need. There is no
 // GetItem here on purpose: records are read a user at a time with Query.
-// UpdateItem adds a chunk's created IDs to its before-image.
+// PutItem writes a chunk's before-image of its creates, and UpdateItem adds
+// to it when the chunk is retried.
 type API interface {
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 }
 

@@ -21,8 +21,9 @@ const defaultBeforeImageTTL = 90 * 24 * time.Hour
 // which a retried apply writes again.
 //
 // A created record's image holds nothing but its ID (there was no record),
-// so the creates of one chunk share one image item (createdImage), added
-// to with one UpdateItem: 1,000 created rows cost 10 items, not 1,000.
+// so the creates of one chunk share one image item (createdSK), put with
+// one PutItem (added to with one UpdateItem when the chunk is retried):
+// 1,000 created rows cost 10 items, not 1,000.
 // Updated and deleted records keep an image each, with the old item.
 func (r *Records) Write(ctx context.Context, s crm.Scope, writes []crm.Write) error {
 	if err := checkScope(s); err != nil {

@@ -220,8 +220,20 @@ func (st *stack) printBench(tb testing.TB, rows, users int, took, floor time.Dur
 	}
 	sort.Strings(perRows)
 	fmt.Printf("requests per 1,000 rows: %s\n", strings.Join(perRows, ", "))
+	// Where the time went: how long the local cloud took to answer each
+	// operation, over every function (calls made at once overlap, so the
+	// sum can exceed the import's time).
+	seconds := map[string]float64{}
+	for _, fn := range benchFunctions {
+		for service, ops := range st.cloud.FunctionSeconds(tb, fn+"Function") {
+			for op, s := range ops {
+				seconds[service+"."+op] += s
+			}
+		}
+	}
+	fmt.Printf("seconds answering, by operation: %s\n", byValue(seconds))
 	memory := st.cloud.FunctionsMemory(tb, "")
-	fmt.Printf("%-13s %11s %8s %9s  %s\n", "function", "invocations", "peak MB", "memory MB", "requests")
+	fmt.Printf("%-13s %11s %8s %9s %10s  %s\n", "function", "invocations", "peak MB", "memory MB", "AWS s", "requests")
 	for _, fn := range benchFunctions {
 		var m struct {
 			peak, mb    int64
@@ -233,6 +245,12 @@ func (st *stack) printBench(tb testing.TB, rows, users int, took, floor time.Dur
 			}
 		}
 		stats := st.cloud.FunctionStats(tb, fn+"Function")
+		waited := 0.0
+		for _, ops := range st.cloud.FunctionSeconds(tb, fn+"Function") {
+			for _, s := range ops {
+				waited += s
+			}
+		}
 		if m.invocations == 0 && len(stats) == 0 {
 			continue
 		}
@@ -243,6 +261,20 @@ func (st *stack) printBench(tb testing.TB, rows, users int, took, floor time.Dur
 			}
 		}
 		sort.Strings(reqs)
-		fmt.Printf("%-13s %11d %8.1f %9d  %s\n", fn, m.invocations, float64(m.peak)/(1<<20), m.mb, strings.Join(reqs, ", "))
+		fmt.Printf("%-13s %11d %8.1f %9d %10.1f  %s\n", fn, m.invocations, float64(m.peak)/(1<<20), m.mb, waited, strings.Join(reqs, ", "))
 	}
+}
+
+// byValue lists seconds by operation, the largest first, to a tenth.
+func byValue(seconds map[string]float64) string {
+	ops := make([]string, 0, len(seconds))
+	for op := range seconds {
+		ops = append(ops, op)
+	}
+	sort.Slice(ops, func(i, j int) bool { return seconds[ops[i]] > seconds[ops[j]] })
+	parts := make([]string, len(ops))
+	for i, op := range ops {
+		parts[i] = fmt.Sprintf("%s %.1f", op, seconds[op])
+	}
+	return strings.Join(parts, ", ")
 }

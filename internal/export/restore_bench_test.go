@@ -130,6 +130,12 @@ func (db *memoryDB) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...fu
 	return nil, errors.New("memoryDB: UpdateItem is not part of the benchmark")
 }
 
+// PutItem is not asked of the restore either (apply's image of a chunk's
+// creates is).
+func (db *memoryDB) PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return nil, errors.New("memoryDB: PutItem is not part of the benchmark")
+}
+
 func (db *memoryDB) TransactWriteItems(_ context.Context, in *dynamodb.TransactWriteItemsInput, _ ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
