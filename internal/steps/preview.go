@@ -38,6 +38,9 @@ type UserPlan struct {
 	Rows    int          `json:"rows"`
 	Invalid int          `json:"invalid"` // rows with validation errors, counted by validate already
 	Preview plan.Preview `json:"preview"` // without its sample, which stays in S3
+	// Resume is set when an apply invocation stopped before the end of
+	// the plan: where the next one goes on (applyresume.go).
+	Resume *ApplyResume `json:"resume,omitempty"`
 }
 
 // Handle is the preview step.
