@@ -22,15 +22,14 @@ func Build(existing []crm.Record, rows []crm.Row, o Options) (*Plan, error) {
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
-	fileKeys := make([]map[string]string, len(rows))
-	numbers := make([]int, len(rows))
-	for i, r := range rows {
-		fileKeys[i], numbers[i] = r.Fields, r.Number
-	}
-	b, err := newBuilder(existing, o, fileKeys, numbers)
+	b, err := newBuilder(existing, o)
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range rows {
+		b.addFileRow(r)
+	}
+	b.indexFile()
 	ops := make([]Op, 0, len(rows))
 	for i, r := range rows {
 		ops = append(ops, b.row(i, r))
@@ -82,23 +81,24 @@ type builder struct {
 	keyFields map[string]bool
 	records   *match.Index // existing records
 	fileRows  *match.Index // the file's rows, to find rows sharing a key
-	// fileKeys and numbers are the file's rows' key fields (at least) and
-	// row numbers, by index: what an error names of an earlier row with
-	// the same key.
-	fileKeys  []map[string]string
-	numbers   []int
-	claimedBy map[int]int  // existing record -> row number that updates it
-	protected map[int]bool // existing records some row names: never deleted
+	// The file's rows' key values as written, their tuples (fileRows
+	// indexes them) and row numbers, by row index: what an error names of
+	// an earlier row with the same key, kept without the rows.
+	fileKeys   [][]string
+	fileTuples []match.Tuple
+	numbers    []int
+	claimedBy  map[int]int  // existing record -> row number that updates it
+	protected  map[int]bool // existing records some row names: never deleted
 }
 
-// newBuilder indexes the existing records and the file's rows' keys
-// (fileKeys, the rows' fields or only their key fields, and numbers, by
-// row index) for planning the rows one by one with row.
-func newBuilder(existing []crm.Record, o Options, fileKeys []map[string]string, numbers []int) (*builder, error) {
+// newBuilder indexes the existing records; the file's rows' keys follow,
+// with addFileRow for each row and then indexFile, before row plans them
+// one by one.
+func newBuilder(existing []crm.Record, o Options) (*builder, error) {
 	if o.IDField != "" {
 		existing = withIDField(existing, o.IDField)
 	}
-	b := &builder{o: o, existing: existing, fileKeys: fileKeys, numbers: numbers, claimedBy: map[int]int{}, protected: map[int]bool{}}
+	b := &builder{o: o, existing: existing, claimedBy: map[int]int{}, protected: map[int]bool{}}
 	if len(o.KeyFields) > 0 {
 		key, err := match.NewKey(o.KeyFields, o.Kinds)
 		if err != nil {
@@ -114,9 +114,44 @@ func newBuilder(existing []crm.Record, o Options, fileKeys []map[string]string, 
 			fields[i] = r.Fields
 		}
 		b.records = match.NewIndex(key, fields)
-		b.fileRows = match.NewIndex(key, fileKeys)
 	}
 	return b, nil
+}
+
+// addFileRow keeps what the plan needs of the file's next row to find rows
+// that share its key.
+func (b *builder) addFileRow(r crm.Row) {
+	if b.key == nil {
+		return
+	}
+	b.fileKeys = append(b.fileKeys, b.keyValues(r))
+	b.fileTuples = append(b.fileTuples, b.key.Of(r.Fields))
+	b.numbers = append(b.numbers, r.Number)
+}
+
+// keyValues are r's key values as written, in the key's order.
+func (b *builder) keyValues(r crm.Row) []string {
+	vs := make([]string, len(b.o.KeyFields))
+	for i, f := range b.o.KeyFields {
+		vs[i] = r.Fields[f]
+	}
+	return vs
+}
+
+// indexFile indexes the file's rows added.
+func (b *builder) indexFile() {
+	if b.key != nil {
+		b.fileRows = match.NewTupleIndex(*b.key, b.fileTuples)
+	}
+}
+
+// fileRowKey describes the key of the file's row of index j.
+func (b *builder) fileRowKey(j int) string {
+	fields := make(map[string]string, len(b.o.KeyFields))
+	for i, f := range b.o.KeyFields {
+		fields[f] = b.fileKeys[j][i]
+	}
+	return b.key.Describe(fields)
 }
 
 // row plans r, the file's row of index i.
@@ -151,7 +186,7 @@ func (b *builder) row(i int, r crm.Row) Op {
 		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
 			Value:  keyValues(b.o.KeyFields, r.Fields),
-			Reason: fmt.Sprintf("row %d has the same key (%s); only the first of them is imported", b.numbers[j], b.key.Describe(b.fileKeys[j])),
+			Reason: fmt.Sprintf("row %d has the same key (%s); only the first of them is imported", b.numbers[j], b.fileRowKey(j)),
 		})
 	}
 	switch found.Outcome() {

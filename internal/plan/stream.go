@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
+	"slices"
 
 	"github.com/lanrat/extsort"
 
@@ -17,9 +17,10 @@ import (
 type Rows func(each func(crm.Row) error) error
 
 // streamChunk is how many ops the sort holds in memory before it writes a
-// sorted run to a temporary file: at about 1 KB an op, some 20 MB. A
-// variable, so a test can make it small.
-var streamChunk = 20_000
+// sorted run to a temporary file. The sort has up to five such chunks in
+// hand (one filling, one sorting, two queued, one being written): at about
+// 1 KB an op, some 25 MB. A variable, so a test can make it small.
+var streamChunk = 5_000
 
 // Stream plans rows against existing as Build does and gives the same
 // plan, op by op to out in Build's order, and the same preview, without
@@ -31,19 +32,20 @@ func Stream(ctx context.Context, existing []crm.Record, rows Rows, o Options, tm
 	if err := o.check(); err != nil {
 		return Preview{}, fmt.Errorf("plan: %w", err)
 	}
-	var fileKeys []map[string]string
-	var numbers []int
-	err := rows(func(r crm.Row) error {
-		fileKeys, numbers = append(fileKeys, keysOf(r, o.KeyFields)), append(numbers, r.Number)
+	b, err := newBuilder(existing, o)
+	if err != nil {
+		return Preview{}, err
+	}
+	n := 0
+	err = rows(func(r crm.Row) error {
+		b.addFileRow(r)
+		n++
 		return nil
 	})
 	if err != nil {
 		return Preview{}, err
 	}
-	b, err := newBuilder(existing, o, fileKeys, numbers)
-	if err != nil {
-		return Preview{}, err
-	}
+	b.indexFile()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -51,12 +53,12 @@ func Stream(ctx context.Context, existing []crm.Record, rows Rows, o Options, tm
 	planned := make(chan error, 1)
 	go func() {
 		defer close(in)
-		planned <- b.stream(ctx, rows, len(numbers), in)
+		planned <- b.stream(ctx, rows, n, in)
 	}()
 	sorter, sorted, sortErr := extsort.Generic(in, decodeSeqOp, encodeSeqOp, compareSeqOps,
 		&extsort.Config{ChunkSize: streamChunk, NumWorkers: 1, TempFilesDir: tmpDir, ChanBuffSize: 0})
 	go sorter.Sort(ctx)
-	sum := newSummary(len(numbers), o.SampleSize)
+	sum := newSummary(n, o.SampleSize)
 	var outErr error
 	for op := range sorted {
 		if outErr != nil {
@@ -98,7 +100,7 @@ func (b *builder) stream(ctx context.Context, rows Rows, n int, ops chan<- seqOp
 	}
 	i := 0
 	err := rows(func(r crm.Row) error {
-		if i >= n || r.Number != b.numbers[i] || !maps.Equal(b.fileKeys[i], keysOf(r, b.o.KeyFields)) {
+		if i >= n || (b.key != nil && (r.Number != b.numbers[i] || !slices.Equal(b.fileKeys[i], b.keyValues(r)))) {
 			return fmt.Errorf("plan: the rows read again are not the rows read first (row %d)", r.Number)
 		}
 		op := b.row(i, r)
@@ -119,16 +121,6 @@ func (b *builder) stream(ctx context.Context, rows Rows, n int, ops chan<- seqOp
 		}
 	}
 	return nil
-}
-
-func keysOf(r crm.Row, keyFields []string) map[string]string {
-	keys := make(map[string]string, len(keyFields))
-	for _, f := range keyFields {
-		if v, ok := r.Fields[f]; ok {
-			keys[f] = v
-		}
-	}
-	return keys
 }
 
 // seqOp is an op with its place in the order Build makes them, so the sort
