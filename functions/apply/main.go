@@ -3,6 +3,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"strconv"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -16,6 +18,9 @@ func main() {
 	if err != nil {
 		stack.Exit(err)
 	}
-	h := &steps.Apply{Files: s.Bucket(), Records: s.Records(), Tenants: s.Tenants(), Jobs: s.Jobs(), Leases: s.Leases(), Log: s.Log}
-	lambda.Start(lambdafn.Handler(s.Log, "apply", h.Handle))
+	// APPLY_MAX_OPS bounds the ops of one invocation (0: as many as its
+	// time allows); the workflow invokes it again until the plan is done.
+	maxOps, _ := strconv.Atoi(os.Getenv("APPLY_MAX_OPS"))
+	h := &steps.Apply{Files: s.Bucket(), Records: s.Records(), Tenants: s.Tenants(), Jobs: s.Jobs(), Leases: s.Leases(), MaxOps: maxOps, Log: s.Log}
+	lambda.Start(lambdafn.Handler(s.Log, "apply", h.Step))
 }

@@ -39,6 +39,12 @@ type Input struct {
 	// nothing as soon as it is read, the others once their chunk is
 	// written; each kind in plan order.
 	Outcome func(outcome.Row) error
+	// Stop, if set, is asked after each full chunk is written and
+	// reported, with the ops done so far; true ends the run there, every
+	// op read carried out and reported, and Result.Stopped says so. A run
+	// that goes on from there (the same plan past its first done ops)
+	// reports what one uninterrupted run would have: see stop.go.
+	Stop func(done int) bool
 }
 
 // Result counts the outcomes of a plan's ops. AlreadyApplied tells how many
@@ -53,6 +59,9 @@ type Result struct {
 	Errors         int
 	Conflicts      int
 	AlreadyApplied int
+	// Stopped says the run ended at Input.Stop's word, before the end of
+	// the plan.
+	Stopped bool
 }
 
 // Run writes a user's plan into store.
@@ -112,6 +121,9 @@ func Run(ctx context.Context, store crm.Records, in Input) (Result, error) {
 				return r.res, err
 			}
 			chunk = chunk[:0]
+			if r.stop() {
+				return r.res, nil
+			}
 		}
 	}
 	if err := r.chunk(ctx, chunk); err != nil {

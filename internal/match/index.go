@@ -74,11 +74,19 @@ type group struct {
 // NewIndex indexes records (their field maps) on key. Records without any
 // key value are left out: nothing can identify them.
 func NewIndex(key Key, records []map[string]string) *Index {
-	ix := &Index{key: key, tuples: make([]Tuple, len(records))}
-	byMask := map[uint8]*group{}
+	tuples := make([]Tuple, len(records))
 	for i, fields := range records {
-		t := key.Of(fields)
-		ix.tuples[i] = t
+		tuples[i] = key.Of(fields)
+	}
+	return NewTupleIndex(key, tuples)
+}
+
+// NewTupleIndex indexes records by their tuples (key.Of of their fields),
+// for a caller that keeps only those: a streamed file's rows.
+func NewTupleIndex(key Key, tuples []Tuple) *Index {
+	ix := &Index{key: key, tuples: tuples}
+	byMask := map[uint8]*group{}
+	for i, t := range tuples {
 		m := t.mask()
 		if m == 0 {
 			continue

@@ -22,40 +22,25 @@ func Build(existing []crm.Record, rows []crm.Row, o Options) (*Plan, error) {
 	if err := o.check(); err != nil {
 		return nil, fmt.Errorf("plan: %w", err)
 	}
-	if o.IDField != "" {
-		existing = withIDField(existing, o.IDField)
+	b, err := newBuilder(existing, o)
+	if err != nil {
+		return nil, err
 	}
-	b := &builder{o: o, existing: existing, claimedBy: map[int]int{}, protected: map[int]bool{}}
-	if len(o.KeyFields) > 0 {
-		key, err := match.NewKey(o.KeyFields, o.Kinds)
-		if err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
-		}
-		b.key = &key
-		b.keyFields = make(map[string]bool, len(o.KeyFields))
-		for _, f := range o.KeyFields {
-			b.keyFields[f] = true
-		}
-		fields := make([]map[string]string, len(existing))
-		for i, r := range existing {
-			fields[i] = r.Fields
-		}
-		b.records = match.NewIndex(key, fields)
-		rowFields := make([]map[string]string, len(rows))
-		for i, r := range rows {
-			rowFields[i] = r.Fields
-		}
-		b.fileRows = match.NewIndex(key, rowFields)
+	for _, r := range rows {
+		b.addFileRow(r)
 	}
+	b.indexFile()
 	ops := make([]Op, 0, len(rows))
-	for i := range rows {
-		ops = append(ops, b.row(i, rows))
+	for i, r := range rows {
+		ops = append(ops, b.row(i, r))
 	}
 	if o.Mode == crm.UpdateDelete {
 		ops = append(ops, b.deletes()...)
 	}
 	if o.IDField != "" {
-		byID(ops, o.IDField, o.IDColumn)
+		for i := range ops {
+			byID(&ops[i], o.IDField, o.IDColumn)
+		}
 	}
 	sortOps(ops)
 	return &Plan{Ops: ops, Preview: Summarize(len(rows), ops, o.SampleSize)}, nil
@@ -80,15 +65,12 @@ func withIDField(existing []crm.Record, field string) []crm.Record {
 // key, not a field of it), and makes a row whose id is no record's an
 // error: the record was deleted since the export, or is another user's;
 // creating one under an id from a file would be a guess.
-func byID(ops []Op, field, column string) {
-	for i := range ops {
-		op := &ops[i]
-		id := op.Fields[field]
-		delete(op.Fields, field)
-		if op.Kind == OpCreate && id != "" {
-			*op = Op{Kind: OpError, Row: op.Row, Key: op.Key, Errors: []crm.RowError{{Row: op.Row, Column: column, Field: field, Value: id,
-				Reason: "is the id of none of your records (deleted since the export, or another user's), so the row updates nothing; import new records from a file without this column"}}}
-		}
+func byID(op *Op, field, column string) {
+	id := op.Fields[field]
+	delete(op.Fields, field)
+	if op.Kind == OpCreate && id != "" {
+		*op = Op{Kind: OpError, Row: op.Row, Key: op.Key, Errors: []crm.RowError{{Row: op.Row, Column: column, Field: field, Value: id,
+			Reason: "is the id of none of your records (deleted since the export, or another user's), so the row updates nothing; import new records from a file without this column"}}}
 	}
 }
 
@@ -99,12 +81,81 @@ type builder struct {
 	keyFields map[string]bool
 	records   *match.Index // existing records
 	fileRows  *match.Index // the file's rows, to find rows sharing a key
-	claimedBy map[int]int  // existing record -> row number that updates it
-	protected map[int]bool // existing records some row names: never deleted
+	// The file's rows' key values as written, their tuples (fileRows
+	// indexes them) and row numbers, by row index: what an error names of
+	// an earlier row with the same key, kept without the rows.
+	fileKeys   [][]string
+	fileTuples []match.Tuple
+	numbers    []int
+	claimedBy  map[int]int  // existing record -> row number that updates it
+	protected  map[int]bool // existing records some row names: never deleted
 }
 
-func (b *builder) row(i int, rows []crm.Row) Op {
-	r := rows[i]
+// newBuilder indexes the existing records; the file's rows' keys follow,
+// with addFileRow for each row and then indexFile, before row plans them
+// one by one.
+func newBuilder(existing []crm.Record, o Options) (*builder, error) {
+	if o.IDField != "" {
+		existing = withIDField(existing, o.IDField)
+	}
+	b := &builder{o: o, existing: existing, claimedBy: map[int]int{}, protected: map[int]bool{}}
+	if len(o.KeyFields) > 0 {
+		key, err := match.NewKey(o.KeyFields, o.Kinds)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		b.key = &key
+		b.keyFields = make(map[string]bool, len(o.KeyFields))
+		for _, f := range o.KeyFields {
+			b.keyFields[f] = true
+		}
+		fields := make([]map[string]string, len(existing))
+		for i, r := range existing {
+			fields[i] = r.Fields
+		}
+		b.records = match.NewIndex(key, fields)
+	}
+	return b, nil
+}
+
+// addFileRow keeps what the plan needs of the file's next row to find rows
+// that share its key.
+func (b *builder) addFileRow(r crm.Row) {
+	if b.key == nil {
+		return
+	}
+	b.fileKeys = append(b.fileKeys, b.keyValues(r))
+	b.fileTuples = append(b.fileTuples, b.key.Of(r.Fields))
+	b.numbers = append(b.numbers, r.Number)
+}
+
+// keyValues are r's key values as written, in the key's order.
+func (b *builder) keyValues(r crm.Row) []string {
+	vs := make([]string, len(b.o.KeyFields))
+	for i, f := range b.o.KeyFields {
+		vs[i] = r.Fields[f]
+	}
+	return vs
+}
+
+// indexFile indexes the file's rows added.
+func (b *builder) indexFile() {
+	if b.key != nil {
+		b.fileRows = match.NewTupleIndex(*b.key, b.fileTuples)
+	}
+}
+
+// fileRowKey describes the key of the file's row of index j.
+func (b *builder) fileRowKey(j int) string {
+	fields := make(map[string]string, len(b.o.KeyFields))
+	for i, f := range b.o.KeyFields {
+		fields[f] = b.fileKeys[j][i]
+	}
+	return b.key.Describe(fields)
+}
+
+// row plans r, the file's row of index i.
+func (b *builder) row(i int, r crm.Row) Op {
 	if b.key == nil {
 		return b.invalidOr(r, func() Op { return b.create(r, "", nil) })
 	}
@@ -135,7 +186,7 @@ func (b *builder) row(i int, rows []crm.Row) Op {
 		return errorOp(r, desc, crm.RowError{
 			Column: strings.Join(b.o.KeyFields, ", "),
 			Value:  keyValues(b.o.KeyFields, r.Fields),
-			Reason: fmt.Sprintf("row %d has the same key (%s); only the first of them is imported", rows[j].Number, b.key.Describe(rows[j].Fields)),
+			Reason: fmt.Sprintf("row %d has the same key (%s); only the first of them is imported", b.numbers[j], b.fileRowKey(j)),
 		})
 	}
 	switch found.Outcome() {

@@ -43,54 +43,95 @@ func (s Preview) Total() int { return s.Rows + s.Deletes }
 // Summarize counts ops and picks a sample of at most sampleSize changes
 // (DefaultSampleSize when 0).
 func Summarize(rows int, ops []Op, sampleSize int) Preview {
+	s := newSummary(rows, sampleSize)
+	for _, op := range ops {
+		s.add(op)
+	}
+	return s.preview()
+}
+
+// summary makes a Preview from ops given one at a time in plan order,
+// keeping only the counts and the sample: a plan streamed to a file is
+// summarised without being held.
+type summary struct {
+	s     Preview
+	size  int
+	n     int    // ops added
+	picks []pick // the sample so far, best first, at most size
+}
+
+// pick is an op of the sample and what orders it: updates first, then
+// creates, then deletes, each in row order, then in plan order.
+type pick struct {
+	rank, row, i int
+	op           Op
+}
+
+var sampleRank = map[OpKind]int{OpUpdate: 1, OpCreate: 2, OpDelete: 3}
+
+func comparePicks(a, b pick) int {
+	return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.row, b.row), cmp.Compare(a.i, b.i))
+}
+
+func newSummary(rows, sampleSize int) *summary {
 	if sampleSize == 0 {
 		sampleSize = DefaultSampleSize
 	}
-	s := Preview{Rows: rows}
-	for _, op := range ops {
-		switch op.Kind {
-		case OpCreate:
-			s.Creates++
-		case OpUpdate:
-			s.Updates++
-			s.Matched++
-			for _, c := range op.Changes {
-				if s.FieldChanges == nil {
-					s.FieldChanges = map[string]int{}
-				}
-				s.FieldChanges[c.Field]++
+	return &summary{s: Preview{Rows: rows}, size: sampleSize}
+}
+
+// add counts op, the next of the plan, and keeps it if it is among the
+// sample so far.
+func (m *summary) add(op Op) {
+	s := &m.s
+	switch op.Kind {
+	case OpCreate:
+		s.Creates++
+	case OpUpdate:
+		s.Updates++
+		s.Matched++
+		for _, c := range op.Changes {
+			if s.FieldChanges == nil {
+				s.FieldChanges = map[string]int{}
 			}
-		case OpUnchanged:
-			s.Unchanged++
+			s.FieldChanges[c.Field]++
+		}
+	case OpUnchanged:
+		s.Unchanged++
+		s.Matched++
+	case OpDelete:
+		s.Deletes++
+	case OpSkip:
+		s.Skipped++
+		if op.ID != "" { // a row of add mode whose record exists
 			s.Matched++
-		case OpDelete:
-			s.Deletes++
-		case OpSkip:
-			s.Skipped++
-			if op.ID != "" { // a row of add mode whose record exists
-				s.Matched++
-			}
-		case OpError:
-			s.Errors++
 		}
+	case OpError:
+		s.Errors++
 	}
-	// Sorting small (rank, row, index) triples, not the ops themselves,
-	// keeps this cheap for a plan of 100,000 ops.
-	rank := map[OpKind]int{OpUpdate: 1, OpCreate: 2, OpDelete: 3}
-	type pick struct{ rank, row, i int }
-	var picks []pick
-	for i, op := range ops {
-		if r := rank[op.Kind]; r > 0 {
-			picks = append(picks, pick{r, op.Row, i})
-		}
+	i := m.n
+	m.n++
+	r := sampleRank[op.Kind]
+	if r == 0 || m.size <= 0 {
+		return
 	}
-	slices.SortFunc(picks, func(a, b pick) int {
-		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.row, b.row), cmp.Compare(a.i, b.i))
-	})
-	sample := make([]Op, 0, min(len(picks), sampleSize))
-	for _, p := range picks[:min(len(picks), sampleSize)] {
-		sample = append(sample, ops[p.i])
+	p := pick{rank: r, row: op.Row, i: i, op: op}
+	if len(m.picks) == m.size && comparePicks(p, m.picks[len(m.picks)-1]) >= 0 {
+		return
 	}
-	s.Sample = sample
+	at, _ := slices.BinarySearchFunc(m.picks, p, comparePicks)
+	m.picks = slices.Insert(m.picks, at, p)
+	if len(m.picks) > m.size {
+		m.picks = m.picks[:m.size]
+	}
+}
+
+// preview is the summary of the ops added.
+func (m *summary) preview() Preview {
+	s := m.s
+	s.Sample = make([]Op, 0, len(m.picks))
+	for _, p := range m.picks {
+		s.Sample = append(s.Sample, p.op)
+	}
 	return s
 }

@@ -29,25 +29,7 @@ type linked struct {
 // itself (a company's parent) is left as the name it is: the record it
 // names may be created by the same file.
 func (p *Preview) link(ctx context.Context, t UserTask, cfg *config.Config, entity *schema.Entity, rows []crm.Row) (linked, error) {
-	columns := map[string]string{}
-	for title, field := range cfg.Mapping {
-		columns[field] = title
-	}
-	var refs []links.Link
-	var byName []links.Link // links by name to companies: those create_linked creates
-	for _, f := range entity.Fields {
-		column, mapped := columns[f.Name]
-		if f.Type != schema.Reference || !mapped || f.Ref == entity.Name {
-			continue
-		}
-		l := links.Link{Field: f.Name, Column: column, Entity: f.Ref}
-		if strings.HasSuffix(f.Name, "_number") {
-			l.By = "customer_number" // company_number, a visit report's customer_number
-		} else if f.Ref == schema.Companies.Name {
-			byName = append(byName, l)
-		}
-		refs = append(refs, l)
-	}
+	refs, byName := linkFields(cfg, entity)
 	if len(refs) == 0 {
 		return linked{}, nil
 	}
@@ -91,6 +73,36 @@ func (p *Preview) link(ctx context.Context, t UserTask, cfg *config.Config, enti
 	}
 	out.unresolved = links.Resolve(rows, indexes)
 	return out, nil
+}
+
+// linkFields are the rows' references to other entities' records the
+// file's columns give, and among them those by name to companies (which
+// create_linked creates).
+func linkFields(cfg *config.Config, entity *schema.Entity) (refs, byName []links.Link) {
+	columns := map[string]string{}
+	for title, field := range cfg.Mapping {
+		columns[field] = title
+	}
+	for _, f := range entity.Fields {
+		column, mapped := columns[f.Name]
+		if f.Type != schema.Reference || !mapped || f.Ref == entity.Name {
+			continue
+		}
+		l := links.Link{Field: f.Name, Column: column, Entity: f.Ref}
+		if strings.HasSuffix(f.Name, "_number") {
+			l.By = "customer_number" // company_number, a visit report's customer_number
+		} else if f.Ref == schema.Companies.Name {
+			byName = append(byName, l)
+		}
+		refs = append(refs, l)
+	}
+	return refs, byName
+}
+
+// hasLinks says whether the rows refer to other entities' records.
+func hasLinks(cfg *config.Config, entity *schema.Entity) bool {
+	refs, _ := linkFields(cfg, entity)
+	return len(refs) > 0
 }
 
 // newCompanies plans the companies the rows name by name and no company of

@@ -38,10 +38,19 @@ type UserPlan struct {
 	Rows    int          `json:"rows"`
 	Invalid int          `json:"invalid"` // rows with validation errors, counted by validate already
 	Preview plan.Preview `json:"preview"` // without its sample, which stays in S3
+	// Resume is set when an apply invocation stopped before the end of
+	// the plan: where the next one goes on (applyresume.go).
+	Resume *ApplyResume `json:"resume,omitempty"`
 }
 
 // Handle is the preview step.
 func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
+	return p.handle(ctx, t, true)
+}
+
+// handle plans the user's rows; with stream, as streamPlan does wherever it
+// can: the benchmark measures both ways.
+func (p *Preview) handle(ctx context.Context, t UserTask, stream bool) (UserPlan, error) {
 	log := t.Logger(p.Log, "preview")
 	out := UserPlan{UserTask: t}
 	cfg, err := readConfig(ctx, p.Files, t.work())
@@ -58,34 +67,47 @@ func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
 	if err := acquire(ctx, log, p.Leases, p.Jobs, userLease(t.Tenant, t.ImportID, t.User.ID, entity.Name)); err != nil {
 		return out, err
 	}
+	var pv plan.Preview
+	if stream && !isDirectory(entity.Name) && !hasLinks(cfg, entity) {
+		pv, out.Rows, out.Invalid, err = p.streamPlan(ctx, t, cfg, entity)
+	} else {
+		pv, out.Rows, out.Invalid, err = p.wholePlan(ctx, t, cfg, entity)
+	}
+	if err != nil {
+		return out, err
+	}
+	if err := putJSON(ctx, p.Files, t.work().Preview(t.User.ID), pv); err != nil {
+		return out, err
+	}
+	if err := p.Jobs.SetDeletes(ctx, t.Tenant, t.ImportID, t.User.ID, pv.Deletes); err != nil {
+		return out, err
+	}
+	out.Preview = pv
+	out.Preview.Sample = nil
+	log.Info("preview ready", "rows", pv.Rows, "matched", pv.Matched, "creates", pv.Creates, "updates", pv.Updates,
+		"unchanged", pv.Unchanged, "deletes", pv.Deletes, "skipped", pv.Skipped, "errors", pv.Errors)
+	return out, nil
+}
+
+// wholePlan reads the user's rows and plans them in memory: for an import
+// of users, and for rows that link to other records (links resolve a
+// user's rows together).
+func (p *Preview) wholePlan(ctx context.Context, t UserTask, cfg *config.Config, entity *schema.Entity) (plan.Preview, int, int, error) {
 	rows, invalid, err := p.rows(ctx, t)
 	if err != nil {
-		return out, err
+		return plan.Preview{}, 0, 0, err
 	}
-	out.Rows, out.Invalid = len(rows), invalid
 	pl, err := p.plan(ctx, t, cfg, entity, rows)
 	if err != nil {
-		return out, err
+		return plan.Preview{}, 0, 0, err
 	}
-
 	err = uploadFile(ctx, p.Files, p.TmpDir, t.work().Plan(t.User.ID), crm.JSONLines, func(w io.Writer) error {
 		return plan.WriteOps(w, pl.Ops)
 	})
 	if err != nil {
-		return out, fmt.Errorf("write plan of %s: %w", t.User.ID, err)
+		return plan.Preview{}, 0, 0, fmt.Errorf("write plan of %s: %w", t.User.ID, err)
 	}
-	if err := putJSON(ctx, p.Files, t.work().Preview(t.User.ID), pl.Preview); err != nil {
-		return out, err
-	}
-	if err := p.Jobs.SetDeletes(ctx, t.Tenant, t.ImportID, t.User.ID, pl.Preview.Deletes); err != nil {
-		return out, err
-	}
-	out.Preview = pl.Preview
-	out.Preview.Sample = nil
-	s := pl.Preview
-	log.Info("preview ready", "rows", s.Rows, "matched", s.Matched, "creates", s.Creates, "updates", s.Updates,
-		"unchanged", s.Unchanged, "deletes", s.Deletes, "skipped", s.Skipped, "errors", s.Errors)
-	return out, nil
+	return pl.Preview, len(rows), invalid, nil
 }
 
 // plan plans the rows against the user's records, or against the user
