@@ -47,6 +47,15 @@ UpdateItems conditional on the same value could both succeed (two answers
 to one wizard wait both took it). DynamoDB applies each conditional write
 atomically; the backend's writes now hold one lock.
 
+Step Functions: a Distributed Map ignored ToleratedFailureCount and
+ToleratedFailurePercentage: a child execution that failed was counted
+and its item left without output, and the Map succeeded. AWS fails the
+map run (States.ExceedToleratedFailureThreshold) once more children fail
+than it tolerates, 0 by default, and starts no more children; the import
+relies on it to fail an import whose user failed, through its Catch. A
+child that fails past the threshold now fails the Map so, and the
+children not started yet are not started.
+
 Takes the same arguments as moto_server.
 """
 
@@ -69,6 +78,19 @@ from moto.stepfunctions.parser.asl.component.state.exec.execute_state import Exe
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.itemprocessor.distributed_item_processor_worker import (
+    DistributedItemProcessorWorker,
+)
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
 
 def _deepcopy_without_executions(self, memo):
@@ -271,6 +293,49 @@ def _locked(method):
 
 for _name in ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
     setattr(dynamodb_models.DynamoDBBackend, _name, _locked(getattr(dynamodb_models.DynamoDBBackend, _name)))
+
+
+def _exceeds_tolerance(record):
+    """Whether a map run has more failed children than it tolerates. moto
+    keeps both thresholds at 0 when the definition leaves them out, so a
+    threshold given is the one that is not 0: with none, any failure; with
+    ToleratedFailureCount, more failures than that; with
+    ToleratedFailurePercentage, a larger share of the items started. (AWS
+    fails a run that exceeds either of two given; this one, both.)"""
+    items = record.item_counter
+    failed = items.failed.get() + items.timed_out.get() + items.aborted.get()
+    total = max(items.total.get(), 1)
+    return failed > record.tolerated_failure_count and failed * 100.0 / total > record.tolerated_failure_percentage
+
+
+_eval_job = DistributedItemProcessorWorker._eval_job
+
+EXCEED_TOLERATED_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+def _eval_job_failing_past_tolerance(self, env, job):
+    _eval_job(self, env, job)
+    if job.job_output is None and _exceeds_tolerance(self._map_run_record):
+        # The job pool stops handing out items once a job closes with an
+        # exception, and the map run raises it: the Map state fails with
+        # it, so its Catch runs.
+        name = StatesErrorName(typ=StatesErrorNameType.StatesExceedToleratedFailureThreshold)
+        job.job_output = FailureEventException(
+            failure_event=FailureEvent(
+                env=self._env,
+                error_name=name,
+                event_type=HistoryEventType.ExecutionFailed,
+                event_details=EventDetails(
+                    executionFailedEventDetails=ExecutionFailedEventDetails(
+                        error=name.error_name, cause=EXCEED_TOLERATED_CAUSE
+                    )
+                ),
+            )
+        )
+
+
+DistributedItemProcessorWorker._eval_job = _eval_job_failing_past_tolerance
+
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,6 @@ package crm
 //	unassigned.jsonl       rows that reached no user (Row lines)              split
 //	selection.json         rows per user, values that matched nobody          split
 //	items.json             the Map's items: a JSON array of UserRef           split, next
-//	map/                   the Distributed Map's ResultWriter output          workflow
 //	plans/{user}.jsonl     each user's plan, one op a line                    preview
 //	previews/{user}.json   the user's preview: counts and a sample            preview
 //	outcomes/{user}.jsonl  every row's outcome (the row log)                  apply
@@ -38,7 +37,6 @@ func (w Work) Config() string     { return w.Prefix() + "config.json" }
 func (w Work) Unassigned() string { return w.Prefix() + "unassigned.jsonl" }
 func (w Work) Selection() string  { return w.Prefix() + "selection.json" }
 func (w Work) Items() string      { return w.Prefix() + "items.json" }
-func (w Work) MapResults() string { return w.Prefix() + "map/" }
 func (w Work) ErrorFile() string  { return w.Prefix() + "errors.csv" }
 func (w Work) Summary() string    { return w.Prefix() + "summary.json" }
 func (w Work) Duplicates() string { return w.Prefix() + "duplicates.json" }

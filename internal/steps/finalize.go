@@ -68,13 +68,13 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, statu
 			return crm.Summary{}, err
 		}
 	}
-	mapResults, err := mapResults(ctx, f.Files, s.work(), mapped, false)
+	fromMap, err := mapResults(ctx, f.Files, s.work(), mapped, false)
 	if err != nil {
 		return crm.Summary{}, err
 	}
-	results := mapResults
+	results := fromMap
 	if s.Wizard != nil {
-		results = append(slices.Clone(s.Wizard.Results), mapResults...)
+		results = append(slices.Clone(s.Wizard.Results), fromMap...)
 	}
 	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: status, Reason: reason, Users: results}
 	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
@@ -108,7 +108,7 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, statu
 	}
 	if s.Wizard != nil && s.Wizard.All != nil {
 		// The users the Map applied after import-all.
-		for _, r := range mapResults {
+		for _, r := range fromMap {
 			if err := f.Jobs.SetUserStatus(ctx, s.Tenant, s.ImportID, r.User.ID, crm.UserImported); err != nil {
 				return sum, err
 			}

@@ -18,7 +18,7 @@ func putMapItems(ctx context.Context, files crm.Files, w crm.Work, users []crm.U
 	if err := putJSON(ctx, files, w.Items(), users); err != nil {
 		return nil, err
 	}
-	return &MapItems{Key: w.Items(), Users: len(users), Results: w.MapResults()}, nil
+	return &MapItems{Key: w.Items(), Users: len(users)}, nil
 }
 
 // readMapItems reads back the users of the manifest m names; none when

@@ -57,10 +57,6 @@ type State struct {
 type MapItems struct {
 	Key   string `json:"key"`   // crm.Work Items
 	Users int    `json:"users"` // how many it lists
-	// Results is the prefix the Map's ResultWriter writes under (crm.Work
-	// MapResults), among the import's work files so that it expires with
-	// them.
-	Results string `json:"results"`
 }
 
 // MapRun is set by the workflow: MaxConcurrency by the state before the
@@ -72,7 +68,10 @@ type MapRun struct {
 	ResultWriterDetails *ResultWriterDetails `json:"ResultWriterDetails,omitempty"`
 }
 
-// ResultWriterDetails says where a Distributed Map wrote its manifest.
+// ResultWriterDetails says where a Distributed Map wrote its manifest:
+// under map-results/ (the template expires it as it does work/), a
+// fixed prefix because moto reads a path in ResultWriter's Parameters
+// from the Map's results, not from its input.
 type ResultWriterDetails struct {
 	Bucket string `json:"Bucket"`
 	Key    string `json:"Key"`
