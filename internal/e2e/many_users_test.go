@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,22 +20,49 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-// manyUsers is more users than the inline Map took: at MaxConcurrency 4
-// its iterations' events filled the execution's 25,000-event history
-// past about 701 users, and the state's lists of users and results
-// neared Step Functions' 256 KB.
-const manyUsers = 720
+// The inline Map took at most 701 users: each user's iterations put
+// about 35.7 events (25,000 / 701) in the execution's history, which Step
+// Functions ends at 25,000, and the state carried a list of the users and
+// one of their results, about 300 bytes a user, toward its 256 KB.
+const (
+	inlineMapUsers  = 701
+	eventsPerUser   = 25000.0 / inlineMapUsers
+	historyLimit    = 25000
+	defaultManyUser = 250
+)
 
 // finalizeInputBound is what Finalize's input may weigh whatever the
-// users: a few keys and counts. The lists it used to carry grew by
-// about 330 bytes a user.
+// users: a few keys and counts.
 const finalizeInputBound = 16 << 10
 
-// TestAnImportOfManyUsersRunsInTheDistributedMap imports a file of a few
-// small rows for each of more users than the inline Map could take: the
-// Distributed Map reads them from the manifest split wrote, every row is
-// created for its user, and Finalize's input stays small.
+// manyUsers is how many users the test imports: 250 by default, which
+// takes about a minute and a half on the project's shared 2-core machine
+// (every user costs a preview and an apply invocation, about 0.3 s of
+// moto's time), and shows both bounds: the history stays the same size
+// where the inline Map's would have grown by about 8,900 events, and
+// Finalize's input stays under 16 KB where the lists weigh about 75 KB.
+// E2E_MANY_USERS=720 runs it past the inline Map's limit (measured: 5
+// minutes 20 s, 46 events, Finalize's input 1,011 bytes against 213,841
+// bytes of lists).
+func manyUsers(t *testing.T) int {
+	v := os.Getenv("E2E_MANY_USERS")
+	if v == "" {
+		return defaultManyUser
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("E2E_MANY_USERS = %q, want a number of users", v)
+	}
+	return n
+}
+
+// TestAnImportOfManyUsersRunsInTheDistributedMap imports a file of one or
+// two small rows for each of hundreds of users: the Distributed Map reads
+// them from the manifest split wrote, every row is created for its user,
+// the execution's history does not grow with the users, and Finalize's
+// input stays small.
 func TestAnImportOfManyUsersRunsInTheDistributedMap(t *testing.T) {
+	manyUsers := manyUsers(t)
 	st := newStack(t)
 	ctx := context.Background()
 	tn := newTenant(t)
@@ -101,6 +130,11 @@ func TestAnImportOfManyUsersRunsInTheDistributedMap(t *testing.T) {
 	if finalizeInput == "" || len(finalizeInput) > finalizeInputBound {
 		t.Errorf("Finalize's input = %d bytes, want some and at most %d: no list growing with users", len(finalizeInput), finalizeInputBound)
 	}
+	// The children's events are in their own histories: the import's
+	// holds its own steps and the Map's start and end, whatever the users.
+	if inline := int(eventsPerUser * float64(manyUsers)); events > 100 {
+		t.Errorf("execution history = %d events, want at most 100 (the inline Map's would hold about %d, the limit is %d)", events, inline, historyLimit)
+	}
 	for _, list := range []string{`"users":[`, `"results":[`} {
 		if strings.Contains(finalizeInput, list) {
 			t.Errorf("Finalize's input holds a list %s...: %.300s", list, finalizeInput)
@@ -112,6 +146,9 @@ func TestAnImportOfManyUsersRunsInTheDistributedMap(t *testing.T) {
 	lists := len(st.workFile(t, w.Items()))
 	for i := range manyUsers {
 		lists += len(st.workFile(t, w.Result(userID(i))))
+	}
+	if lists <= finalizeInputBound {
+		t.Errorf("the lists of users and results = %d bytes, want more than %d: too few users to show the bound", lists, finalizeInputBound)
 	}
 	t.Logf("%d users, %d rows: %s from the upload to the job's end; %d events in the execution's history; Finalize's input %d bytes (the lists of users and results it carried before: %d bytes)",
 		manyUsers, rows, took.Round(100*time.Millisecond), events, len(finalizeInput), lists)
