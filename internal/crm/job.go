@@ -172,6 +172,23 @@ type Summary struct {
 	// Linked counts, per entity, the records created for the rows to link
 	// to (a contact's company), beside Counts, which are the rows' own.
 	Linked map[string]int `json:"linked,omitempty"`
+	// UsersOmitted counts the users an event's summary leaves out
+	// (ForEvent); the summary file lists them all.
+	UsersOmitted int `json:"usersOmitted,omitempty"`
+}
+
+// EventUsers is how many users' results an event's summary lists: an
+// EventBridge event holds at most 256 KB, and a user's result is ~250 bytes.
+const EventUsers = 200
+
+// ForEvent is the summary an event carries: the first EventUsers users'
+// results and how many more there are; the counts are the whole import's.
+func (s Summary) ForEvent() Summary {
+	if len(s.Users) > EventUsers {
+		s.UsersOmitted = len(s.Users) - EventUsers
+		s.Users = s.Users[:EventUsers:EventUsers]
+	}
+	return s
 }
 
 // Event detail types the pipeline announces.

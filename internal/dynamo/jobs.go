@@ -25,6 +25,7 @@ type jobsClient interface {
 	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 var _ crm.Jobs = (*Jobs)(nil)
@@ -80,6 +81,9 @@ type jobItem struct {
 	// Dropped holds the rows of each user none of whose rows will be
 	// applied (excluded or skipped in the wizard): they leave the total.
 	Dropped map[string]int `dynamodbav:"dropped"`
+	// Done is set when the job ends (Update): its progress then, summed,
+	// with Total its final total.
+	Done *int `dynamodbav:"done,omitempty"`
 	// Waiting holds, per user, the import whose lease the job waits for.
 	Waiting    map[string]string `dynamodbav:"waiting"`
 	Tenant     string            `dynamodbav:"tenant"`
@@ -135,8 +139,7 @@ type countsItem struct {
 
 func newJobItem(j crm.Job) jobItem {
 	it := jobItem{
-		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Progress: map[string]int{}, Deletes: map[string]int{}, Dropped: map[string]int{}, Waiting: map[string]string{}, UserStatus: map[string]string{},
-		Attended: j.Attended, Wait: newWaitItem(j.Wait), RestorePoint: newRestorePointItem(j.RestorePoint),
+		PK: tenantPK(j.Tenant), SK: "IMPORT#" + j.ID, Attended: j.Attended, Wait: newWaitItem(j.Wait), RestorePoint: newRestorePointItem(j.RestorePoint),
 		Tenant: j.Tenant, ID: j.ID, Entity: j.Entity, Bucket: j.Bucket, Key: j.Key, Status: j.Status,
 		Reason: j.Reason, Users: j.Users, Counts: countsItem(j.Counts), Total: j.Total,
 		ErrorFile: j.ErrorFile, Summary: j.Summary, CreatedAt: j.CreatedAt, UpdatedAt: j.UpdatedAt, FinishedAt: j.FinishedAt,
@@ -164,11 +167,16 @@ func (it jobItem) job() crm.Job {
 		}
 		j.UserStatus[u] = crm.UserStatus(st)
 	}
-	for _, n := range it.Progress {
-		j.Done += n
-	}
 	if len(it.Waiting) > 0 {
 		j.Waiting = it.Waiting
+	}
+	if it.Done != nil {
+		// Ended: Update kept the sums.
+		j.Done = *it.Done
+		return j
+	}
+	for _, n := range it.Progress {
+		j.Done += n
 	}
 	for _, n := range it.Deletes {
 		j.Total += n
@@ -177,6 +185,35 @@ func (it jobItem) job() crm.Job {
 		j.Total -= n
 	}
 	return j
+}
+
+// endedProgress is a job's progress and total as it ends, summed over its
+// users' entries; total is the change's, if it sets one.
+func (s *Jobs) endedProgress(ctx context.Context, tenant, id string, total int) (int, int, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:                &s.table,
+		Key:                      jobKey(tenant, id),
+		ConsistentRead:           aws.Bool(true),
+		ProjectionExpression:     aws.String("tenant, id, #t, progress, deletes, dropped, done"),
+		ExpressionAttributeNames: map[string]string{"#t": "total"},
+	})
+	if err != nil {
+		return 0, 0, fromSDK(fmt.Errorf("read the progress of job %s/%s: %w", tenant, id, err))
+	}
+	it, err := unmarshalJob(out.Item)
+	if err != nil {
+		return 0, 0, err
+	}
+	it.Tenant, it.ID = tenant, id
+	if total > 0 {
+		it.Total = total
+	}
+	if err := s.readUsers(ctx, &it); err != nil {
+		return 0, 0, err
+	}
+	it.Done = nil
+	j := it.job()
+	return j.Done, j.Total, nil
 }
 
 // Create stores a new job. It reports false, and changes nothing, when a job
@@ -205,6 +242,11 @@ func (s *Jobs) Create(ctx context.Context, j crm.Job) (bool, error) {
 
 // Get returns a job with the rows applied so far in Done.
 func (s *Jobs) Get(ctx context.Context, tenant, id string) (crm.Job, error) {
+	return s.get(ctx, tenant, id, true)
+}
+
+// get reads a job, and with users its per-user entries (jobusers.go).
+func (s *Jobs) get(ctx context.Context, tenant, id string, users bool) (crm.Job, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:      &s.table,
 		Key:            jobKey(tenant, id),
@@ -216,15 +258,24 @@ func (s *Jobs) Get(ctx context.Context, tenant, id string) (crm.Job, error) {
 	if out.Item == nil {
 		return crm.Job{}, crm.Errorf(crm.NotFound, "import %s does not exist", id)
 	}
-	return unmarshalJob(out.Item)
-}
-
-func unmarshalJob(item map[string]types.AttributeValue) (crm.Job, error) {
-	var it jobItem
-	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-		return crm.Job{}, fmt.Errorf("unmarshal job: %w", err)
+	it, err := unmarshalJob(out.Item)
+	if err != nil {
+		return crm.Job{}, err
+	}
+	if users {
+		if err := s.readUsers(ctx, &it); err != nil {
+			return crm.Job{}, err
+		}
 	}
 	return it.job(), nil
+}
+
+func unmarshalJob(item map[string]types.AttributeValue) (jobItem, error) {
+	var it jobItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return it, fmt.Errorf("unmarshal job: %w", err)
+	}
+	return it, nil
 }
 
 // Update applies c to a job. A job that has ended keeps its status: a late
@@ -261,6 +312,15 @@ func (s *Jobs) Update(ctx context.Context, tenant, id string, c crm.JobChange) e
 	}
 	if c.RestorePoint != nil {
 		set["restore_point"] = newRestorePointItem(c.RestorePoint)
+	}
+	if c.Status.Terminal() {
+		// The list of jobs reads no per-user entries of an ended job:
+		// its progress and total are kept on its item as they end.
+		done, total, err := s.endedProgress(ctx, tenant, id, c.Total)
+		if err != nil {
+			return err
+		}
+		set["done"], set["total"] = done, total
 	}
 	in, err := updateInput(s.table, jobKey(tenant, id), set)
 	if err != nil {
@@ -338,7 +398,8 @@ func (s *Jobs) Open(ctx context.Context, before time.Time) ([]crm.Job, error) {
 				return nil, fmt.Errorf("unmarshal open job key: %w", err)
 			}
 			tenant, id := strings.TrimPrefix(key.PK, "T#"), strings.TrimPrefix(key.SK, "IMPORT#")
-			j, err := s.Get(ctx, tenant, id)
+			// The sweeper needs no user's progress.
+			j, err := s.get(ctx, tenant, id, false)
 			if crm.KindOf(err) == crm.NotFound {
 				continue
 			}
@@ -351,71 +412,6 @@ func (s *Jobs) Open(ctx context.Context, before time.Time) ([]crm.Job, error) {
 		}
 	}
 	return open, nil
-}
-
-// SetProgress records how many of a user's rows (and planned deletions)
-// are applied.
-func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done int) error {
-	return s.setPerUser(ctx, tenant, id, "progress", user, &types.AttributeValueMemberN{Value: strconv.Itoa(done)})
-}
-
-// SetDeletes records how many records a user's plan deletes; they add to the
-// job's total, which split set to the file's rows.
-func (s *Jobs) SetDeletes(ctx context.Context, tenant, id, user string, n int) error {
-	return s.setPerUser(ctx, tenant, id, "deletes", user, &types.AttributeValueMemberN{Value: strconv.Itoa(n)})
-}
-
-// SetDropped takes a user's rows, and the deletions the user's plan made,
-// out of the job's total, in one write.
-func (s *Jobs) SetDropped(ctx context.Context, tenant, id, user string, rows int) error {
-	in := &dynamodb.UpdateItemInput{
-		TableName:                &s.table,
-		Key:                      jobKey(tenant, id),
-		UpdateExpression:         aws.String("SET dropped.#user = :v, updated_at = :now REMOVE deletes.#user"),
-		ConditionExpression:      aws.String("attribute_exists(pk)"),
-		ExpressionAttributeNames: map[string]string{"#user": user},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":v":   &types.AttributeValueMemberN{Value: strconv.Itoa(rows)},
-			":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
-		},
-	}
-	if _, err := s.client.UpdateItem(ctx, in); err != nil {
-		return fromSDK(fmt.Errorf("set dropped rows of job %s/%s: %w", tenant, id, err))
-	}
-	return nil
-}
-
-// SetWaiting records the import a user's part of the job waits for; ""
-// removes the entry.
-func (s *Jobs) SetWaiting(ctx context.Context, tenant, id, user, holder string) error {
-	if holder == "" {
-		return s.setPerUser(ctx, tenant, id, "waiting", user, nil)
-	}
-	return s.setPerUser(ctx, tenant, id, "waiting", user, &types.AttributeValueMemberS{Value: holder})
-}
-
-// setPerUser sets (v nil: removes) one user's entry of a map attribute. A
-// retried step sets the same value again, where an ADD would count it twice.
-func (s *Jobs) setPerUser(ctx context.Context, tenant, id, attr, user string, v types.AttributeValue) error {
-	in := &dynamodb.UpdateItemInput{
-		TableName:                &s.table,
-		Key:                      jobKey(tenant, id),
-		UpdateExpression:         aws.String("SET " + attr + ".#user = :v, updated_at = :now"),
-		ConditionExpression:      aws.String("attribute_exists(pk)"),
-		ExpressionAttributeNames: map[string]string{"#user": user},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":v":   v,
-			":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
-		},
-	}
-	if v == nil {
-		in.UpdateExpression = aws.String("SET updated_at = :now REMOVE " + attr + ".#user")
-		delete(in.ExpressionAttributeValues, ":v")
-	}
-	if _, err := s.client.UpdateItem(ctx, in); err != nil {
-		return fromSDK(fmt.Errorf("set %s of job %s/%s: %w", attr, tenant, id, err))
-	}
-	return nil
 }
 
 // updateInput builds "SET #n0 = :v0, ..." for the given attribute values.
@@ -463,11 +459,18 @@ func (s *Jobs) List(ctx context.Context, tenant string) ([]crm.Job, error) {
 			return nil, fromSDK(fmt.Errorf("list jobs of %s: %w", tenant, err))
 		}
 		for _, item := range page.Items {
-			j, err := unmarshalJob(item)
+			it, err := unmarshalJob(item)
 			if err != nil {
 				return nil, err
 			}
-			jobs = append(jobs, j)
+			// An ended job's counts are on its item; a running one's
+			// progress is in its users' entries.
+			if !it.Status.Terminal() {
+				if err := s.readUsers(ctx, &it); err != nil {
+					return nil, err
+				}
+			}
+			jobs = append(jobs, it.job())
 		}
 	}
 	slices.SortStableFunc(jobs, func(a, b crm.Job) int { return b.CreatedAt.Compare(a.CreatedAt) })

@@ -95,10 +95,11 @@ func (s *Jobs) TakeWait(ctx context.Context, tenant, id string, f crm.WaitFor, n
 	if err != nil {
 		return crm.Wait{}, fromSDK(fmt.Errorf("take wait of job %s/%s: %w", tenant, id, err))
 	}
-	j, err := unmarshalJob(out.Attributes)
+	it, err := unmarshalJob(out.Attributes)
 	if err != nil {
 		return crm.Wait{}, err
 	}
+	j := it.job()
 	if j.Wait == nil {
 		return crm.Wait{}, crm.Errorf(crm.Conflict, "%s", crm.WaitEnded)
 	}
@@ -141,5 +142,5 @@ func (s *Jobs) GiveBackWait(ctx context.Context, tenant, id string, w crm.Wait, 
 
 // SetUserStatus records a user's place in an attended import.
 func (s *Jobs) SetUserStatus(ctx context.Context, tenant, id, user string, st crm.UserStatus) error {
-	return s.setPerUser(ctx, tenant, id, "user_status", user, &types.AttributeValueMemberS{Value: string(st)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v", "user_status", &types.AttributeValueMemberS{Value: string(st)})
 }

@@ -121,7 +121,7 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, statu
 	if err != nil && crm.KindOf(err) != crm.Conflict {
 		return sum, err
 	}
-	if err := f.Notify.Send(ctx, event, sum); err != nil {
+	if err := f.Notify.Send(ctx, event, sum.ForEvent()); err != nil {
 		// The job is closed; a lost notification must not fail it.
 		log.Error("import ended but the notification was not sent", "status", status, "error", err)
 	}
@@ -170,7 +170,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	if err != nil && crm.KindOf(err) != crm.Conflict {
 		return sum, err
 	}
-	if err := f.Notify.Send(ctx, crm.ImportFailed, sum); err != nil {
+	if err := f.Notify.Send(ctx, crm.ImportFailed, sum.ForEvent()); err != nil {
 		log.Error("import failed and the notification was not sent", "error", err)
 	}
 	log.Warn("import failed", "reason", sum.Reason, "errorType", s.Error.Error, "cause", s.Error.Cause)

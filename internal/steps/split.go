@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/crmimport/crm-import/internal/crm"
@@ -252,53 +251,6 @@ func (a *assigner) callersRow(r crm.Row) (crm.User, bool, error) {
 
 // unassigned is the local file of the rows that reached no user.
 const unassigned = "unassigned"
-
-// fileSet writes rows as JSON lines to one local file per name.
-type fileSet struct {
-	dir     string
-	files   map[string]*os.File
-	writers map[string]*crm.LineWriter[crm.Row]
-}
-
-func newFileSet(dir string) *fileSet {
-	return &fileSet{dir: dir, files: map[string]*os.File{}, writers: map[string]*crm.LineWriter[crm.Row]{}}
-}
-
-func (fs *fileSet) path(name string) string { return filepath.Join(fs.dir, name+".jsonl") }
-func (fs *fileSet) count() int              { return len(fs.files) }
-func (fs *fileSet) has(name string) bool    { return fs.files[name] != nil }
-
-func (fs *fileSet) write(name string, r crm.Row) error {
-	w, ok := fs.writers[name]
-	if !ok {
-		f, err := os.Create(fs.path(name))
-		if err != nil {
-			return fmt.Errorf("create %s: %w", name, err)
-		}
-		fs.files[name] = f
-		w = crm.NewLineWriter[crm.Row](f)
-		fs.writers[name] = w
-	}
-	if err := w.Write(r); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
-
-func (fs *fileSet) flush() error {
-	for name, w := range fs.writers {
-		if err := w.Flush(); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-func (fs *fileSet) close() {
-	for _, f := range fs.files {
-		f.Close()
-	}
-}
 
 // assigner finds the user each row belongs to.
 type assigner struct {

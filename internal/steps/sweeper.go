@@ -264,7 +264,7 @@ func (s *Sweeper) end(ctx context.Context, j crm.Job, status crm.ExecutionStatus
 	if err := putJSON(ctx, s.Files, crm.Work{Tenant: j.Tenant, ImportID: j.ID}.Summary(), sum); err != nil {
 		log.Error("stuck import ended but its summary was not written", "error", err)
 	}
-	if err := s.Notify.Send(ctx, crm.ImportFailed, sum); err != nil {
+	if err := s.Notify.Send(ctx, crm.ImportFailed, sum.ForEvent()); err != nil {
 		log.Error("stuck import ended and the notification was not sent", "error", err)
 	}
 	execution := string(status)
