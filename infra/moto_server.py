@@ -56,6 +56,14 @@ relies on it to fail an import whose user failed, through its Catch. A
 child that fails past the threshold now fails the Map so, and the
 children not started yet are not started.
 
+Step Functions: a Distributed Map's children kept their events in a
+history of their own, as on AWS, but moto threw it away at the end of the
+map run, and has no ListExecutions by map run: nothing could read what a
+child did (a retried task, a failure). The children's events of a map
+run are now kept, and GetExecutionHistory of the map run's ARN answers
+them (one history for all of the run's children, in the order they
+happened; AWS answers one per child execution).
+
 Takes the same arguments as moto_server.
 """
 
@@ -91,6 +99,10 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.item
     DistributedItemProcessorWorker,
 )
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+from moto.stepfunctions.parser.api import GetExecutionHistoryOutput
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.distributed_iteration_component import (
+    DistributedIterationComponent,
+)
 
 
 def _deepcopy_without_executions(self, memo):
@@ -335,6 +347,35 @@ def _eval_job_failing_past_tolerance(self, env, job):
 
 
 DistributedItemProcessorWorker._eval_job = _eval_job_failing_past_tolerance
+
+
+_map_run = DistributedIterationComponent._map_run
+
+
+def _map_run_keeping_children_events(self, env, eval_input):
+    # _eval_body gave the children an event manager of their own just
+    # before: keep it with the map run's record.
+    eval_input.map_run_record.children_events = env.event_manager
+    _map_run(self, env, eval_input)
+
+
+DistributedIterationComponent._map_run = _map_run_keeping_children_events
+
+_get_execution_history = StepFunctionsParserBackend.get_execution_history
+
+
+def _get_execution_history_of_map_runs(self, execution_arn):
+    if ":mapRun:" in execution_arn:
+        for execution in self._get_executions():
+            env = execution.exec_worker.env if execution.exec_worker else None
+            record = env.map_run_record_pool_manager.get(execution_arn) if env else None
+            if record is not None:
+                events = getattr(record, "children_events", None)
+                return GetExecutionHistoryOutput(events=events.get_event_history() if events else [])
+    return _get_execution_history(self, execution_arn)
+
+
+StepFunctionsParserBackend.get_execution_history = _get_execution_history_of_map_runs
 
 
 if __name__ == "__main__":

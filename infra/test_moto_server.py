@@ -264,6 +264,7 @@ class DistributedMapToleranceTest(unittest.TestCase):
                 time.sleep(0.05)
             runs = sfn.list_map_runs(executionArn=arn)["mapRuns"]
             started = sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["itemCounts"]["total"]
+            self.children = sfn.get_execution_history(executionArn=runs[0]["mapRunArn"])["events"]
             return execution["status"], json.loads(execution.get("output") or "{}"), started
 
     def test_a_failed_child_fails_the_map_by_default(self):
@@ -271,6 +272,12 @@ class DistributedMapToleranceTest(unittest.TestCase):
         self.assertEqual(status, "SUCCEEDED", "execution (its Catch ran)")
         self.assertEqual(output.get("error", {}).get("Error"), "States.ExceedToleratedFailureThreshold", f"Catch's error in {output}")
         self.assertLess(started, self.ITEMS, "children started after the failure")
+
+    def test_the_childrens_events_are_kept_with_their_map_run(self):
+        self.run_map({"ToleratedFailureCount": 1})
+        failed = [e for e in self.children if e["type"] == "FailStateEntered"]
+        passed = [e for e in self.children if e["type"] == "PassStateExited"]
+        self.assertEqual((len(failed), len(passed)), (1, self.ITEMS - 1), "children's Fail and Pass states in the map run's history")
 
     def test_a_tolerated_failure_lets_the_map_succeed(self):
         status, output, started = self.run_map({"ToleratedFailureCount": 1})
