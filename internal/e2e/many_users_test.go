@@ -36,7 +36,7 @@ const (
 const finalizeInputBound = 16 << 10
 
 // manyUsers is how many users the test imports: 250 by default, which
-// takes about a minute and a half on the project's shared 2-core machine
+// took 73 s within the whole e2e suite on the project's shared 2-core machine
 // (every user costs a preview and an apply invocation, about 0.3 s of
 // moto's time), and shows both bounds: the history stays the same size
 // where the inline Map's would have grown by about 8,900 events, and
