@@ -75,6 +75,23 @@ it spent on each operation, and how many it answered: where the local
 cloud's time goes, apart from the time a request waits for the
 interpreter's lock or the write lock.
 
+Step Functions: a Distributed Map ignored ToleratedFailureCount and
+ToleratedFailurePercentage: a child execution that failed was counted
+and its item left without output, and the Map succeeded. AWS fails the
+map run (States.ExceedToleratedFailureThreshold) once more children fail
+than it tolerates, 0 by default, and starts no more children; the import
+relies on it to fail an import whose user failed, through its Catch. A
+child that fails past the threshold now fails the Map so, and the
+children not started yet are not started.
+
+Step Functions: a Distributed Map's children kept their events in a
+history of their own, as on AWS, but moto threw it away at the end of the
+map run, and has no ListExecutions by map run: nothing could read what a
+child did (a retried task, a failure). The children's events of a map
+run are now kept, and GetExecutionHistory of the map run's ARN answers
+them (one history for all of the run's children, in the order they
+happened; AWS answers one per child execution).
+
 Takes the same arguments as moto_server.
 """
 
@@ -103,6 +120,23 @@ from moto.stepfunctions.parser.asl.component.state.exec.execute_state import Exe
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
+from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
+    FailureEvent,
+    FailureEventException,
+)
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+    StatesErrorNameType,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.itemprocessor.distributed_item_processor_worker import (
+    DistributedItemProcessorWorker,
+)
+from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+from moto.stepfunctions.parser.api import GetExecutionHistoryOutput
+from moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.distributed_iteration_component import (
+    DistributedIterationComponent,
+)
 
 
 def _deepcopy_without_executions(self, memo):
@@ -494,6 +528,79 @@ if os.environ.get("MOTO_OP_SECONDS"):
     _op_seconds = _OpSeconds(os.environ["MOTO_OP_SECONDS"])
     DomainDispatcherApplication.__call__ = _timing(_op_seconds)
     threading.Thread(target=_op_seconds.write_every, args=(2,), daemon=True).start()
+
+
+
+def _exceeds_tolerance(record):
+    """Whether a map run has more failed children than it tolerates. moto
+    keeps both thresholds at 0 when the definition leaves them out, so a
+    threshold given is the one that is not 0: with none, any failure; with
+    ToleratedFailureCount, more failures than that; with
+    ToleratedFailurePercentage, a larger share of the items started. (AWS
+    fails a run that exceeds either of two given; this one, both.)"""
+    items = record.item_counter
+    failed = items.failed.get() + items.timed_out.get() + items.aborted.get()
+    total = max(items.total.get(), 1)
+    return failed > record.tolerated_failure_count and failed * 100.0 / total > record.tolerated_failure_percentage
+
+
+_eval_job = DistributedItemProcessorWorker._eval_job
+
+EXCEED_TOLERATED_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+def _eval_job_failing_past_tolerance(self, env, job):
+    _eval_job(self, env, job)
+    if job.job_output is None and _exceeds_tolerance(self._map_run_record):
+        # The job pool stops handing out items once a job closes with an
+        # exception, and the map run raises it: the Map state fails with
+        # it, so its Catch runs.
+        name = StatesErrorName(typ=StatesErrorNameType.StatesExceedToleratedFailureThreshold)
+        job.job_output = FailureEventException(
+            failure_event=FailureEvent(
+                env=self._env,
+                error_name=name,
+                event_type=HistoryEventType.ExecutionFailed,
+                event_details=EventDetails(
+                    executionFailedEventDetails=ExecutionFailedEventDetails(
+                        error=name.error_name, cause=EXCEED_TOLERATED_CAUSE
+                    )
+                ),
+            )
+        )
+
+
+DistributedItemProcessorWorker._eval_job = _eval_job_failing_past_tolerance
+
+
+_map_run = DistributedIterationComponent._map_run
+
+
+def _map_run_keeping_children_events(self, env, eval_input):
+    # _eval_body gave the children an event manager of their own just
+    # before: keep it with the map run's record.
+    eval_input.map_run_record.children_events = env.event_manager
+    _map_run(self, env, eval_input)
+
+
+DistributedIterationComponent._map_run = _map_run_keeping_children_events
+
+_get_execution_history = StepFunctionsParserBackend.get_execution_history
+
+
+def _get_execution_history_of_map_runs(self, execution_arn):
+    if ":mapRun:" in execution_arn:
+        for execution in self._get_executions():
+            env = execution.exec_worker.env if execution.exec_worker else None
+            record = env.map_run_record_pool_manager.get(execution_arn) if env else None
+            if record is not None:
+                events = getattr(record, "children_events", None)
+                return GetExecutionHistoryOutput(events=events.get_event_history() if events else [])
+    return _get_execution_history(self, execution_arn)
+
+
+StepFunctionsParserBackend.get_execution_history = _get_execution_history_of_map_runs
+
 
 if __name__ == "__main__":
     main()

@@ -362,9 +362,6 @@ class TransactWriteItemsTest(unittest.TestCase):
         self.assertEqual(got[("p#0", "C#001")].get("v"), {"S": "x"}, "the update of a transaction that went through")
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class ConditionalWriteTest(unittest.TestCase):
     """Of many conditional writes racing for one item, exactly one wins, as
@@ -409,3 +406,82 @@ class ConditionalWriteTest(unittest.TestCase):
                 for t in threads:
                     t.join()
                 self.assertEqual(len(wins), 1, f"round {round_}: {len(wins)} conditional updates won, want 1")
+
+
+class DistributedMapToleranceTest(unittest.TestCase):
+    """A Distributed Map fails once more children fail than it tolerates
+    (none by default), as on AWS, and starts no more children; its Catch
+    gets States.ExceedToleratedFailureThreshold."""
+
+    ITEMS = 10
+
+    def run_map(self, tolerated):
+        import json
+        import time
+
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+            s3 = boto3.client("s3", region_name="us-east-1")
+            s3.create_bucket(Bucket="items")
+            # The second item fails; one child at a time, so the count of
+            # children started is the same on every run.
+            items = [{"n": i, "fail": i == 1} for i in range(self.ITEMS)]
+            s3.put_object(Bucket="items", Key="items.json", Body=json.dumps(items).encode())
+            each = {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSON"},
+                    "Parameters": {"Bucket": "items", "Key": "items.json"},
+                },
+                "MaxConcurrency": 1,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Check",
+                    "States": {
+                        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "Boom"}], "Default": "Done"},
+                        "Boom": {"Type": "Fail", "Error": "Boom", "Cause": "the item failed"},
+                        "Done": {"Type": "Pass", "End": True},
+                    },
+                },
+                "ResultPath": None,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}],
+                "End": True,
+            }
+            each.update(tolerated)
+            definition = {"StartAt": "Each", "States": {"Each": each, "Caught": {"Type": "Pass", "End": True}}}
+            sfn = boto3.client("stepfunctions", region_name="us-east-1")
+            machine = sfn.create_state_machine(
+                name="m", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/r"
+            )["stateMachineArn"]
+            arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+            for _ in range(600):
+                execution = sfn.describe_execution(executionArn=arn)
+                if execution["status"] != "RUNNING":
+                    break
+                time.sleep(0.05)
+            runs = sfn.list_map_runs(executionArn=arn)["mapRuns"]
+            started = sfn.describe_map_run(mapRunArn=runs[0]["mapRunArn"])["itemCounts"]["total"]
+            self.children = sfn.get_execution_history(executionArn=runs[0]["mapRunArn"])["events"]
+            return execution["status"], json.loads(execution.get("output") or "{}"), started
+
+    def test_a_failed_child_fails_the_map_by_default(self):
+        status, output, started = self.run_map({})
+        self.assertEqual(status, "SUCCEEDED", "execution (its Catch ran)")
+        self.assertEqual(output.get("error", {}).get("Error"), "States.ExceedToleratedFailureThreshold", f"Catch's error in {output}")
+        self.assertLess(started, self.ITEMS, "children started after the failure")
+
+    def test_the_childrens_events_are_kept_with_their_map_run(self):
+        self.run_map({"ToleratedFailureCount": 1})
+        failed = [e for e in self.children if e["type"] == "FailStateEntered"]
+        passed = [e for e in self.children if e["type"] == "PassStateExited"]
+        self.assertEqual((len(failed), len(passed)), (1, self.ITEMS - 1), "children's Fail and Pass states in the map run's history")
+
+    def test_a_tolerated_failure_lets_the_map_succeed(self):
+        status, output, started = self.run_map({"ToleratedFailureCount": 1})
+        self.assertEqual(status, "SUCCEEDED", "execution")
+        self.assertNotIn("error", output, "the Map's output")
+        self.assertEqual(started, self.ITEMS, "children started")
+
+
+if __name__ == "__main__":
+    unittest.main()

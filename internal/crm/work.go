@@ -11,6 +11,7 @@ package crm
 //	users/{user}.jsonl     each user's rows (Row lines)                       split
 //	unassigned.jsonl       rows that reached no user (Row lines)              split
 //	selection.json         rows per user, values that matched nobody          split
+//	items.json             the Map's items: a JSON array of UserRef           split, next
 //	plans/{user}.jsonl     each user's plan, one op a line                    preview
 //	previews/{user}.json   the user's preview: counts and a sample            preview
 //	outcomes/{user}.jsonl  every row's outcome (the row log)                  apply
@@ -35,6 +36,7 @@ func (w Work) Report() string     { return w.Prefix() + "report.json" }
 func (w Work) Config() string     { return w.Prefix() + "config.json" }
 func (w Work) Unassigned() string { return w.Prefix() + "unassigned.jsonl" }
 func (w Work) Selection() string  { return w.Prefix() + "selection.json" }
+func (w Work) Items() string      { return w.Prefix() + "items.json" }
 func (w Work) ErrorFile() string  { return w.Prefix() + "errors.csv" }
 func (w Work) Summary() string    { return w.Prefix() + "summary.json" }
 func (w Work) Duplicates() string { return w.Prefix() + "duplicates.json" }

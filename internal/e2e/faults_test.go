@@ -340,33 +340,53 @@ func (st *stack) checkApplyRetried(t *testing.T, id string) {
 		t.Errorf("execution status = %s, want SUCCEEDED", exec.Status)
 	}
 	arn := strings.Replace(st.smARN, ":stateMachine:", ":execution:", 1) + ":" + id
-	p := sfn.NewGetExecutionHistoryPaginator(st.sfn, &sfn.GetExecutionHistoryInput{ExecutionArn: &arn})
 	state := ""
 	var attempts []string // outcome of each invoke of the apply function
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatalf("GetExecutionHistory(%s): %v", id, err)
-		}
-		for _, e := range page.Events {
-			switch {
-			case e.StateEnteredEventDetails != nil:
-				state = aws.ToString(e.StateEnteredEventDetails.Name)
-			case state != "Apply":
-			case e.TaskScheduledEventDetails != nil:
-				if !strings.Contains(aws.ToString(e.TaskScheduledEventDetails.Parameters), "ApplyFunction") {
-					t.Errorf("the Apply state invoked %s, want the apply function", aws.ToString(e.TaskScheduledEventDetails.Parameters))
-				}
-				attempts = append(attempts, "scheduled")
-			case e.TaskFailedEventDetails != nil && len(attempts) > 0:
-				attempts[len(attempts)-1] = "failed " + aws.ToString(e.TaskFailedEventDetails.Error)
-			case e.TaskSucceededEventDetails != nil && len(attempts) > 0:
-				attempts[len(attempts)-1] = "succeeded"
+	// Apply runs in the Distributed Map's children, whose events are in
+	// their own histories: the local cloud answers them for the map run.
+	for _, e := range st.mapRunsHistory(t, arn) {
+		switch {
+		case e.StateEnteredEventDetails != nil:
+			state = aws.ToString(e.StateEnteredEventDetails.Name)
+		case state != "Apply":
+		case e.TaskScheduledEventDetails != nil:
+			if !strings.Contains(aws.ToString(e.TaskScheduledEventDetails.Parameters), "ApplyFunction") {
+				t.Errorf("the Apply state invoked %s, want the apply function", aws.ToString(e.TaskScheduledEventDetails.Parameters))
 			}
+			attempts = append(attempts, "scheduled")
+		case e.TaskFailedEventDetails != nil && len(attempts) > 0:
+			attempts[len(attempts)-1] = "failed " + aws.ToString(e.TaskFailedEventDetails.Error)
+		case e.TaskSucceededEventDetails != nil && len(attempts) > 0:
+			attempts[len(attempts)-1] = "succeeded"
 		}
 	}
 	want := []string{"failed Runtime.ExitError", "succeeded"}
 	if !slices.Equal(attempts, want) {
 		t.Errorf("apply attempts in the execution history of %s = %q, want %q", id, attempts, want)
 	}
+}
+
+// mapRunsHistory returns the events of the execution's Distributed Map
+// children: the local cloud (infra/moto_server.py) answers
+// GetExecutionHistory of a map run's ARN with its children's events, AWS
+// one history per child execution (ListExecutions by MapRunArn).
+func (st *stack) mapRunsHistory(t *testing.T, arn string) []sfntypes.HistoryEvent {
+	t.Helper()
+	ctx := context.Background()
+	runs, err := st.sfn.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &arn})
+	if err != nil {
+		t.Fatalf("ListMapRuns(%s): %v", arn, err)
+	}
+	var events []sfntypes.HistoryEvent
+	for _, run := range runs.MapRuns {
+		p := sfn.NewGetExecutionHistoryPaginator(st.sfn, &sfn.GetExecutionHistoryInput{ExecutionArn: run.MapRunArn})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatalf("GetExecutionHistory(%s): %v", aws.ToString(run.MapRunArn), err)
+			}
+			events = append(events, page.Events...)
+		}
+	}
+	return events
 }

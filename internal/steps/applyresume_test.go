@@ -46,7 +46,7 @@ func (f *fixture) manyPreviewed(t *testing.T, n int) UserPlan {
 	t.Helper()
 	f.tenants.SaveConfig(context.Background(), tenant, "sync", []byte(syncConfig))
 	s := f.splitted(t, chunkRows(f, n), "sync")
-	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: f.mapItems(t, s)[0]}
 	p, err := f.preview().Handle(context.Background(), task)
 	if err != nil {
 		t.Fatalf("Preview.Handle(%s) error = %v", task.User.ID, err)

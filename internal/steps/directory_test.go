@@ -40,10 +40,10 @@ func (f *fixture) importUsers(t *testing.T, content, config string) (State, []ou
 	if err != nil {
 		t.Fatalf("Split.Handle() error = %v", err)
 	}
-	if len(s.Users) != 1 || s.Users[0].ID != directory.ID {
-		t.Fatalf("Split.Handle() users = %+v, want the user directory alone", s.Users)
+	if len(f.mapItems(t, s)) != 1 || f.mapItems(t, s)[0].ID != directory.ID {
+		t.Fatalf("Split.Handle() users = %+v, want the user directory alone", f.mapItems(t, s))
 	}
-	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: f.mapItems(t, s)[0]}
 	p, err := f.preview().Handle(ctx, task)
 	if err != nil {
 		t.Fatalf("Preview.Handle() error = %v", err)
@@ -186,7 +186,7 @@ func TestImportOfUsersFillsTheDirectoryOfATenantWithoutUsers(t *testing.T) {
 func TestTheUserDirectoryHasNoEmail(t *testing.T) {
 	f := newFixture(t)
 	s, _ := f.importUsers(t, staffCSV, `{"version":1,"entity":"users"}`)
-	if u := s.Users[0]; u.ID != DirectoryUser || u.Email != "" {
+	if u := f.mapItems(t, s)[0]; u.ID != DirectoryUser || u.Email != "" {
 		t.Errorf("Split.Handle() user = %+v, want id %q and no e-mail", u, DirectoryUser)
 	}
 	var sel assign.Selection

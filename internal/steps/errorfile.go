@@ -141,7 +141,11 @@ func (f *Finalize) eachFailed(ctx context.Context, s State, each func(failedRow)
 	if err != nil {
 		return err
 	}
-	for _, u := range s.allUsers() {
+	users, err := s.users(ctx, f.Files)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
 		if err := eachLine(ctx, f.Files, s.work().Outcomes(u.ID), keep); err != nil {
 			return err
 		}

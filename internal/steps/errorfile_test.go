@@ -24,7 +24,11 @@ import (
 // del-<user>-<i>, at the start of every user's log.
 func putFailedOutcomes(t testing.TB, files *crmtest.Files, s State, rows, deletes int) {
 	t.Helper()
-	for u, ref := range s.Users {
+	users, err := s.users(context.Background(), files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, ref := range users {
 		var buf bytes.Buffer
 		w := crm.NewLineWriter[outcome.Row](&buf)
 		write := func(r outcome.Row) {
@@ -36,7 +40,7 @@ func putFailedOutcomes(t testing.TB, files *crmtest.Files, s State, rows, delete
 			write(outcome.Row{Status: outcome.Conflict, Key: fmt.Sprintf("del-%d-%d", u, i), Reason: "the record was changed after the preview"})
 		}
 		for i := rows - 1; i >= 0; i-- {
-			row := 2 + i*len(s.Users) + u
+			row := 2 + i*len(users) + u
 			write(outcome.Row{Row: row, Status: outcome.Error, User: ref.ID, ID: "r" + strconv.Itoa(row),
 				Errors: []crm.RowError{{Row: row, Column: "Email", Value: "x@", Reason: "is not an e-mail address"}}})
 			write(outcome.Row{Row: 1_000_000_000 + row, Status: outcome.Created, ID: "new"})
@@ -50,11 +54,20 @@ func putFailedOutcomes(t testing.TB, files *crmtest.Files, s State, rows, delete
 	}
 }
 
-func errorFileState(users int) State {
+// errorFileState is the state of an import whose Map ran over users:
+// the manifest of their items is in files.
+func errorFileState(t testing.TB, files *crmtest.Files, users int) State {
+	t.Helper()
 	s := State{ImportID: "imp-big", Tenant: tenant, Entity: "customers"}
+	var refs []crm.UserRef
 	for u := range users {
-		s.Users = append(s.Users, crm.UserRef{ID: fmt.Sprintf("u%d", u)})
+		refs = append(refs, crm.UserRef{ID: fmt.Sprintf("u%d", u)})
 	}
+	m, err := putMapItems(context.Background(), files, s.work(), refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Map = m
 	return s
 }
 
@@ -63,7 +76,7 @@ func TestErrorFileLargerThanAChunkListsEveryRowNotImportedByRow(t *testing.T) {
 	// merged.
 	const users, perUser, deletes = 3, errorFileChunk, 2
 	f := newFixture(t)
-	s := errorFileState(users)
+	s := errorFileState(t, f.files, users)
 	putFailedOutcomes(t, f.files, s, perUser, deletes)
 
 	key, lines, err := f.finalize().writeErrorFile(context.Background(), s)
@@ -98,11 +111,11 @@ func TestErrorFileLargerThanAChunkListsEveryRowNotImportedByRow(t *testing.T) {
 
 func TestErrorFileOfAnImportWhoseOutcomesCannotBeReadIsNotWritten(t *testing.T) {
 	f := newFixture(t)
-	s := errorFileState(2)
+	s := errorFileState(t, f.files, 2)
 	putFailedOutcomes(t, f.files, s, 10, 0)
 	// The second user's outcomes: Open is called for the unassigned rows,
-	// then once per user.
-	f.files.FailCall("Open", 3, crm.Errorf(crm.Unavailable, "S3 is down"))
+	// the Map's manifest, then once per user.
+	f.files.FailCall("Open", 4, crm.Errorf(crm.Unavailable, "S3 is down"))
 
 	key, lines, err := f.finalize().writeErrorFile(context.Background(), s)
 	if crm.KindOf(err) != crm.Unavailable || key != "" || lines != 0 {
@@ -120,7 +133,7 @@ func TestErrorFileOfAnImportWhoseOutcomesCannotBeReadIsNotWritten(t *testing.T) 
 func BenchmarkErrorFilePeakHeap1M(b *testing.B) {
 	const users, rows = 100, 1_000_000
 	files := crmtest.NewFiles()
-	s := errorFileState(users)
+	s := errorFileState(b, files, users)
 	putFailedOutcomes(b, files, s, rows/users, 0)
 	fin := &Finalize{Files: files, Log: discard}
 	// Garbage is collected early, so the heap seen is what is live, not

@@ -58,9 +58,23 @@ func (f *Finalize) close(ctx context.Context, log *slog.Logger, s State) (crm.Su
 // or EXPIRED with what was applied before; the summary lists the users
 // applied, the error file their rows not imported.
 func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, status crm.Status, event, reason string) (crm.Summary, error) {
-	results := s.Results
+	// The Map's results are in S3, one per item of its manifest; MapRun is
+	// set by the workflow on its way through the Map only (an attended
+	// import may end without it).
+	var mapped []crm.UserRef
+	if s.MapRun != nil {
+		var err error
+		if mapped, err = readMapItems(ctx, f.Files, s.Map); err != nil {
+			return crm.Summary{}, err
+		}
+	}
+	fromMap, err := mapResults(ctx, f.Files, s.work(), mapped, false)
+	if err != nil {
+		return crm.Summary{}, err
+	}
+	results := fromMap
 	if s.Wizard != nil {
-		results = append(slices.Clone(s.Wizard.Results), s.Results...)
+		results = append(slices.Clone(s.Wizard.Results), fromMap...)
 	}
 	sum := crm.Summary{ImportID: s.ImportID, Tenant: s.Tenant, Status: status, Reason: reason, Users: results}
 	sum.Counts = crm.Counts{Rows: s.Rows, Invalid: s.Invalid}
@@ -94,7 +108,7 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, statu
 	}
 	if s.Wizard != nil && s.Wizard.All != nil {
 		// The users the Map applied after import-all.
-		for _, r := range s.Results {
+		for _, r := range fromMap {
 			if err := f.Jobs.SetUserStatus(ctx, s.Tenant, s.ImportID, r.User.ID, crm.UserImported); err != nil {
 				return sum, err
 			}
@@ -124,15 +138,15 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	// writing, under their leases, until they end.
 	// The Map's results are lost when it fails; each user's apply step
 	// leaves its result in S3, so read back what was applied.
-	for _, u := range s.allUsers() {
-		var r crm.UserResult
-		err := readJSON(ctx, f.Files, s.work().Result(u.ID), &r)
-		if crm.KindOf(err) == crm.NotFound {
-			continue
-		}
-		if err != nil {
-			return sum, err
-		}
+	users, err := s.users(ctx, f.Files)
+	if err != nil {
+		return sum, err
+	}
+	results, err := mapResults(ctx, f.Files, s.work(), users, true)
+	if err != nil {
+		return sum, err
+	}
+	for _, r := range results {
 		sum.Users = append(sum.Users, r)
 		c := r.Counts
 		c.Rows, c.Invalid = 0, 0
@@ -146,7 +160,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	}
 	if applied := sum.Counts.Created + sum.Counts.Updated + sum.Counts.Deleted; applied > 0 || touched > 0 {
 		sum.Reason += fmt.Sprintf(" (before the failure, %d of %d users were applied in full: %d created, %d updated, %d deleted; %d records in all were changed or about to be)",
-			len(sum.Users), len(s.allUsers()), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
+			len(sum.Users), len(users), sum.Counts.Created, sum.Counts.Updated, sum.Counts.Deleted, max(touched, applied))
 	}
 	if err := f.putSummary(ctx, sum); err != nil {
 		log.Error("failure summary not written", "error", err)
@@ -166,7 +180,7 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 // stoppedReason tells what a stopped import applied.
 func stoppedReason(s State) string {
 	return fmt.Sprintf("you stopped the import: the rows of %d of its %d users were imported and stay imported; the other users' rows were not",
-		len(s.Wizard.Results), len(s.allUsers()))
+		len(s.Wizard.Results), len(s.Wizard.All))
 }
 
 // expiredReason tells which wait expired.
@@ -186,12 +200,12 @@ func expiredReason(s State) string {
 			what = "you to continue or stop after going back"
 		}
 	}
-	applied := 0
+	applied, all := 0, 0
 	if s.Wizard != nil {
-		applied = len(s.Wizard.Results)
+		applied, all = len(s.Wizard.Results), len(s.Wizard.All)
 	}
 	return fmt.Sprintf("the import waited %s for %s and expired; nothing more was applied (%d of %d users had been imported)",
-		wait, what, applied, len(s.allUsers()))
+		wait, what, applied, all)
 }
 
 // spell says a number of seconds as a tenant would: "7 days", "2 seconds".

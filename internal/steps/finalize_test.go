@@ -19,9 +19,9 @@ func TestFailedImportSaysWhatWasAlreadyApplied(t *testing.T) {
 	f := newFixture(t)
 	s := State{
 		ImportID: "imp-1", Tenant: "acme", Rows: 120,
-		Users: []crm.UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}},
 		Error: &StepError{Error: "PermanentError", Cause: `{"errorType":"PermanentError","errorMessage":"ValidationException: Item size has exceeded the maximum allowed size"}`},
 	}
+	s = f.mapped(t, s, []crm.UserRef{{ID: "u1", Rows: 50}, {ID: "u2", Rows: 70}}, nil)
 	f.createJob(t, s)
 	// The first user's apply finished; the second was cut off half-way
 	// and left no result, only before-images.
@@ -60,19 +60,19 @@ func TestFinalizeFailurePathGivesTheTenantTheReason(t *testing.T) {
 	var refused State
 	decodeStrict(t, readEvent(t, "finalize-input-failure.json"), &refused)
 	const message = "the file assigns rows to 120 users; one import may hold at most 100 users: split the file"
-	afterMap := refused
-	afterMap.Users = []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 800}, {ID: bo.ID, Email: bo.Email, Rows: 450}}
+	mapUsers := []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 800}, {ID: bo.ID, Email: bo.Email, Rows: 450}}
 	tests := []struct {
 		name       string
 		in         State
+		users      []crm.UserRef    // the Map's items, when it ran
 		results    []crm.UserResult // what the users' apply steps left in results/
 		wantReason string
 		wantCounts crm.Counts
 	}{
-		{"a refusal before anything was applied gives its message", refused, nil, message, crm.Counts{Rows: 1250, Invalid: 7}},
+		{"a refusal before anything was applied gives its message", refused, nil, nil, message, crm.Counts{Rows: 1250, Invalid: 7}},
 		{
-			"a failure after some users were applied says what they did", afterMap,
-			[]crm.UserResult{{ImportID: refused.ImportID, Tenant: tenant, User: afterMap.Users[1], Counts: crm.Counts{Created: 400, Updated: 45, Deleted: 5}}},
+			"a failure after some users were applied says what they did", refused, mapUsers,
+			[]crm.UserResult{{ImportID: refused.ImportID, Tenant: tenant, User: mapUsers[1], Counts: crm.Counts{Created: 400, Updated: 45, Deleted: 5}}},
 			message + " (before the failure, 1 of 2 users were applied in full: 400 created, 45 updated, 5 deleted; 450 records in all were changed or about to be",
 			crm.Counts{Rows: 1250, Invalid: 7, Created: 400, Updated: 45, Deleted: 5},
 		},
@@ -80,16 +80,17 @@ func TestFinalizeFailurePathGivesTheTenantTheReason(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.createJob(t, tt.in)
-			for _, r := range tt.results {
-				f.putJSON(t, tt.in.work().Result(r.User.ID), r)
+			in := tt.in
+			if tt.users != nil {
+				in = f.mapped(t, in, tt.users, tt.results)
 			}
+			f.createJob(t, in)
 
-			sum, err := f.finalize().Handle(context.Background(), tt.in)
+			sum, err := f.finalize().Handle(context.Background(), in)
 			if err != nil {
 				t.Fatalf("Handle() error = %v", err)
 			}
-			j := f.job(t, tt.in.ImportID)
+			j := f.job(t, in.ImportID)
 			if j.Status != crm.Failed || !strings.HasPrefix(j.Reason, tt.wantReason) || j.Counts != tt.wantCounts {
 				t.Errorf("job = %s %q %+v, want FAILED %q... %+v", j.Status, j.Reason, j.Counts, tt.wantReason, tt.wantCounts)
 			}
@@ -108,12 +109,12 @@ func TestFinalizeSuccessPathSumsUpAndListsTheRowsNotImported(t *testing.T) {
 	s := State{
 		ImportID: "imp-2", Tenant: tenant, Bucket: uploadsName, Key: "incoming/acme/customers/x.csv", Entity: "customers",
 		Rows: 7, Invalid: 2, // rows 2 to 8; rows 4 and 7 failed validation
-		Users: []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 3}, {ID: bo.ID, Email: bo.Email, Rows: 2}},
-		Results: []crm.UserResult{
-			{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: anna.ID, Email: anna.Email, Rows: 3}, Counts: crm.Counts{Created: 1, Failed: 1}},
-			{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: bo.ID, Email: bo.Email, Rows: 2}, Counts: crm.Counts{Updated: 1, Unchanged: 1}},
-		},
 	}
+	results := []crm.UserResult{
+		{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: anna.ID, Email: anna.Email, Rows: 3}, Counts: crm.Counts{Created: 1, Failed: 1}},
+		{ImportID: "imp-2", Tenant: tenant, User: crm.UserRef{ID: bo.ID, Email: bo.Email, Rows: 2}, Counts: crm.Counts{Updated: 1, Unchanged: 1}},
+	}
+	s = f.mapped(t, s, []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 3}, {ID: bo.ID, Email: bo.Email, Rows: 2}}, results)
 	f.createJob(t, s)
 	bad := []crm.RowError{{Row: 7, Column: "Email", Value: "x@", Reason: "is not an e-mail address"}}
 	putLines(t, f.files, s.work().Unassigned(),
@@ -133,7 +134,7 @@ func TestFinalizeSuccessPathSumsUpAndListsTheRowsNotImported(t *testing.T) {
 	}
 	// Row 5 is valid but reached no user: it was skipped.
 	wantCounts := crm.Counts{Rows: 7, Invalid: 2, Created: 1, Updated: 1, Unchanged: 1, Skipped: 1, Failed: 1}
-	if sum.Status != crm.Succeeded || sum.Counts != wantCounts || !reflect.DeepEqual(sum.Users, s.Results) {
+	if sum.Status != crm.Succeeded || sum.Counts != wantCounts || !reflect.DeepEqual(sum.Users, results) {
 		t.Errorf("Handle() = %s %+v users %+v, want SUCCEEDED %+v with the results", sum.Status, sum.Counts, sum.Users, wantCounts)
 	}
 	if got, want := errorFileRows(t, f.files.Data(s.work().ErrorFile())), []string{"4", "5", "6", "7"}; !reflect.DeepEqual(got, want) {
@@ -219,8 +220,9 @@ func (f *fixture) sent(t *testing.T) string {
 // tenant's others, every user's, and keeps the report with the summary.
 func TestFinalizeReportsLikelyDuplicates(t *testing.T) {
 	f := newFixture(t)
-	s := State{ImportID: "imp-3", Tenant: tenant, Entity: "customers", Rows: 2,
-		Results: []crm.UserResult{{ImportID: "imp-3", Tenant: tenant, User: crm.UserRef{ID: anna.ID}, Counts: crm.Counts{Created: 2}}}}
+	s := State{ImportID: "imp-3", Tenant: tenant, Entity: "customers", Rows: 2}
+	s = f.mapped(t, s, []crm.UserRef{{ID: anna.ID}},
+		[]crm.UserResult{{ImportID: "imp-3", Tenant: tenant, User: crm.UserRef{ID: anna.ID}, Counts: crm.Counts{Created: 2}}})
 	f.createJob(t, s)
 	f.records.Put(tenant, anna.ID, crm.Record{Entity: "customers", ID: "n1", ImportID: "imp-3", Fields: map[string]string{"name": "Nord AG", "email": "info@nord.example"}})
 	f.records.Put(tenant, anna.ID, crm.Record{Entity: "customers", ID: "n2", ImportID: "imp-3", Fields: map[string]string{"name": "Süd AG"}})

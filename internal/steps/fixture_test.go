@@ -215,3 +215,33 @@ func equalJSON(t *testing.T, a, b any) bool {
 	}
 	return bytes.Equal(ja, jb)
 }
+
+// mapItems reads the users of the manifest the state names, as the
+// Distributed Map's ItemReader reads them; none when it names none.
+func (f *fixture) mapItems(t *testing.T, s State) []crm.UserRef {
+	t.Helper()
+	users, err := readMapItems(context.Background(), f.files, s.Map)
+	if err != nil {
+		t.Fatalf("readMapItems(%+v) error = %v", s.Map, err)
+	}
+	return users
+}
+
+// mapped is s after the Map ran over users with these results: the
+// manifest split writes, and each user's result as its apply writes it.
+func (f *fixture) mapped(t *testing.T, s State, users []crm.UserRef, results []crm.UserResult) State {
+	t.Helper()
+	ctx := context.Background()
+	m, err := putMapItems(ctx, f.files, s.work(), users)
+	if err != nil {
+		t.Fatalf("putMapItems() error = %v", err)
+	}
+	s.Map = m
+	s.MapRun = &MapRun{MapRunArn: "arn:aws:states:eu-central-1:123456789012:mapRun:import/EachUser:test"}
+	for _, r := range results {
+		if err := putJSON(ctx, f.files, s.work().Result(r.User.ID), r); err != nil {
+			t.Fatalf("put result of %s: %v", r.User.ID, err)
+		}
+	}
+	return s
+}

@@ -15,7 +15,7 @@ func TestAUsersImportsTakeTurns(t *testing.T) {
 	f := newFixture(t)
 	f.tenants.SaveConfig(context.Background(), tenant, "sync", []byte(syncConfig))
 	s := f.splitted(t, syncCSV, "sync")
-	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: f.mapItems(t, s)[0]}
 	other := userLease(tenant, "imp-other", anna.ID, "customers")
 	if err := f.leases.Acquire(context.Background(), other); err != nil {
 		t.Fatal(err)
@@ -85,8 +85,9 @@ func TestApplyWaitsForALeaseItLost(t *testing.T) {
 // the Map, other users' apply steps may still be writing under theirs.
 func TestFailedImportLeavesItsLeasesToLapse(t *testing.T) {
 	f := newFixture(t)
-	s := State{ImportID: "imp-1", Tenant: tenant, Entity: "customers", Users: []crm.UserRef{{ID: anna.ID}},
+	s := State{ImportID: "imp-1", Tenant: tenant, Entity: "customers",
 		Error: &StepError{Error: "InternalError", Cause: `{"errorType":"InternalError","errorMessage":"boom"}`}}
+	s = f.mapped(t, s, []crm.UserRef{{ID: anna.ID}}, nil)
 	if _, err := f.jobs.Create(context.Background(), crm.Job{Tenant: tenant, ID: "imp-1", Status: crm.Applying}); err != nil {
 		t.Fatal(err)
 	}

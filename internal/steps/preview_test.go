@@ -89,10 +89,10 @@ func (f *fixture) previewed(t *testing.T, existing ...crm.Record) UserPlan {
 		f.records.Put(tenant, anna.ID, r)
 	}
 	s := f.splitted(t, syncCSV, "sync")
-	if s.Users[0].ID != anna.ID {
-		t.Fatalf("split users = %+v, want anna first", s.Users)
+	if f.mapItems(t, s)[0].ID != anna.ID {
+		t.Fatalf("split users = %+v, want anna first", f.mapItems(t, s))
 	}
-	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+	task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: f.mapItems(t, s)[0]}
 	out, err := f.preview().Handle(context.Background(), task)
 	if err != nil {
 		t.Fatalf("Preview.Handle(%s) error = %v", task.User.ID, err)

@@ -24,7 +24,7 @@ func TestPreviewStreamedWritesThePlanOfTheWholeRows(t *testing.T) {
 		f := newFixture(t)
 		f.tenants.SaveConfig(context.Background(), tenant, "sync", []byte(syncConfig))
 		s := f.splitted(t, chunkRows(f, 800), "sync")
-		task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]}
+		task := UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: f.mapItems(t, s)[0]}
 		out, err := f.preview().handle(context.Background(), task, stream)
 		if err != nil {
 			t.Fatalf("Preview.handle(stream %v) error = %v", stream, err)

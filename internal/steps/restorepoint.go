@@ -83,7 +83,7 @@ func (r *RestorePoint) now() time.Time {
 // another (the adapter's client token makes it the same one on AWS).
 func (r *RestorePoint) start(ctx context.Context, s State) (State, error) {
 	log := s.Logger(r.Log, "restorepoint")
-	if len(s.Users) == 0 {
+	if s.Map == nil || s.Map.Users == 0 {
 		// Every row was refused or reached nobody: nothing will be
 		// written, so there is nothing to go back before (and no export
 		// to pay for).

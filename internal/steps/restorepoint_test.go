@@ -38,7 +38,7 @@ func TestRestorePointIsRecordedAndWaitedFor(t *testing.T) {
 			jobs.Create(ctx, crm.Job{Tenant: tenant, ID: "imp-rp", Status: crm.Splitting})
 			now := start
 			r := &RestorePoint{Jobs: jobs, Exports: exports, Mode: tt.mode, Log: discard, Now: func() time.Time { return now }}
-			s, err := r.Handle(ctx, RestorePointInput{Action: ActionStart, State: State{ImportID: "imp-rp", Tenant: tenant, Users: []crm.UserRef{{ID: anna.ID, Rows: 2}}}})
+			s, err := r.Handle(ctx, RestorePointInput{Action: ActionStart, State: State{ImportID: "imp-rp", Tenant: tenant, Map: &MapItems{Key: "items.json", Users: 1}}})
 			if err != nil {
 				t.Fatalf("Handle(start) = %v", err)
 			}

@@ -50,8 +50,8 @@ func TestSplitGivesAPlainUsersImportToThatUser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Handle() error = %v", err)
 			}
-			if !reflect.DeepEqual(s.Users, tt.wantUsers) {
-				t.Errorf("Handle() users = %+v, want %+v", s.Users, tt.wantUsers)
+			if !reflect.DeepEqual(f.mapItems(t, s), tt.wantUsers) {
+				t.Errorf("Handle() users = %+v, want %+v", f.mapItems(t, s), tt.wantUsers)
 			}
 		})
 	}

@@ -135,12 +135,17 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	if err := files.flush(); err != nil {
 		return s, err
 	}
-	s.Users = nil
+	users := make([]crm.UserRef, 0, len(sel.Users))
+	total := 0
 	for _, ur := range sel.Users {
 		if err := sp.Files.PutFile(ctx, s.work().UserRows(ur.User.ID), files.path("user-"+ur.User.ID), crm.JSONLines); err != nil {
 			return s, err
 		}
-		s.Users = append(s.Users, crm.UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows + ur.Invalid})
+		users = append(users, crm.UserRef{ID: ur.User.ID, Email: ur.User.Email, Rows: ur.Rows + ur.Invalid})
+		total += ur.Rows + ur.Invalid
+	}
+	if s.Map, err = putMapItems(ctx, sp.Files, s.work(), users); err != nil {
+		return s, err
 	}
 	if files.has(unassigned) {
 		if err := sp.Files.PutFile(ctx, s.work().Unassigned(), files.path(unassigned), crm.JSONLines); err != nil {
@@ -150,17 +155,13 @@ func (sp *Split) Handle(ctx context.Context, s State) (State, error) {
 	if err := putJSON(ctx, sp.Files, s.work().Selection(), sel); err != nil {
 		return s, err
 	}
-	total := 0
-	for _, u := range s.Users {
-		total += u.Rows
-	}
 	// An attended import writes nothing until the tenant says so: it
 	// shows PREVIEWING, not APPLYING, while it waits for the selection.
 	next := crm.Applying
 	if attended(job, cfg) {
 		next = crm.Previewing
 	}
-	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: next, Users: len(s.Users), Total: total}); err != nil {
+	if err := sp.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Status: next, Users: len(users), Total: total}); err != nil {
 		return s, err
 	}
 	log.Info("rows split by user", "users", len(sel.Users), "unmatchedValues", len(sel.Unmatched), "rows", total)

@@ -62,8 +62,8 @@ func TestSplitBoundsTheUsersOfAnAttendedImport(t *testing.T) {
 			in := f.validatedAs(t, file.String(), "administrator", tt.by)
 			s, err := f.split().Handle(context.Background(), in)
 			if tt.wantErr == "" {
-				if err != nil || len(s.Users) != users {
-					t.Errorf("Split.Handle = %d users, %v; want %d users", len(s.Users), err, users)
+				if err != nil || len(f.mapItems(t, s)) != users {
+					t.Errorf("Split.Handle = %d users, %v; want %d users", len(f.mapItems(t, s)), err, users)
 				}
 				return
 			}

@@ -20,8 +20,8 @@ func TestSplitGivesEachUserTheirRows(t *testing.T) {
 	// Users come by e-mail; the row in error goes with its user, whose
 	// plan reports it.
 	wantUsers := []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 2}, {ID: bo.ID, Email: bo.Email, Rows: 1}}
-	if !reflect.DeepEqual(s.Users, wantUsers) {
-		t.Errorf("Handle() users = %+v, want %+v", s.Users, wantUsers)
+	if !reflect.DeepEqual(f.mapItems(t, s), wantUsers) {
+		t.Errorf("Handle() users = %+v, want %+v", f.mapItems(t, s), wantUsers)
 	}
 	files := []struct {
 		key      string
@@ -110,8 +110,8 @@ func TestSplitByNameRefusesANameTwoUsersShare(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle() error = %v", err)
 	}
-	if len(s.Users) != 1 || s.Users[0].ID != "u-eva" || s.Users[0].Rows != 1 {
-		t.Errorf("Handle() users = %+v, want Eva with row 2", s.Users)
+	if len(f.mapItems(t, s)) != 1 || f.mapItems(t, s)[0].ID != "u-eva" || f.mapItems(t, s)[0].Rows != 1 {
+		t.Errorf("Handle() users = %+v, want Eva with row 2", f.mapItems(t, s))
 	}
 	un := lines[crm.Row](t, f.files, s.work().Unassigned())
 	want := []crm.RowError{{Row: 3, Column: "Owner", Value: "Jan Nowak",

@@ -28,8 +28,16 @@ type State struct {
 	Rows    int `json:"rows,omitempty"`    // data rows in the file
 	Invalid int `json:"invalid,omitempty"` // rows with a validation error
 
-	Users   []crm.UserRef    `json:"users,omitempty"`   // set by split: one Map item each
-	Results []crm.UserResult `json:"results,omitempty"` // set by the Map: one per user
+	// Map names the Map's items, which are in S3, never in the state: the
+	// state stays the same size however many users the file has (Step
+	// Functions caps it at 256 KB). Set by split (every user) and by the
+	// wizard's import-all (the users left); nil when no user is left.
+	Map *MapItems `json:"map,omitempty"`
+	// MapRun is the Distributed Map's part, set by the workflow only on its
+	// way through the Map: its concurrency before it runs, what its
+	// ResultWriter wrote after. Each user's result is in S3 (crm.Work
+	// Result), so the Map's output stays small.
+	MapRun *MapRun `json:"mapRun,omitempty"`
 
 	// Wizard is the attended import's loop (wizard.go); set by the wizard
 	// step, which runs after split.
@@ -44,13 +52,29 @@ type State struct {
 	Error *StepError `json:"error,omitempty"`
 }
 
-// allUsers are every user split found: the Map's items are only the
-// users left when the tenant chose import-all.
-func (s State) allUsers() []crm.UserRef {
-	if s.Wizard != nil && s.Wizard.All != nil {
-		return s.Wizard.All
-	}
-	return s.Users
+// MapItems is the manifest the Map reads its items from (ItemReader): a
+// JSON array of crm.UserRef, one item per user.
+type MapItems struct {
+	Key   string `json:"key"`   // crm.Work Items
+	Users int    `json:"users"` // how many it lists
+}
+
+// MapRun is set by the workflow: MaxConcurrency by the state before the
+// Map (from the stack's MapConcurrency), then the Map's ResultWriter
+// output in place of it.
+type MapRun struct {
+	MaxConcurrency      int                  `json:"maxConcurrency,omitempty"`
+	MapRunArn           string               `json:"MapRunArn,omitempty"`
+	ResultWriterDetails *ResultWriterDetails `json:"ResultWriterDetails,omitempty"`
+}
+
+// ResultWriterDetails says where a Distributed Map wrote its manifest:
+// under map-results/ (the template expires it as it does work/), a
+// fixed prefix because moto reads a path in ResultWriter's Parameters
+// from the Map's results, not from its input.
+type ResultWriterDetails struct {
+	Bucket string `json:"Bucket"`
+	Key    string `json:"Key"`
 }
 
 // UserTask is the input of the per-user steps (the Map's ItemSelector).

@@ -147,7 +147,7 @@ func TestPreviewNamesTheColumnOfAMissingRequiredField(t *testing.T) {
 	f.records.Put(tenant, anna.ID, crm.Record{Entity: "customers", ID: "r1", Version: 1, Fields: map[string]string{"customer_number": "1001", "name": "Müller GmbH"}})
 	s := f.splitted(t, file, "update")
 
-	out, err := f.preview().Handle(context.Background(), UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: s.Users[0]})
+	out, err := f.preview().Handle(context.Background(), UserTask{ImportID: s.ImportID, Tenant: s.Tenant, User: f.mapItems(t, s)[0]})
 	if err != nil {
 		t.Fatalf("Handle() error = %v", err)
 	}

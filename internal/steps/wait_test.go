@@ -113,7 +113,12 @@ func TestFinalizeEndsStoppedAndExpiredImports(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			s := tt.s
-			s.ImportID, s.Tenant, s.Entity, s.Rows, s.Users = "imp-w", tenant, "customers", 3, users
+			s.ImportID, s.Tenant, s.Entity, s.Rows = "imp-w", tenant, "customers", 3
+			m, err := putMapItems(ctx, f.files, s.work(), users)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Map = m
 			f.jobs.Create(ctx, crm.Job{Tenant: tenant, ID: s.ImportID, Status: crm.Waiting, Wait: &crm.Wait{For: crm.ForSelection, Token: "t"}})
 			sum, err := f.finalize().Handle(ctx, s)
 			if err != nil {

@@ -36,7 +36,7 @@ const (
 	NextWait     = "wait"     // the wait step, until the tenant answers
 	NextPreview  = "preview"  // preview the user in turn
 	NextApply    = "apply"    // apply the user in turn
-	NextAll      = "all"      // the Map over State.Users, in parallel
+	NextAll      = "all"      // the Map over the items State.Map names, in parallel
 	NextFinalize = "finalize" // close the job
 )
 
@@ -45,8 +45,8 @@ const (
 // events of the execution's history (preview, wait, apply, the loop's
 // steps, more with retries of a busy lease or slot), and Step Functions
 // ends an execution at 25,000: 300 users stay under half of it, leaving
-// room for retries, and the state, which carries the users three times
-// (All, Left, Users), stays far below its 256 KB. Keeping the lists in a
+// room for retries, and the state, which carries the users twice (All,
+// Left), stays far below its 256 KB. Keeping the lists in a
 // work file instead would lift the state's limit but not the history's,
 // and no tenant reviews hundreds of previews one by one: a file of more
 // users is for an unattended configuration, which has no such bound.
@@ -183,14 +183,22 @@ func (w *Next) start(ctx context.Context, log *slog.Logger, s State) (State, err
 	if err := w.Jobs.Update(ctx, s.Tenant, s.ImportID, crm.JobChange{Attended: true}); err != nil {
 		return s, err
 	}
+	// An attended import's users are few (split refuses more than
+	// MaxAttendedUsers), so the wizard keeps them in the state; the Map
+	// runs only if the tenant chooses import-all, over the users left
+	// then (a manifest of its own).
+	users, err := readMapItems(ctx, w.Files, s.Map)
+	if err != nil {
+		return s, err
+	}
 	wz := &Wizard{Next: NextWait, For: crm.ForSelection, WaitSeconds: w.waitSeconds(profile),
-		Left: slices.Clone(s.Users), All: slices.Clone(s.Users)}
+		Left: slices.Clone(users), All: slices.Clone(users)}
 	if wz.All == nil {
 		wz.All = []crm.UserRef{}
 	}
 	s.Wizard = wz
-	log.Info("attended import waits for the selection", "users", len(s.Users), "waitSeconds", wz.WaitSeconds)
-	if len(s.Users) == 0 {
+	log.Info("attended import waits for the selection", "users", len(users), "waitSeconds", wz.WaitSeconds)
+	if len(users) == 0 {
 		// Nothing to select: every row was refused or reached nobody.
 		return w.advance(ctx, s)
 	}
@@ -247,8 +255,13 @@ func (w *Next) answered(ctx context.Context, log *slog.Logger, s State, answer j
 			return w.advance(ctx, s)
 		case DecideImportAll:
 			// The user in turn is previewed again in the Map, with the
-			// others: its lease was given up during the wait.
-			s.Users, wz.Left, wz.Plan = wz.Left, nil, nil
+			// others: its lease was given up during the wait. A retry
+			// writes the same manifest again.
+			m, err := putMapItems(ctx, w.Files, s.work(), wz.Left)
+			if err != nil {
+				return s, err
+			}
+			s.Map, wz.Left, wz.Plan = m, nil, nil
 			wz.Next = NextAll
 			return s, nil
 		case DecideBack:
@@ -323,8 +336,8 @@ func (w *Next) advance(ctx context.Context, s State) (State, error) {
 	wz := s.Wizard
 	if len(wz.Left) == 0 {
 		wz.Next, wz.Task = NextFinalize, nil
-		// The Map ran over nobody: no results of its own.
-		s.Users = nil
+		// No Map runs: no results of its own.
+		s.Map = nil
 		return s, nil
 	}
 	u := wz.Left[0]

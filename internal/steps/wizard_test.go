@@ -21,8 +21,12 @@ func (f *fixture) next() *Next {
 // configuration in force, created by a person (attended) or not.
 func (f *fixture) wizardJob(t *testing.T, by, config string) State {
 	t.Helper()
-	s := State{ImportID: "imp-w", Tenant: tenant, Entity: "customers", Rows: 3,
-		Users: []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 2}, {ID: bo.ID, Email: bo.Email, Rows: 1}}}
+	s := State{ImportID: "imp-w", Tenant: tenant, Entity: "customers", Rows: 3}
+	m, err := putMapItems(context.Background(), f.files, s.work(), []crm.UserRef{{ID: anna.ID, Email: anna.Email, Rows: 2}, {ID: bo.ID, Email: bo.Email, Rows: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Map = m
 	if _, err := f.jobs.Create(context.Background(), crm.Job{Tenant: tenant, ID: s.ImportID, Status: crm.Applying, By: by}); err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +75,8 @@ func TestNextSendsAnUnattendedImportToTheMap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			s := step(t, f.next(), f.wizardJob(t, tt.by, tt.config))
-			if s.Wizard.Next != NextAll || len(s.Users) != 2 {
-				t.Errorf("Next.Handle = %+v with users %v, want all and both users", s.Wizard, s.Users)
+			if users := f.mapItems(t, s); s.Wizard.Next != NextAll || len(users) != 2 {
+				t.Errorf("Next.Handle = %+v with users %v, want all and both users", s.Wizard, users)
 			}
 			if j, _ := f.jobs.Get(context.Background(), tenant, s.ImportID); j.Attended {
 				t.Errorf("job attended = true, want false")
@@ -228,7 +232,7 @@ func TestNextAfterEachAnswer(t *testing.T) {
 				turn = wz.Left[0].ID
 			}
 			var mapUsers, applied []string
-			for _, u := range s.Users {
+			for _, u := range f.mapItems(t, s) {
 				mapUsers = append(mapUsers, u.ID)
 			}
 			for _, r := range wz.Results {
