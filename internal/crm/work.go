@@ -54,6 +54,10 @@ func (w Work) Preview(user string) string  { return w.Prefix() + "previews/" + u
 func (w Work) Outcomes(user string) string { return w.Prefix() + "outcomes/" + user + ".jsonl" }
 func (w Work) Result(user string) string   { return w.Prefix() + "results/" + user + ".json" }
 
+// Failure is a user's step refusal, kept for the import's reason when the
+// Distributed Map reports only that a child failed.
+func (w Work) Failure(user string) string { return w.Prefix() + "failures/" + user + ".json" }
+
 // Content types of work files.
 const (
 	JSONLines = "application/x-ndjson"

@@ -58,6 +58,14 @@ func (a *Apply) Handle(ctx context.Context, p UserPlan) (crm.UserResult, error) 
 // where p.Resume says (its start when nil) up to its end, or until it stops
 // after a chunk (applyresume.go).
 func (a *Apply) Step(ctx context.Context, p UserPlan) (ApplyStep, error) {
+	out, err := a.step(ctx, p)
+	if err != nil {
+		keepUserFailure(ctx, p.Logger(a.Log, "apply"), a.Files, p.UserTask, err)
+	}
+	return out, err
+}
+
+func (a *Apply) step(ctx context.Context, p UserPlan) (ApplyStep, error) {
 	log := p.Logger(a.Log, "apply")
 	res := crm.UserResult{ImportID: p.ImportID, Tenant: p.Tenant, User: p.User}
 	out := ApplyStep{Result: res}

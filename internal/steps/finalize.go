@@ -142,6 +142,15 @@ func (f *Finalize) fail(ctx context.Context, log *slog.Logger, s State) (crm.Sum
 	if err != nil {
 		return sum, err
 	}
+	if s.Error.Error == mapFailedName {
+		reason, err := userFailureReason(ctx, f.Files, s.work(), users)
+		if err != nil {
+			return sum, err
+		}
+		if reason != "" {
+			sum.Reason = reason
+		}
+	}
 	results, err := mapResults(ctx, f.Files, s.work(), users, true)
 	if err != nil {
 		return sum, err

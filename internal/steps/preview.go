@@ -45,7 +45,11 @@ type UserPlan struct {
 
 // Handle is the preview step.
 func (p *Preview) Handle(ctx context.Context, t UserTask) (UserPlan, error) {
-	return p.handle(ctx, t, true)
+	out, err := p.handle(ctx, t, true)
+	if err != nil {
+		keepUserFailure(ctx, t.Logger(p.Log, "preview"), p.Files, t, err)
+	}
+	return out, err
 }
 
 // handle plans the user's rows; with stream, as streamPlan does wherever it
