@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/crmimport/crm-import/internal/crm"
 	"github.com/crmimport/crm-import/internal/dynamo"
@@ -61,6 +62,7 @@ func BenchmarkImportEndToEnd(b *testing.B) {
 		b.ReportMetric(floor.Seconds(), "floor-s")
 		b.ReportMetric(r.took.Seconds()/floor.Seconds(), "x-floor")
 		st.printBench(b, size.rows, size.users, r.took, floor)
+		st.printTransitions(b, r.id, size.users)
 	}
 }
 
@@ -95,8 +97,8 @@ func writeBenchFile(tb testing.TB, rows, users int) string {
 }
 
 type benchRun struct {
-	tenant string
-	took   time.Duration
+	tenant, id string
+	took       time.Duration
 }
 
 // benchImport makes a tenant with the users (and limits that admit the
@@ -140,7 +142,7 @@ func (st *stack) benchImport(tb testing.TB, path string, rows, users int) benchR
 	if j.Status != crm.Succeeded || j.Counts.Created != rows {
 		tb.Fatalf("import %s = %s (%s), %+v, want SUCCEEDED with %d rows created", id, j.Status, j.Reason, j.Counts, rows)
 	}
-	return benchRun{tenant: tn, took: took}
+	return benchRun{tenant: tn, id: id, took: took}
 }
 
 // benchFloor reads each user's records and writes them again under
@@ -263,6 +265,34 @@ func (st *stack) printBench(tb testing.TB, rows, users int, took, floor time.Dur
 		sort.Strings(reqs)
 		fmt.Printf("%-13s %11d %8.1f %9d %10.1f  %s\n", fn, m.invocations, float64(m.peak)/(1<<20), m.mb, waited, strings.Join(reqs, ", "))
 	}
+}
+
+// printTransitions counts the Step Functions state transitions the import
+// made (what AWS bills a standard workflow for): the states its execution
+// and its Distributed Map's children entered.
+func (st *stack) printTransitions(tb testing.TB, id string, users int) {
+	tb.Helper()
+	arn := strings.Replace(st.smARN, ":stateMachine:", ":execution:", 1) + ":" + id
+	parent, children := 0, 0
+	p := sfn.NewGetExecutionHistoryPaginator(st.sfn, &sfn.GetExecutionHistoryInput{ExecutionArn: &arn})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			tb.Fatalf("GetExecutionHistory(%s): %v", id, err)
+		}
+		for _, e := range page.Events {
+			if e.StateEnteredEventDetails != nil {
+				parent++
+			}
+		}
+	}
+	for _, e := range st.mapRunsHistory(tb, arn) {
+		if e.StateEnteredEventDetails != nil {
+			children++
+		}
+	}
+	fmt.Printf("state transitions: %d in the execution, %d in the Map's children (%.1f a user)\n",
+		parent, children, float64(children)/float64(max(users, 1)))
 }
 
 // byValue lists seconds by operation, the largest first, to a tenth.

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/crmimport/crm-import/internal/cloudtest"
 )
@@ -99,24 +98,16 @@ func (st *stack) setApplyEnv(t *testing.T, name, value string) {
 }
 
 // applyInvocations counts the invocations of the apply function that
-// succeeded in the execution of import id.
+// succeeded in the execution of import id: the Apply states exited in the
+// Distributed Map's children (an invocation retried after a crash stays in
+// its state and exits it once).
 func (st *stack) applyInvocations(t *testing.T, id string) int {
 	t.Helper()
 	arn := strings.Replace(st.smARN, ":stateMachine:", ":execution:", 1) + ":" + id
-	p := sfn.NewGetExecutionHistoryPaginator(st.sfn, &sfn.GetExecutionHistoryInput{ExecutionArn: &arn})
-	state, n := "", 0
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatalf("GetExecutionHistory(%s): %v", id, err)
-		}
-		for _, e := range page.Events {
-			switch {
-			case e.StateEnteredEventDetails != nil:
-				state = aws.ToString(e.StateEnteredEventDetails.Name)
-			case state == "Apply" && e.TaskSucceededEventDetails != nil:
-				n++
-			}
+	n := 0
+	for _, e := range st.mapRunsHistory(t, arn) {
+		if e.StateExitedEventDetails != nil && aws.ToString(e.StateExitedEventDetails.Name) == "Apply" {
+			n++
 		}
 	}
 	return n

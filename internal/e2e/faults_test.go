@@ -370,7 +370,7 @@ func (st *stack) checkApplyRetried(t *testing.T, id string) {
 // children: the local cloud (infra/moto_server.py) answers
 // GetExecutionHistory of a map run's ARN with its children's events, AWS
 // one history per child execution (ListExecutions by MapRunArn).
-func (st *stack) mapRunsHistory(t *testing.T, arn string) []sfntypes.HistoryEvent {
+func (st *stack) mapRunsHistory(t testing.TB, arn string) []sfntypes.HistoryEvent {
 	t.Helper()
 	ctx := context.Background()
 	runs, err := st.sfn.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &arn})
