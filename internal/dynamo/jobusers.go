@@ -74,8 +74,8 @@ func (s *Jobs) SetWaiting(ctx context.Context, tenant, id, user, holder string) 
 // setPerUser writes one of a user's entries. A retried step sets the same
 // value again, where an ADD would count it twice. The write is conditional
 // on the job existing (a transaction with a check of the job's item), as a
-// map entry on the job's item was, except progress: it is written often,
-// only for people watching, by a step that has read the job.
+// map entry on the job's item was, except progress (written often, only for
+// people watching, by a step that has read the job) and a removal.
 func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr string, v types.AttributeValue) error {
 	up := &types.Update{
 		TableName:                &s.table,
@@ -87,12 +87,25 @@ func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr stri
 		up.ExpressionAttributeValues = map[string]types.AttributeValue{":v": v}
 	}
 	var err error
-	if attr == "progress" {
+	switch {
+	case v == nil:
+		// A removal (after every lease taken) needs no transaction: on
+		// no entry, or no job, there is nothing to remove, and none is
+		// made.
+		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression,
+			ExpressionAttributeNames: up.ExpressionAttributeNames, ConditionExpression: aws.String("attribute_exists(pk)"),
+		})
+		var cond *types.ConditionalCheckFailedException
+		if errors.As(err, &cond) {
+			return nil
+		}
+	case attr == "progress":
 		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression,
 			ExpressionAttributeNames: up.ExpressionAttributeNames, ExpressionAttributeValues: up.ExpressionAttributeValues,
 		})
-	} else {
+	default:
 		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 			{ConditionCheck: &types.ConditionCheck{TableName: &s.table, Key: jobKey(tenant, id), ConditionExpression: aws.String("attribute_exists(pk)")}},
 			{Update: up},
