@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/crmimport/crm-import/internal/crm"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
@@ -122,7 +120,7 @@ func TestAnImportOfManyUsersRunsInTheDistributedMap(t *testing.T) {
 			User crm.UserRef `json:"user"`
 		} `json:"users"`
 	}
-	if err := json.Unmarshal(st.workFile(t, crm.Work{Tenant: tn, ImportID: id}.Summary()), &sum); err != nil || len(sum.Users) != manyUsers {
+	if err := json.Unmarshal(st.object(t, crm.Work{Tenant: tn, ImportID: id}.Summary()), &sum); err != nil || len(sum.Users) != manyUsers {
 		t.Errorf("summary.json lists %d users (%v), want %d", len(sum.Users), err, manyUsers)
 	}
 
@@ -143,9 +141,9 @@ func TestAnImportOfManyUsersRunsInTheDistributedMap(t *testing.T) {
 	// What the inline Map's state carried instead: the users (split's
 	// output) and the results (the Map's), both in the bucket now.
 	w := crm.Work{Tenant: tn, ImportID: id}
-	lists := len(st.workFile(t, w.Items()))
+	lists := len(st.object(t, w.Items()))
 	for i := range manyUsers {
-		lists += len(st.workFile(t, w.Result(userID(i))))
+		lists += len(st.object(t, w.Result(userID(i))))
 	}
 	if lists <= finalizeInputBound {
 		t.Errorf("the lists of users and results = %d bytes, want more than %d: too few users to show the bound", lists, finalizeInputBound)
@@ -186,19 +184,4 @@ func (st *stack) finalizeInput(t *testing.T, id string) (int, string) {
 		}
 	}
 	return events, input
-}
-
-// workFile reads one of an import's work files from the bucket.
-func (st *stack) workFile(t *testing.T, key string) []byte {
-	t.Helper()
-	out, err := st.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: &st.bucket, Key: &key})
-	if err != nil {
-		t.Fatalf("GetObject(%s): %v", key, err)
-	}
-	defer out.Body.Close()
-	data, err := io.ReadAll(out.Body)
-	if err != nil {
-		t.Fatalf("read %s: %v", key, err)
-	}
-	return data
 }
