@@ -39,7 +39,10 @@ func (f *Finalize) Handle(ctx context.Context, s State) (crm.Summary, error) {
 		// The tenant's next import may start.
 		releaseTenantSlots(ctx, log, f.Tenants, f.Leases, f.Limits, s.Tenant, s.ImportID)
 	}
-	return sum, err
+	// The answer is the execution's output, which Step Functions caps at
+	// 256 KB (States.DataLimitExceeded, seen at 1,000 users): the event's
+	// summary, whose users are bounded; the summary file has them all.
+	return sum.ForEvent(), err
 }
 
 func (f *Finalize) close(ctx context.Context, log *slog.Logger, s State) (crm.Summary, error) {

@@ -241,3 +241,33 @@ func TestFinalizeReportsLikelyDuplicates(t *testing.T) {
 		t.Errorf("summary duplicates %d, report %+v; want 1 pair %+v of the 3 customers (the contact is another entity)", sum.Duplicates, rep, want)
 	}
 }
+
+// Finalize's answer is the execution's output, capped at 256 KB by Step
+// Functions: an import of 1,000 users answers the first users and a count,
+// and its summary file still lists every user.
+func TestFinalizeAnswersWithinStepFunctionsLimitForThousandsOfUsers(t *testing.T) {
+	f := newFixture(t)
+	s := State{ImportID: "imp-big", Tenant: tenant, Bucket: uploadsName, Key: "incoming/acme/customers/x.csv", Entity: "customers", Rows: 3000}
+	var users []crm.UserRef
+	var results []crm.UserResult
+	for i := range 3000 {
+		u := crm.UserRef{ID: fmt.Sprintf("u-%05d", i), Email: fmt.Sprintf("sales.agent.%05d@acme.example", i), Rows: 1}
+		users = append(users, u)
+		results = append(results, crm.UserResult{ImportID: s.ImportID, Tenant: tenant, User: u, Counts: crm.Counts{Created: 1}})
+	}
+	s = f.mapped(t, s, users, results)
+	f.createJob(t, s)
+	sum, err := f.finalize().Handle(context.Background(), s)
+	if err != nil {
+		t.Fatalf("Handle() error = %v", err)
+	}
+	out, _ := json.Marshal(sum)
+	if len(out) > 256<<10 || sum.Counts.Created != 3000 || sum.UsersOmitted != 3000-crm.EventUsers {
+		t.Errorf("Handle() = %d bytes, %d created, %d users omitted; want at most 256 KB, 3000, %d", len(out), sum.Counts.Created, sum.UsersOmitted, 3000-crm.EventUsers)
+	}
+	var file crm.Summary
+	data, _ := f.files.Object(s.work().Summary())
+	if err := json.Unmarshal(data.Data, &file); err != nil || len(file.Users) != 3000 {
+		t.Errorf("summary file lists %d users (%v), want 3000", len(file.Users), err)
+	}
+}
