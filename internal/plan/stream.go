@@ -69,14 +69,17 @@ func Stream(ctx context.Context, existing []crm.Record, rows Rows, o Options, tm
 			cancel()
 		}
 	}
+	// sorted is closed: the sort ended, or failed (a full /tmp) and
+	// stopped reading the planner, which would wait on it for ever.
+	cancel()
 	planErr, sortE := <-planned, <-sortErr
 	switch {
 	case outErr != nil:
 		return Preview{}, outErr
-	case planErr != nil:
-		return Preview{}, planErr
 	case sortE != nil:
 		return Preview{}, fmt.Errorf("plan: sort the ops: %w", sortE)
+	case planErr != nil:
+		return Preview{}, planErr
 	}
 	return sum.preview(), nil
 }

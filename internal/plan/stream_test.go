@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
 )
@@ -141,5 +145,40 @@ func TestStreamRefusesRowsThatChangeBetweenReadings(t *testing.T) {
 	_, err := Stream(context.Background(), existing, each, o, t.TempDir(), func(Op) error { return nil })
 	if err == nil {
 		t.Errorf("Stream() of rows that change = nil error, want one")
+	}
+}
+
+// A sort that cannot write its runs (a full or missing /tmp) fails the
+// plan in words, instead of leaving the planner waiting for ever.
+func TestStreamFailsWhenItsSortCannotWrite(t *testing.T) {
+	defer func(n int) { streamChunk = n }(streamChunk)
+	streamChunk = 10
+	existing, rows := generated(1, 500)
+	each := func(each func(crm.Row) error) error {
+		for _, r := range rows {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// A directory under a file: it cannot be made.
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := Stream(context.Background(), existing, each, Options{Entity: "customer", Mode: crm.Add, KeyFields: []string{"customer_no"}},
+			filepath.Join(file, "dir"), func(Op) error { return nil })
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "sort the ops") {
+			t.Errorf("Stream() error = %v, want the sort's failure", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Stream() has not returned 30 s after its sort failed")
 	}
 }
