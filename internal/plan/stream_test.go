@@ -153,7 +153,7 @@ func TestStreamRefusesRowsThatChangeBetweenReadings(t *testing.T) {
 func TestStreamFailsWhenItsSortCannotWrite(t *testing.T) {
 	defer func(n int) { streamChunk = n }(streamChunk)
 	streamChunk = 10
-	existing, rows := generated(1, 500)
+	existing, rows := generated(1, 5000) // more ops than the planner's channel holds
 	each := func(each func(crm.Row) error) error {
 		for _, r := range rows {
 			if err := each(r); err != nil {
