@@ -73,6 +73,10 @@ func iamActions(r *http.Request, service, op string) []string {
 		if a, ok := s3Actions[op]; ok {
 			op = a
 		}
+		// A read of one version of an object needs its own action.
+		if op == "GetObject" && r.URL.Query().Has("versionId") {
+			op = "GetObjectVersion"
+		}
 	case service == "lambda" && op == "Invoke":
 		op = "InvokeFunction"
 	}
