@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmimport/crm-import/internal/crm"
 
@@ -42,33 +43,36 @@ type jobUserItem struct {
 	Dropped    *int    `dynamodbav:"dropped"`
 	Waiting    *string `dynamodbav:"waiting"`
 	UserStatus *string `dynamodbav:"user_status"`
+	// UpdatedAt is the entry's last write: a job read shows the latest of
+	// its own and its users' (progress moves while the job's item rests).
+	UpdatedAt time.Time `dynamodbav:"updated_at"`
 }
 
 // SetProgress records how many of a user's rows (and planned deletions)
 // are applied.
 func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done int) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v", "progress", &types.AttributeValueMemberN{Value: strconv.Itoa(done)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "progress", &types.AttributeValueMemberN{Value: strconv.Itoa(done)})
 }
 
 // SetDeletes records how many records a user's plan deletes; they add to the
 // job's total, which split set to the file's rows.
 func (s *Jobs) SetDeletes(ctx context.Context, tenant, id, user string, n int) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v", "deletes", &types.AttributeValueMemberN{Value: strconv.Itoa(n)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "deletes", &types.AttributeValueMemberN{Value: strconv.Itoa(n)})
 }
 
 // SetDropped takes a user's rows, and the deletions the user's plan made,
 // out of the job's total, in one write.
 func (s *Jobs) SetDropped(ctx context.Context, tenant, id, user string, rows int) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v REMOVE deletes", "dropped", &types.AttributeValueMemberN{Value: strconv.Itoa(rows)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now REMOVE deletes", "dropped", &types.AttributeValueMemberN{Value: strconv.Itoa(rows)})
 }
 
 // SetWaiting records the import a user's part of the job waits for; ""
 // removes the entry.
 func (s *Jobs) SetWaiting(ctx context.Context, tenant, id, user, holder string) error {
 	if holder == "" {
-		return s.setPerUser(ctx, tenant, id, user, "REMOVE #a", "waiting", nil)
+		return s.setPerUser(ctx, tenant, id, user, "SET updated_at = :now REMOVE #a", "waiting", nil)
 	}
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v", "waiting", &types.AttributeValueMemberS{Value: holder})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "waiting", &types.AttributeValueMemberS{Value: holder})
 }
 
 // setPerUser writes one of a user's entries. A retried step sets the same
@@ -83,8 +87,9 @@ func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr stri
 		UpdateExpression:         &expr,
 		ExpressionAttributeNames: map[string]string{"#a": attr},
 	}
+	up.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)}}
 	if v != nil {
-		up.ExpressionAttributeValues = map[string]types.AttributeValue{":v": v}
+		up.ExpressionAttributeValues[":v"] = v
 	}
 	var err error
 	switch {
@@ -94,7 +99,8 @@ func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr stri
 		// made.
 		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression,
-			ExpressionAttributeNames: up.ExpressionAttributeNames, ConditionExpression: aws.String("attribute_exists(pk)"),
+			ExpressionAttributeNames: up.ExpressionAttributeNames, ExpressionAttributeValues: up.ExpressionAttributeValues,
+			ConditionExpression: aws.String("attribute_exists(pk)"),
 		})
 		var cond *types.ConditionalCheckFailedException
 		if errors.As(err, &cond) {
@@ -151,6 +157,9 @@ func (s *Jobs) readUsers(ctx context.Context, it *jobItem) error {
 }
 
 func (it *jobItem) addUser(user string, u jobUserItem) {
+	if u.UpdatedAt.After(it.UpdatedAt) {
+		it.UpdatedAt = u.UpdatedAt
+	}
 	if u.Progress != nil {
 		it.Progress = setIn(it.Progress, user, *u.Progress)
 	}

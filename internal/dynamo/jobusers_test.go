@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -48,6 +49,16 @@ func TestAJobsItemStaysTheSameSizeWhateverItsUsers(t *testing.T) {
 	}
 	if err := jobs.SetDropped(ctx, "acme", "imp-many", "u-0000", 3); err != nil {
 		t.Fatal(err)
+	}
+	// A user's progress an hour later moves the job's time, not its item.
+	later := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
+	jobs.now = func() time.Time { return later }
+	if err := jobs.SetProgress(ctx, "acme", "imp-many", "u-0002", 3); err != nil {
+		t.Fatal(err)
+	}
+	jobs.now = time.Now
+	if j, err := jobs.Get(ctx, "acme", "imp-many"); err != nil || !j.UpdatedAt.Equal(later) {
+		t.Errorf("Get().UpdatedAt = %v, %v; want %v, when a user's progress last moved", j.UpdatedAt, err, later)
 	}
 	if after := size(); after > before+20 {
 		t.Errorf("job item after %d users' progress = %d bytes, want about %d as before", users, after, before)

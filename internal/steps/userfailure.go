@@ -14,15 +14,22 @@ import (
 // tenant may be told (a refusal's words) does not reach the Catch.
 const mapFailedName = "States.ExceedToleratedFailureThreshold"
 
-// keepUserFailure leaves a per-user step's refusal where Finalize finds it
-// (work file Failure) when the Map fails for it. Retried kinds are not
-// kept: their last attempt's words would be a generic sentence anyway.
+// keepUserFailure leaves a per-user step's refusal, or its wait for
+// another import (the workflow retries it for hours, then gives up), where
+// Finalize finds it (work file Failure) when the Map fails for it. Other
+// kinds are not kept: their words would be a generic sentence anyway.
 func keepUserFailure(ctx context.Context, log *slog.Logger, files crm.Files, t UserTask, err error) {
-	if _, refused := lambdafn.ForWorkflow(err).(*lambdafn.RefusedError); !refused {
+	var name string
+	switch lambdafn.ForWorkflow(err).(type) {
+	case *lambdafn.RefusedError:
+		name = lambdafn.RefusedName
+	case *lambdafn.BusyError:
+		name = lambdafn.BusyName
+	default:
 		return
 	}
-	cause, _ := json.Marshal(lambdaCause{ErrorType: lambdafn.RefusedName, ErrorMessage: crm.Message(err)})
-	if perr := putJSON(ctx, files, t.work().Failure(t.User.ID), StepError{Error: lambdafn.RefusedName, Cause: string(cause)}); perr != nil {
+	cause, _ := json.Marshal(lambdaCause{ErrorType: name, ErrorMessage: crm.Message(err)})
+	if perr := putJSON(ctx, files, t.work().Failure(t.User.ID), StepError{Error: name, Cause: string(cause)}); perr != nil {
 		// The import fails either way; only its words are lost.
 		log.Warn("the refusal's words were not kept for the summary", "error", perr)
 	}

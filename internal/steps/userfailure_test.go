@@ -22,6 +22,7 @@ func TestAUsersRefusalInTheMapIsTheImportsReason(t *testing.T) {
 		{"an invalid file gives its words", crm.Errorf(crm.Invalid, "%s", words), words},
 		{"an internal error stays generic", crm.Errorf(crm.Internal, "ValidationException: %s", words), crm.InternalMessage},
 		{"a retried kind stays generic", crm.Errorf(crm.Unavailable, "%s", words), crm.InternalMessage},
+		{"a wait for another import that gave up says so", crm.LeaseBusy(crm.Lease{Tenant: tenant, User: bo.ID, Entity: "customers"}, "imp-other"), "the import waited too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
