@@ -50,18 +50,35 @@ type Input struct {
 // Result counts the outcomes of a plan's ops. AlreadyApplied tells how many
 // of the created, updated and deleted an earlier, interrupted attempt of the
 // same import had already written.
+// Its JSON is how the workflow carries the counts of a user's earlier
+// invocations (steps.ApplyResume).
 type Result struct {
-	Created        int
-	Updated        int
-	Deleted        int
-	Unchanged      int
-	Skipped        int
-	Errors         int
-	Conflicts      int
-	AlreadyApplied int
+	Created        int `json:"created,omitempty"`
+	Updated        int `json:"updated,omitempty"`
+	Deleted        int `json:"deleted,omitempty"`
+	Unchanged      int `json:"unchanged,omitempty"`
+	Skipped        int `json:"skipped,omitempty"`
+	Errors         int `json:"errors,omitempty"`
+	Conflicts      int `json:"conflicts,omitempty"`
+	AlreadyApplied int `json:"alreadyApplied,omitempty"`
 	// Stopped says the run ended at Input.Stop's word, before the end of
 	// the plan.
-	Stopped bool
+	Stopped bool `json:"-"`
+}
+
+// Add returns the counts of r and o together (of two runs over parts of
+// one plan); Stopped is not a count and is left out.
+func (r Result) Add(o Result) Result {
+	return Result{
+		Created:        r.Created + o.Created,
+		Updated:        r.Updated + o.Updated,
+		Deleted:        r.Deleted + o.Deleted,
+		Unchanged:      r.Unchanged + o.Unchanged,
+		Skipped:        r.Skipped + o.Skipped,
+		Errors:         r.Errors + o.Errors,
+		Conflicts:      r.Conflicts + o.Conflicts,
+		AlreadyApplied: r.AlreadyApplied + o.AlreadyApplied,
+	}
 }
 
 // Run writes a user's plan into store.

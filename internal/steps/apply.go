@@ -105,11 +105,10 @@ func (a *Apply) step(ctx context.Context, p UserPlan) (ApplyStep, error) {
 	if err != nil {
 		return out, err
 	}
-	var c AppliedCounts
+	c := r
 	if p.Resume != nil {
-		c = p.Resume.Counts
+		c = p.Resume.Counts.Add(r)
 	}
-	c = c.add(r)
 	res.Counts = crm.Counts{
 		Created:   c.Created,
 		Updated:   c.Updated,

@@ -32,36 +32,10 @@ type ApplyResume struct {
 	// Parts counts the row-log parts they wrote (outcomesPart 0..Parts-1).
 	Parts int `json:"parts"`
 	// Counts add up their outcomes.
-	Counts AppliedCounts `json:"counts"`
+	Counts apply.Result `json:"counts"`
 	// Linked are the records created to link to, by entity, written by the
 	// first invocation before any op of the plan.
 	Linked map[string]int `json:"linked,omitempty"`
-}
-
-// AppliedCounts are apply.Result's counts as the workflow carries them.
-type AppliedCounts struct {
-	Created        int `json:"created,omitempty"`
-	Updated        int `json:"updated,omitempty"`
-	Deleted        int `json:"deleted,omitempty"`
-	Unchanged      int `json:"unchanged,omitempty"`
-	Skipped        int `json:"skipped,omitempty"`
-	Errors         int `json:"errors,omitempty"`
-	Conflicts      int `json:"conflicts,omitempty"`
-	AlreadyApplied int `json:"alreadyApplied,omitempty"`
-}
-
-// add returns c with r's outcomes added.
-func (c AppliedCounts) add(r apply.Result) AppliedCounts {
-	return AppliedCounts{
-		Created:        c.Created + r.Created,
-		Updated:        c.Updated + r.Updated,
-		Deleted:        c.Deleted + r.Deleted,
-		Unchanged:      c.Unchanged + r.Unchanged,
-		Skipped:        c.Skipped + r.Skipped,
-		Errors:         c.Errors + r.Errors,
-		Conflicts:      c.Conflicts + r.Conflicts,
-		AlreadyApplied: c.AlreadyApplied + r.AlreadyApplied,
-	}
 }
 
 // next is the resume after an invocation that began at c (nil at the
@@ -72,7 +46,7 @@ func (c *ApplyResume) next(done int, r apply.Result, linked map[string]int) *App
 		n.Done += c.Done
 		n.Parts, n.Counts = c.Parts, c.Counts
 	}
-	n.Counts = n.Counts.add(r)
+	n.Counts = n.Counts.Add(r)
 	n.Parts++
 	return n
 }
