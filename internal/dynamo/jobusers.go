@@ -51,45 +51,48 @@ type jobUserItem struct {
 // SetProgress records how many of a user's rows (and planned deletions)
 // are applied.
 func (s *Jobs) SetProgress(ctx context.Context, tenant, id, user string, done int) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "progress", &types.AttributeValueMemberN{Value: strconv.Itoa(done)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "progress", &types.AttributeValueMemberN{Value: strconv.Itoa(done)}, false)
 }
 
 // SetDeletes records how many records a user's plan deletes; they add to the
 // job's total, which split set to the file's rows.
 func (s *Jobs) SetDeletes(ctx context.Context, tenant, id, user string, n int) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "deletes", &types.AttributeValueMemberN{Value: strconv.Itoa(n)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "deletes", &types.AttributeValueMemberN{Value: strconv.Itoa(n)}, true)
 }
 
 // SetDropped takes a user's rows, and the deletions the user's plan made,
 // out of the job's total, in one write.
 func (s *Jobs) SetDropped(ctx context.Context, tenant, id, user string, rows int) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now REMOVE deletes", "dropped", &types.AttributeValueMemberN{Value: strconv.Itoa(rows)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now REMOVE deletes", "dropped", &types.AttributeValueMemberN{Value: strconv.Itoa(rows)}, true)
 }
 
 // SetWaiting records the import a user's part of the job waits for; ""
 // removes the entry.
 func (s *Jobs) SetWaiting(ctx context.Context, tenant, id, user, holder string) error {
 	if holder == "" {
-		return s.setPerUser(ctx, tenant, id, user, "SET updated_at = :now REMOVE #a", "waiting", nil)
+		return s.setPerUser(ctx, tenant, id, user, "SET updated_at = :now REMOVE #a", "waiting", nil, false)
 	}
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "waiting", &types.AttributeValueMemberS{Value: holder})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "waiting", &types.AttributeValueMemberS{Value: holder}, true)
 }
 
 // setPerUser writes one of a user's entries. A retried step sets the same
-// value again, where an ADD would count it twice. The write is conditional
-// on the job existing (a transaction with a check of the job's item), as a
-// map entry on the job's item was, except progress (written often, only for
-// people watching, by a step that has read the job) and a removal.
-func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr string, v types.AttributeValue) error {
-	up := &types.Update{
+// value again, where an ADD would count it twice. A checked write is
+// conditional on the job existing (a transaction with a check of the job's
+// item), as a map entry on the job's item was; progress is not checked
+// (written often, only for people watching, by a step that has read the
+// job), nor is a removal (v nil).
+func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr string, v types.AttributeValue, checked bool) error {
+	in := &dynamodb.UpdateItemInput{
 		TableName:                &s.table,
 		Key:                      jobUserKey(tenant, id, user),
 		UpdateExpression:         &expr,
 		ExpressionAttributeNames: map[string]string{"#a": attr},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)},
+		},
 	}
-	up.ExpressionAttributeValues = map[string]types.AttributeValue{":now": &types.AttributeValueMemberS{Value: s.now().UTC().Format(time.RFC3339Nano)}}
 	if v != nil {
-		up.ExpressionAttributeValues[":v"] = v
+		in.ExpressionAttributeValues[":v"] = v
 	}
 	var err error
 	switch {
@@ -97,21 +100,17 @@ func (s *Jobs) setPerUser(ctx context.Context, tenant, id, user, expr, attr stri
 		// A removal (after every lease taken) needs no transaction: on
 		// no entry, or no job, there is nothing to remove, and none is
 		// made.
-		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression,
-			ExpressionAttributeNames: up.ExpressionAttributeNames, ExpressionAttributeValues: up.ExpressionAttributeValues,
-			ConditionExpression: aws.String("attribute_exists(pk)"),
-		})
+		in.ConditionExpression = aws.String("attribute_exists(pk)")
+		_, err = s.client.UpdateItem(ctx, in)
 		var cond *types.ConditionalCheckFailedException
 		if errors.As(err, &cond) {
 			return nil
 		}
-	case attr == "progress":
-		_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: up.TableName, Key: up.Key, UpdateExpression: up.UpdateExpression,
-			ExpressionAttributeNames: up.ExpressionAttributeNames, ExpressionAttributeValues: up.ExpressionAttributeValues,
-		})
+	case !checked:
+		_, err = s.client.UpdateItem(ctx, in)
 	default:
+		up := &types.Update{TableName: in.TableName, Key: in.Key, UpdateExpression: in.UpdateExpression,
+			ExpressionAttributeNames: in.ExpressionAttributeNames, ExpressionAttributeValues: in.ExpressionAttributeValues}
 		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 			{ConditionCheck: &types.ConditionCheck{TableName: &s.table, Key: jobKey(tenant, id), ConditionExpression: aws.String("attribute_exists(pk)")}},
 			{Update: up},

@@ -142,5 +142,5 @@ func (s *Jobs) GiveBackWait(ctx context.Context, tenant, id string, w crm.Wait, 
 
 // SetUserStatus records a user's place in an attended import.
 func (s *Jobs) SetUserStatus(ctx context.Context, tenant, id, user string, st crm.UserStatus) error {
-	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "user_status", &types.AttributeValueMemberS{Value: string(st)})
+	return s.setPerUser(ctx, tenant, id, user, "SET #a = :v, updated_at = :now", "user_status", &types.AttributeValueMemberS{Value: string(st)}, true)
 }
