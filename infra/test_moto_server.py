@@ -483,5 +483,59 @@ class DistributedMapToleranceTest(unittest.TestCase):
         self.assertEqual(started, self.ITEMS, "children started")
 
 
+class DispatchTest(unittest.TestCase):
+    """moto_server finds a request's service once per host, not by
+    listing moto's package directory on every request."""
+
+    ENVIRON = {
+        "PATH_INFO": "/",
+        "REQUEST_METHOD": "POST",
+        "HTTP_X_AMZ_TARGET": "DynamoDB_20120810.Query",
+        "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=test/20261202/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x",
+    }
+
+    def dispatch(self, requests):
+        from moto.server import DomainDispatcherApplication, create_backend_app
+
+        app = DomainDispatcherApplication(create_backend_app)
+        listed = []
+        listdir = os.listdir
+
+        def counting_listdir(path):
+            listed.append(path)
+            return listdir(path)
+
+        s3 = dict(self.ENVIRON, HTTP_HOST="127.0.0.1:4566")
+        del s3["HTTP_X_AMZ_TARGET"]
+        s3["HTTP_AUTHORIZATION"] = s3["HTTP_AUTHORIZATION"].replace("/dynamodb/", "/s3/")
+        # The first request of a service builds its Flask app (which reads
+        # templates); what is counted is every request after it.
+        services = {app.get_application(dict(self.ENVIRON)).service, app.get_application(dict(s3)).service}
+        os.listdir = counting_listdir
+        try:
+            for _ in range(requests):
+                services |= {app.get_application(dict(self.ENVIRON)).service, app.get_application(dict(s3)).service}
+        finally:
+            os.listdir = listdir
+        return services, len(listed)
+
+    def test_requests_list_no_directory_and_reach_their_service(self):
+        services, listed = self.dispatch(50)
+        self.assertEqual(services, {"dynamodb", "s3"})
+        self.assertEqual(listed, 0, "directory listings for 100 requests")
+
+    def test_only_answers_of_an_error_are_logged(self):
+        import werkzeug.serving
+
+        logged = []
+        handler = werkzeug.serving.WSGIRequestHandler.__new__(werkzeug.serving.WSGIRequestHandler)
+        handler.log = lambda kind, message, *args: logged.append(args[1] if len(args) > 1 else message)
+        handler.path, handler.command, handler.request_version = "/", "POST", "HTTP/1.1"
+        handler.requestline = "POST / HTTP/1.1"
+        for code in (200, 204, "200", 400, 404, 500, "-"):
+            handler.log_request(code, 10)
+        self.assertEqual(logged, ["400", "404", "500", "-"])
+
+
 if __name__ == "__main__":
     unittest.main()
