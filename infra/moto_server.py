@@ -95,10 +95,10 @@ happened; AWS answers one per child execution).
 moto_server: every request's service was found by listing moto's package
 directory (an os.listdir and an isdir for each of its 200-odd modules) and
 then matching the host against each service's URL patterns, and every
-answer wrote a line to the log through colorama: about 44% of the server's
-CPU in an import of 100,000 rows, a cost per request that AWS's endpoints do
-not have, paid by the import's small requests (a lease, a before-image) as
-by a batch of 25 items. The list of modules is read once, a host's service
+answer wrote a line to the log through colorama: a cost per request that
+AWS's endpoints do not have, paid by the import's small requests (a lease,
+a before-image) as by a batch of 25 items (measured against the unpatched
+server, one client: PutItem 2.78 -> 2.12 ms, BatchWriteItem 11.3 -> 10.8). The list of modules is read once, a host's service
 is remembered, and only answers of an error (4xx, 5xx) are logged.
 
 Takes the same arguments as moto_server.
@@ -114,8 +114,8 @@ import types
 
 import moto.backends as moto_backends
 import moto.dynamodb.models as dynamodb_models
-import werkzeug.serving
 import moto.s3.notifications as s3_notifications
+import werkzeug.serving
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models import table as table_module
 from moto.dynamodb.models.table import Table

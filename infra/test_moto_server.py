@@ -12,6 +12,7 @@ import sys
 import unittest
 
 import boto3
+import werkzeug.serving
 from moto import mock_aws
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
@@ -525,8 +526,6 @@ class DispatchTest(unittest.TestCase):
         self.assertEqual(listed, 0, "directory listings for 100 requests")
 
     def test_only_answers_of_an_error_are_logged(self):
-        import werkzeug.serving
-
         logged = []
         handler = werkzeug.serving.WSGIRequestHandler.__new__(werkzeug.serving.WSGIRequestHandler)
         handler.log = lambda kind, message, *args: logged.append(args[1] if len(args) > 1 else message)
