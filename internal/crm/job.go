@@ -147,6 +147,9 @@ type UserResult struct {
 	// Linked counts, per entity, the records created for the rows to link
 	// to (a contact's company); Counts are of the rows' own records.
 	Linked map[string]int `json:"linked,omitempty"`
+	// Conflicts counts the rows of Counts.Failed not applied because
+	// their record was changed after the preview.
+	Conflicts int `json:"conflicts,omitempty"`
 }
 
 // UserRef is one user's share of an import.

@@ -54,6 +54,11 @@ func (w Work) Preview(user string) string  { return w.Prefix() + "previews/" + u
 func (w Work) Outcomes(user string) string { return w.Prefix() + "outcomes/" + user + ".jsonl" }
 func (w Work) Result(user string) string   { return w.Prefix() + "results/" + user + ".json" }
 
+// Snapshot is a user's records of the import's entity as the plan leaves
+// them, cut to the fields the look for duplicates compares: finalize reads
+// it instead of the records.
+func (w Work) Snapshot(user string) string { return w.Prefix() + "snapshots/" + user + ".jsonl" }
+
 // Failure is a user's step refusal, kept for the import's reason when the
 // Distributed Map reports only that a child failed.
 func (w Work) Failure(user string) string { return w.Prefix() + "failures/" + user + ".json" }

@@ -13,8 +13,9 @@ var _ crm.Records = (*Records)(nil)
 
 // Records is an in-memory crm.Records. Like the DynamoDB store it writes
 // blindly what it is told, keeps one before-image per record and import,
-// and refuses a record twice in one write. It records the re-checks and
-// writes it was asked for, so a test can see how apply used it.
+// and refuses a record twice in one write. It records the re-checks,
+// queries and writes it was asked for, so a test can see how apply and
+// finalize used it.
 type Records struct {
 	// AfterCurrent, if set, is called after each Current has answered and
 	// before its caller goes on: a test edits records there (with Put) to
@@ -30,6 +31,7 @@ type Records struct {
 	records  map[owner]map[string]crm.Record
 	images   map[imageKey]crm.Write
 	rechecks [][2]string
+	queries  []string
 	writes   [][]crm.Write
 	undos    [][]crm.UndoWrite
 }
@@ -73,6 +75,7 @@ func (r *Records) Get(tenant, user, entity, id string) (crm.Record, bool) {
 func (r *Records) Query(_ context.Context, tenant, user, entity string) ([]crm.Record, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.queries = append(r.queries, user)
 	recs := r.records[owner{tenant, user, entity}]
 	out := make([]crm.Record, 0, len(recs))
 	for _, id := range slices.Sorted(maps.Keys(recs)) {
@@ -158,6 +161,13 @@ func (r *Records) Rechecks() [][2]string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.rechecks)
+}
+
+// Queries returns the user of each Query so far, in order.
+func (r *Records) Queries() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.queries)
 }
 
 // Writes returns what each Write call so far was given, in order, before

@@ -254,4 +254,20 @@ func keys(fields map[string]string) []key {
 
 type key struct{ kind, value string }
 
+// compared are the fields keys and a record's name read.
+var compared = []string{"email", "phone", "mobile", "national_id", "postcode", "name", "first_name", "last_name"}
+
+// Compared returns the fields of a record the finder reads, for a caller
+// that keeps records to give the finder later: a record with only these
+// is found in the same pairs, under the same name.
+func Compared(fields map[string]string) map[string]string {
+	out := make(map[string]string, len(compared))
+	for _, f := range compared {
+		if v := fields[f]; v != "" {
+			out[f] = v
+		}
+	}
+	return out
+}
+
 func compact(s string) string { return strings.Join(strings.Fields(s), "") }

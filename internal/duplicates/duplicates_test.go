@@ -138,3 +138,29 @@ func TestAFinderKeepsLittleOfEachRecord(t *testing.T) {
 	}
 	runtime.KeepAlive(records)
 }
+
+// A record cut to its compared fields pairs as the whole record does, and
+// keeps its name.
+func TestComparedFieldsPairAsTheWholeRecord(t *testing.T) {
+	imported := crm.Record{ID: "a", ImportID: "imp", Fields: map[string]string{"first_name": "Ana", "last_name": "Silva", "mobile": "+4915112345678",
+		"email": "ana@x.example", "national_id": "123", "postcode": "10115", "city": "Berlin", "notes": "long text"}}
+	others := []crm.Record{
+		{ID: "b", Fields: map[string]string{"phone": "+4915112345678", "city": "Hamburg"}},
+		{ID: "c", Fields: map[string]string{"name": "Ana Silva", "postcode": "10 115"}},
+		{ID: "d", Fields: map[string]string{"email": "ANA@x.example", "national_id": "123"}},
+	}
+	report := func(cut bool) Report {
+		f := New("imp", "contacts")
+		for _, r := range append([]crm.Record{imported}, others...) {
+			if cut {
+				r.Fields = Compared(r.Fields)
+			}
+			f.Add("u", r)
+		}
+		return f.Report()
+	}
+	whole, cut := report(false), report(true)
+	if whole.Total != 3 || !reflect.DeepEqual(whole, cut) {
+		t.Errorf("cut to its compared fields: %+v\nwhole: %+v; want the same 3 pairs", cut, whole)
+	}
+}

@@ -118,6 +118,7 @@ func (a *Apply) step(ctx context.Context, p UserPlan) (ApplyStep, error) {
 		// Rows that failed validation were counted by the validate step.
 		Failed: c.Errors + c.Conflicts - p.Invalid,
 	}
+	res.Conflicts = c.Conflicts
 	out.Result = res
 	if err := putJSON(ctx, a.Files, p.work().Result(p.User.ID), res); err != nil {
 		return out, err

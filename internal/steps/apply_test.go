@@ -17,6 +17,7 @@ func TestApplyWritesThePlanAndLogsEveryRow(t *testing.T) {
 		// meanwhile runs between preview and apply.
 		meanwhile    func(*fixture)
 		wantCounts   crm.Counts
+		wantConflict int
 		wantOutcomes map[int]outcome.Status // by row; 0 is the deletion
 		wantName     string                 // of record r1 afterwards
 	}{
@@ -30,6 +31,7 @@ func TestApplyWritesThePlanAndLogsEveryRow(t *testing.T) {
 			name:         "a record changed since the preview is a conflict, not overwritten",
 			meanwhile:    func(f *fixture) { f.records.Put(tenant, anna.ID, changed(mueller, "name", "Müller & Söhne GmbH")) },
 			wantCounts:   crm.Counts{Created: 1, Deleted: 1, Failed: 1},
+			wantConflict: 1,
 			wantOutcomes: map[int]outcome.Status{2: outcome.Conflict, 4: outcome.Created, 5: outcome.Error, 0: outcome.Deleted},
 			wantName:     "Müller & Söhne GmbH",
 		},
@@ -53,7 +55,7 @@ func TestApplyWritesThePlanAndLogsEveryRow(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Handle() error = %v", err)
 			}
-			want := crm.UserResult{ImportID: p.ImportID, Tenant: tenant, User: p.User, Counts: tt.wantCounts}
+			want := crm.UserResult{ImportID: p.ImportID, Tenant: tenant, User: p.User, Counts: tt.wantCounts, Conflicts: tt.wantConflict}
 			if !reflect.DeepEqual(res, want) {
 				t.Errorf("Handle() = %+v, want %+v", res, want)
 			}

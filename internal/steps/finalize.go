@@ -105,7 +105,7 @@ func (f *Finalize) succeed(ctx context.Context, log *slog.Logger, s State, statu
 	if unassigned := s.Rows - s.Invalid - assigned; unassigned > 0 {
 		sum.Counts.Skipped += unassigned
 	}
-	sum.Duplicates = f.findDuplicates(ctx, log, s)
+	sum.Duplicates = f.findDuplicates(ctx, log, s, fromMap)
 	if err := f.putSummary(ctx, sum); err != nil {
 		return sum, err
 	}

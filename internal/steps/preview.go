@@ -135,6 +135,9 @@ func (p *Preview) plan(ctx context.Context, t UserTask, cfg *config.Config, enti
 	if err != nil {
 		return nil, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
 	}
+	if err := p.writeSnapshot(ctx, t, existing, pl.Ops); err != nil {
+		return nil, fmt.Errorf("write snapshot of %s: %w", t.User.ID, err)
+	}
 	pl.Preview.Unresolved = lk.unresolved
 	for e, ops := range lk.creates {
 		if pl.Preview.Linked == nil {

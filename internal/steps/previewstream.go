@@ -49,13 +49,28 @@ func (p *Preview) streamPlan(ctx context.Context, t UserTask, cfg *config.Config
 		return plan.Preview{}, 0, 0, err
 	}
 	var pv plan.Preview
-	err = uploadFile(ctx, p.Files, p.TmpDir, t.work().Plan(t.User.ID), crm.JSONLines, func(w io.Writer) error {
-		pw := plan.NewWriter(w)
-		var err error
-		if pv, err = plan.Stream(ctx, existing, each, planOptions(cfg, entity, t), p.TmpDir, pw.Write); err != nil {
+	// The snapshot for the duplicates is written as the ops go by, so it
+	// is uploaded round the plan's upload.
+	err = uploadFile(ctx, p.Files, p.TmpDir, t.work().Snapshot(t.User.ID), crm.JSONLines, func(sw io.Writer) error {
+		snap := newSnapshot(sw, t.ImportID)
+		err := uploadFile(ctx, p.Files, p.TmpDir, t.work().Plan(t.User.ID), crm.JSONLines, func(w io.Writer) error {
+			pw := plan.NewWriter(w)
+			var err error
+			pv, err = plan.Stream(ctx, existing, each, planOptions(cfg, entity, t), p.TmpDir, func(op plan.Op) error {
+				if err := snap.op(op); err != nil {
+					return err
+				}
+				return pw.Write(op)
+			})
+			if err != nil {
+				return err
+			}
+			return pw.Flush()
+		})
+		if err != nil {
 			return err
 		}
-		return pw.Flush()
+		return snap.end(existing)
 	})
 	if err != nil {
 		return plan.Preview{}, 0, 0, fmt.Errorf("plan %s for %s: %w", t.ImportID, t.User.ID, err)
