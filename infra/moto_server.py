@@ -101,6 +101,12 @@ a before-image) as by a batch of 25 items (measured against the unpatched
 server, one client: PutItem 2.78 -> 2.12 ms, BatchWriteItem 11.3 -> 10.8). The list of modules is read once, a host's service
 is remembered, and only answers of an error (4xx, 5xx) are logged.
 
+Step Functions: every JSONPath a state evaluates (an ItemSelector's
+"$.x", an OutputPath, a ResultPath) was parsed anew by jsonpath_ng, which
+builds a PLY parser and validates its grammar on each call: about 13 ms
+of the server's CPU for each path of each state of each Map child, where
+AWS parses a definition once. A path's parse is now kept (by its text).
+
 Takes the same arguments as moto_server.
 """
 
@@ -129,6 +135,8 @@ from moto.stepfunctions.parser.api import ExecutionStatus
 from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import EvalTimeoutError
 from moto.stepfunctions.parser.asl.component.state.exec.execute_state import ExecutionState
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+import moto.stepfunctions.parser.asl.utils.json_path as sfn_json_path
+import moto.stepfunctions.parser.asl.component.common.path.result_path as sfn_result_path
 from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.api import ExecutionFailedEventDetails, HistoryEventType
@@ -567,6 +575,13 @@ def _timing(op_seconds):
             op_seconds.add(_operation(environ), time.thread_time() - cpu, time.perf_counter() - wall)
 
     return call
+
+
+# A JSONPath of a state machine is the same text every time the state runs:
+# parse it once. jsonpath_ng's parse builds a new PLY parser, validating
+# its grammar, on every call.
+sfn_json_path.parse = functools.lru_cache(maxsize=4096)(sfn_json_path.parse)
+sfn_result_path.parse = functools.lru_cache(maxsize=4096)(sfn_result_path.parse)
 
 
 if os.environ.get("MOTO_OP_SECONDS"):

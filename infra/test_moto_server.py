@@ -9,6 +9,7 @@ deep-copies. Run: python3 -m unittest discover -s infra -p 'test_*.py'
 import copy
 import os
 import sys
+import types
 import unittest
 
 import boto3
@@ -534,6 +535,58 @@ class DispatchTest(unittest.TestCase):
         for code in (200, 204, "200", 400, 404, 500, "-"):
             handler.log_request(code, 10)
         self.assertEqual(logged, ["400", "404", "500", "-"])
+
+
+class JSONPathTest(unittest.TestCase):
+    """A state machine's JSONPath is parsed once, not on every
+    evaluation."""
+
+    def count_parsers(self, evaluate, times):
+        import jsonpath_ng._ply.yacc as yacc
+
+        built = []
+        make = yacc.yacc
+
+        def counting_yacc(*args, **kwargs):
+            built.append(1)
+            return make(*args, **kwargs)
+
+        yacc.yacc = counting_yacc
+        try:
+            answers = [evaluate() for _ in range(times)]
+        finally:
+            yacc.yacc = make
+        return answers, len(built)
+
+    def test_a_path_evaluated_again_builds_no_parser(self):
+        from moto.stepfunctions.parser.asl.utils.json_path import extract_json
+
+        data = {"Map": {"Item": {"user": "u-2"}, "Items": [{"user": "u-1"}, {"user": "u-2"}]}}
+        extract_json("$.Map.Item.user", data)
+        answers, built = self.count_parsers(lambda: extract_json("$.Map.Item.user", data), 50)
+        self.assertEqual(answers, ["u-2"] * 50)
+        self.assertEqual(built, 0, "parsers built for 50 evaluations of one path (unpatched: 50)")
+        answers, built = self.count_parsers(lambda: extract_json("$.Map.Items[*].user", data), 3)
+        self.assertEqual(answers, [["u-1", "u-2"]] * 3)
+        self.assertLessEqual(built, 1, "a new path is parsed once")
+
+    def test_a_result_path_writes_into_each_input_as_before(self):
+        from moto.stepfunctions.parser.asl.component.common.path.result_path import ResultPath
+
+        class Env:
+            pass
+
+        def run(state_input):
+            env = Env()
+            env.states = types.SimpleNamespace(get_input=lambda: state_input)
+            env.stack = [{"ok": True}]
+            ResultPath("$.result.apply")._eval_body(env)
+            return env.stack[-1]
+
+        run({})
+        answers, built = self.count_parsers(lambda: run({"user": "u-1"}), 20)
+        self.assertEqual(answers, [{"user": "u-1", "result": {"apply": {"ok": True}}}] * 20)
+        self.assertEqual(built, 0, "parsers built for 20 result paths (unpatched: 20)")
 
 
 if __name__ == "__main__":

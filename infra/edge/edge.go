@@ -78,6 +78,7 @@ func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, err
 		memory:  newMemory(),
 		faults:  &faults{},
 		proxy: &httputil.ReverseProxy{
+			Transport: motoTransport(),
 			Rewrite: func(r *httputil.ProxyRequest) {
 				r.SetURL(target)
 				// moto builds URLs it returns (SQS queue URLs, ...) from the
@@ -97,6 +98,19 @@ func newEdge(cfg config, logger *slog.Logger, functionLog io.Writer) (*edge, err
 	e.functions = newFunctions(e, functionLog)
 	e.mappings = newMappings(e)
 	return e, nil
+}
+
+// motoTransport carries the requests the edge forwards to moto. Go's
+// default keeps two idle connections per host: with more requests at once
+// (four users' apply steps, their previews, the state machine's tasks),
+// every other request opened a connection, and moto's server starts a
+// thread for each one it accepts, a cost per request AWS's endpoints do
+// not have. As many idle connections are kept as there can be requests
+// in flight.
+func motoTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
+	return t
 }
 
 // SetEndpoint records the URL functions use to reach AWS (the edge itself).
