@@ -13,8 +13,8 @@ import (
 // the import wrote and the tenant's other records of the entity, every
 // user's, and returns how many pairs it found. It reads one user's records
 // (or the snapshot of those the Map applied) at a time; the finder keeps
-// only their keys. A failure here is logged and
-// costs the tenant the report (-1), not the import, which has been applied.
+// only their keys. A failure here is logged and costs the tenant the
+// report (-1), not the import, which has been applied.
 func (f *Finalize) findDuplicates(ctx context.Context, log *slog.Logger, s State, applied []crm.UserResult) int {
 	if isDirectory(s.Entity) {
 		return 0
